@@ -1,0 +1,8 @@
+export { RingBuffer, type RingOptions } from './ring-buffer.js'
+export { SingleProducerSequencer } from './single-producer-sequencer.js'
+export { RingConsumer, type MessageHandler } from './ring-consumer.js'
+export { ConflatingPublisher, type ConflatingPublisherOptions, type PayloadEncoder } from './conflating-publisher.js'
+export type { WaitStrategy, AsyncWaitStrategy } from './wait-strategy.js'
+export { BusySpinWaitStrategy } from './busy-spin-wait-strategy.js'
+export { SpinThenParkWaitStrategy, type SpinThenParkOptions } from './spin-then-park-wait-strategy.js'
+export { AsyncParkWaitStrategy, type AsyncParkOptions } from './async-park-wait-strategy.js'

@@ -1,0 +1,125 @@
+import { WavesError } from '../errors/index.js'
+import { CONSUMER_WAITERS, PRODUCER_CURSOR, PRODUCER_WAITERS, SLOT_LENGTH_WORD, SLOT_TYPE_WORD, consumerCursorIndex } from './layout.js'
+import type { RingBuffer } from './ring-buffer.js'
+import { SpinThenParkWaitStrategy } from './spin-then-park-wait-strategy.js'
+import { readCursor, type WaitStrategy } from './wait-strategy.js'
+
+/**
+ * The one producer of a ring: claims slots, lets the caller write them in
+ * place, then publishes. Claiming never passes the slowest consumer, so no
+ * slot is overwritten before every consumer has released it.
+ *
+ * Memory ordering: the caller writes slots with plain stores, then `publish`
+ * does one `Atomics.store` of the cursor. A consumer's `Atomics.load` of the
+ * cursor that sees that value also sees every slot write before it. Publishing
+ * a batch with one store is what makes batches fast.
+ *
+ * Single-thread state (next sequence, cached gating sequence) lives in plain
+ * fields, not in shared memory: the shared consumer cursors are read only when
+ * the ring looks full from the cached value.
+ */
+export class SingleProducerSequencer {
+  readonly ring: RingBuffer
+  readonly waitStrategy: WaitStrategy
+  readonly #words: Int32Array
+  readonly #consumerIndices: number[]
+  /** Next sequence to claim. */
+  #next: number
+  /** Lowest consumer cursor last seen: slots up to it + capacity are free. */
+  #cachedGating: number
+
+  constructor(ring: RingBuffer, waitStrategy: WaitStrategy = new SpinThenParkWaitStrategy()) {
+    this.ring = ring
+    this.waitStrategy = waitStrategy
+    this.#words = ring.words
+    this.#consumerIndices = Array.from({ length: ring.consumerCount }, (_, c) => consumerCursorIndex(c))
+    this.#next = readCursor(ring.words, PRODUCER_CURSOR, ring.startSequence) + 1
+    this.#cachedGating = this.#next - 1
+  }
+
+  /** Next sequence `tryClaim` would hand out. */
+  get next(): number {
+    return this.#next
+  }
+
+  /**
+   * Claims `n` consecutive slots and returns the first sequence, or -1 when
+   * fewer than `n` are free. Never blocks, never allocates.
+   */
+  tryClaim(n = 1): number {
+    const first = this.#next
+    const wrapPoint = first + n - 1 - this.ring.capacity
+    if (wrapPoint > this.#cachedGating) {
+      this.#cachedGating = this.#slowestConsumer(first - 1)
+      if (wrapPoint > this.#cachedGating) return -1
+    }
+    this.#next = first + n
+    return first
+  }
+
+  /** Claims `n` slots, waiting with the wait strategy while the ring is full. */
+  claim(n = 1): number {
+    if (n < 1 || n > this.ring.capacity) {
+      throw new WavesError('ERR_RING_CONFIG', `cannot claim ${n} slots of a ring of ${this.ring.capacity}`, { n })
+    }
+    for (;;) {
+      const first = this.tryClaim(n)
+      if (first >= 0) return first
+      if (this.ring.closed) throw new WavesError('ERR_RING_CLOSED', 'ring closed while the producer waited for room', {})
+      const wanted = this.#next + n - 1 - this.ring.capacity
+      const slowest = this.#slowestConsumerIndex(this.#next - 1)
+      this.waitStrategy.waitFor(this.#words, slowest, PRODUCER_WAITERS, wanted)
+    }
+  }
+
+  /** Writes a slot's header: the payload's length and type id. */
+  setHeader(sequence: number, payloadBytes: number, messageType: number): void {
+    this.ring.assertFits(payloadBytes, messageType)
+    const word = this.ring.slotOffset(sequence) >> 2
+    this.#words[word + SLOT_LENGTH_WORD] = payloadBytes
+    this.#words[word + SLOT_TYPE_WORD] = messageType
+  }
+
+  /** Makes every claimed sequence up to `last` visible to consumers. */
+  publish(last: number): void {
+    Atomics.store(this.#words, PRODUCER_CURSOR, last)
+    if (Atomics.load(this.#words, CONSUMER_WAITERS) !== 0) Atomics.notify(this.#words, PRODUCER_CURSOR)
+  }
+
+  /** Copies one message into the next slot and publishes it; false when the ring is full. */
+  tryPublishBytes(messageType: number, payload: Uint8Array): boolean {
+    this.ring.assertFits(payload.byteLength, messageType)
+    const sequence = this.tryClaim(1)
+    if (sequence < 0) return false
+    this.setHeader(sequence, payload.byteLength, messageType)
+    this.ring.bytes.set(payload, this.ring.payloadOffset(sequence))
+    this.publish(sequence)
+    return true
+  }
+
+  /** Copies one message in, waiting for room. */
+  publishBytes(messageType: number, payload: Uint8Array): void {
+    this.ring.assertFits(payload.byteLength, messageType)
+    const sequence = this.claim(1)
+    this.setHeader(sequence, payload.byteLength, messageType)
+    this.ring.bytes.set(payload, this.ring.payloadOffset(sequence))
+    this.publish(sequence)
+  }
+
+  #slowestConsumer(near: number): number {
+    return readCursor(this.#words, this.#slowestConsumerIndex(near), near)
+  }
+
+  #slowestConsumerIndex(near: number): number {
+    let min = Infinity
+    let slowest = this.#consumerIndices[0]!
+    for (const index of this.#consumerIndices) {
+      const released = readCursor(this.#words, index, near)
+      if (released < min) {
+        min = released
+        slowest = index
+      }
+    }
+    return slowest
+  }
+}

@@ -1,0 +1,49 @@
+import { widenSequence } from './layout.js'
+import { isClosed, readCursor, type WaitStrategy } from './wait-strategy.js'
+
+export interface SpinThenParkOptions {
+  /** Cursor reads before parking. Default 2000 (a few microseconds). */
+  spinTries?: number
+  /** Longest single park before the closed flag is looked at again. Default 100 ms. */
+  parkTimeoutMs?: number
+}
+
+/**
+ * Spins briefly, then parks the thread in `Atomics.wait` until the other side
+ * notifies. A wake-up costs roughly 10–20 µs, so the spin catches messages
+ * that follow closely for the price of a few microseconds of one core, and a
+ * quiet thread costs nothing. The default for agent threads.
+ *
+ * Lost wake-ups cannot happen: the waiter announces itself (waiters += 1),
+ * then re-reads the cursor, then waits only while the word still holds the
+ * value it read. The notifier stores the cursor, then reads the waiter count.
+ * Both sides use seq-cst atomics, so at least one of them sees the other.
+ */
+export class SpinThenParkWaitStrategy implements WaitStrategy {
+  readonly name = 'park'
+  readonly spinTries: number
+  readonly parkTimeoutMs: number
+
+  constructor(options: SpinThenParkOptions = {}) {
+    this.spinTries = options.spinTries ?? 2000
+    this.parkTimeoutMs = options.parkTimeoutMs ?? 100
+  }
+
+  waitFor(words: Int32Array, cursorIndex: number, waitersIndex: number, wanted: number): number {
+    for (let i = 0; i < this.spinTries; i++) {
+      const seen = readCursor(words, cursorIndex, wanted)
+      if (seen >= wanted) return seen
+    }
+    for (;;) {
+      if (isClosed(words)) return readCursor(words, cursorIndex, wanted)
+      Atomics.add(words, waitersIndex, 1)
+      const word = Atomics.load(words, cursorIndex)
+      const seen = widenSequence(word, wanted)
+      if (seen < wanted) Atomics.wait(words, cursorIndex, word, this.parkTimeoutMs)
+      Atomics.sub(words, waitersIndex, 1)
+      if (seen >= wanted) return seen
+      const woken = readCursor(words, cursorIndex, wanted)
+      if (woken >= wanted) return woken
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest'
+import { isWavesError } from '../../src/errors/index.js'
+import { RingBuffer, RingConsumer, SingleProducerSequencer } from '../../src/ring/index.js'
+import { LINE_BYTES, PRODUCER_CURSOR, consumerCursorIndex } from '../../src/ring/layout.js'
+
+describe('RingBuffer options', () => {
+  it('names every invalid option at once', () => {
+    expect(() => RingBuffer.create({ capacity: 12, maxPayloadBytes: 0, consumers: 0 })).toThrow(
+      'invalid ring options: capacity must be a power of two from 2 to 16777216, got 12; maxPayloadBytes must be an integer from 1 to 1048576, got 0; consumers must be an integer from 1 to 64, got 0',
+    )
+  })
+
+  it('rejects a negative or fractional start sequence', () => {
+    expect(() => RingBuffer.create({ capacity: 8, maxPayloadBytes: 8, startSequence: -1 })).toThrow(
+      'invalid ring options: startSequence must be a non-negative safe integer, got -1',
+    )
+  })
+
+  it('refuses to attach to a buffer that is not a ring', () => {
+    const error = (() => {
+      try {
+        RingBuffer.attach(new SharedArrayBuffer(1024))
+      } catch (err) {
+        return err
+      }
+      return undefined
+    })()
+    expect(isWavesError(error, 'ERR_RING_LAYOUT')).toBe(true)
+  })
+
+  it('puts the producer cursor and every consumer cursor on a line of its own', () => {
+    const ring = RingBuffer.create({ capacity: 8, maxPayloadBytes: 64, consumers: 3 })
+    const byteOffsets = [PRODUCER_CURSOR, consumerCursorIndex(0), consumerCursorIndex(1), consumerCursorIndex(2)].map((word) => word * 4)
+    const lines = byteOffsets.map((offset) => Math.floor(offset / LINE_BYTES))
+    expect(new Set(lines).size).toBe(4)
+    for (const offset of byteOffsets) expect(offset % LINE_BYTES).toBe(0)
+    expect(ring.slotsOffset % LINE_BYTES).toBe(0)
+  })
+
+  it('aligns every payload to 8 bytes and sizes slots for the largest message', () => {
+    const ring = RingBuffer.create({ capacity: 4, maxPayloadBytes: 61 })
+    expect(ring.slotBytes).toBe(72)
+    for (let s = 0; s < 8; s++) expect(ring.payloadOffset(s) % 8).toBe(0)
+  })
+})
+
+describe('a message that does not fit', () => {
+  it('is an error, never a truncation, and claims nothing', () => {
+    const ring = RingBuffer.create({ capacity: 4, maxPayloadBytes: 16 })
+    const producer = new SingleProducerSequencer(ring)
+    expect(() => producer.tryPublishBytes(7, new Uint8Array(17))).toThrow(
+      "message of 17 bytes (type 7) does not fit this ring's 16-byte slots",
+    )
+    expect(producer.next).toBe(0)
+    const consumer = new RingConsumer(ring, 0)
+    expect(consumer.available()).toBe(0)
+    expect(producer.tryPublishBytes(7, new Uint8Array(16).fill(9))).toBe(true)
+    expect(ring.payloadLength(0)).toBe(16)
+    expect(ring.messageType(0)).toBe(7)
+  })
+})
+
+describe('closing', () => {
+  it('lets consumers drain what was published, then reports the end', () => {
+    const ring = RingBuffer.create({ capacity: 4, maxPayloadBytes: 8 })
+    const producer = new SingleProducerSequencer(ring)
+    const consumer = new RingConsumer(ring, 0)
+    producer.publishBytes(1, new Uint8Array(8))
+    ring.close()
+    const strategy = producer.waitStrategy
+    expect(consumer.waitFor(strategy)).toBe(0)
+    expect(consumer.drain(() => {})).toBe(1)
+    expect(consumer.waitFor(strategy)).toBe(0) // below next (1): closed and drained
+    expect(consumer.next).toBe(1)
+  })
+
+  it('refuses to wait for room in a closed ring with ERR_RING_CLOSED', () => {
+    const ring = RingBuffer.create({ capacity: 2, maxPayloadBytes: 8 })
+    const producer = new SingleProducerSequencer(ring)
+    producer.publishBytes(1, new Uint8Array(8))
+    producer.publishBytes(1, new Uint8Array(8))
+    ring.close()
+    expect(() => producer.publishBytes(1, new Uint8Array(8))).toThrow('ring closed while the producer waited for room')
+  })
+})
