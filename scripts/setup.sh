@@ -34,7 +34,7 @@ if [ ! -d node_modules ] || [ "$(cat node_modules/.waves-stamp 2>/dev/null)" != 
   echo "$lock_stamp" > node_modules/.waves-stamp
 fi
 
-native_stamp=$(stamp_of native/Cargo.toml native/Cargo.lock native/build.rs $(find native/src -name '*.rs' | sort))
+native_stamp=$(stamp_of native/package.json native/Cargo.toml native/Cargo.lock native/build.rs $(find native/src -name '*.rs' | sort))
 addon=$(ls native/*.node 2>/dev/null | head -n 1 || true)
 if [ -z "$addon" ] || [ "$(cat native/.waves-stamp 2>/dev/null)" != "$native_stamp" ]; then
   if command -v cargo >/dev/null 2>&1; then

@@ -1,5 +1,13 @@
 import { WavesError } from '../errors/index.js'
-import { CONSUMER_WAITERS, PRODUCER_CURSOR, PRODUCER_WAITERS, SLOT_LENGTH_WORD, SLOT_TYPE_WORD, consumerCursorIndex } from './layout.js'
+import {
+  CONSUMER_WAITERS,
+  PRODUCER_CURSOR,
+  PRODUCER_WAITERS,
+  SLOT_HEADER_BYTES,
+  SLOT_LENGTH_WORD,
+  SLOT_TYPE_WORD,
+  consumerCursorIndex,
+} from './layout.js'
 import type { RingBuffer } from './ring-buffer.js'
 import { SpinThenParkWaitStrategy } from './spin-then-park-wait-strategy.js'
 import { readCursor, type WaitStrategy } from './wait-strategy.js'
@@ -23,6 +31,11 @@ export class SingleProducerSequencer {
   readonly waitStrategy: WaitStrategy
   readonly #words: Int32Array
   readonly #consumerIndices: number[]
+  // Copies of the ring's geometry: the per-message path reads only this object.
+  readonly #slotsOffset: number
+  readonly #mask: number
+  readonly #slotBytes: number
+  readonly #maxPayloadBytes: number
   /** Next sequence to claim. */
   #next: number
   /** Lowest consumer cursor last seen: slots up to it + capacity are free. */
@@ -32,6 +45,10 @@ export class SingleProducerSequencer {
     this.ring = ring
     this.waitStrategy = waitStrategy
     this.#words = ring.words
+    this.#slotsOffset = ring.slotsOffset
+    this.#mask = ring.mask
+    this.#slotBytes = ring.slotBytes
+    this.#maxPayloadBytes = ring.maxPayloadBytes
     this.#consumerIndices = Array.from({ length: ring.consumerCount }, (_, c) => consumerCursorIndex(c))
     this.#next = readCursor(ring.words, PRODUCER_CURSOR, ring.startSequence) + 1
     this.#cachedGating = this.#next - 1
@@ -72,12 +89,17 @@ export class SingleProducerSequencer {
     }
   }
 
-  /** Writes a slot's header: the payload's length and type id. */
-  setHeader(sequence: number, payloadBytes: number, messageType: number): void {
-    this.ring.assertFits(payloadBytes, messageType)
-    const word = this.ring.slotOffset(sequence) >> 2
+  /**
+   * Writes a slot's header (the payload's length and type id) and returns
+   * the byte offset where its payload goes.
+   */
+  setHeader(sequence: number, payloadBytes: number, messageType: number): number {
+    if (payloadBytes > this.#maxPayloadBytes || payloadBytes < 0) this.ring.assertFits(payloadBytes, messageType)
+    const slot = this.#slotsOffset + (sequence & this.#mask) * this.#slotBytes
+    const word = slot >> 2
     this.#words[word + SLOT_LENGTH_WORD] = payloadBytes
     this.#words[word + SLOT_TYPE_WORD] = messageType
+    return slot + SLOT_HEADER_BYTES
   }
 
   /** Makes every claimed sequence up to `last` visible to consumers. */
@@ -91,8 +113,7 @@ export class SingleProducerSequencer {
     this.ring.assertFits(payload.byteLength, messageType)
     const sequence = this.tryClaim(1)
     if (sequence < 0) return false
-    this.setHeader(sequence, payload.byteLength, messageType)
-    this.ring.bytes.set(payload, this.ring.payloadOffset(sequence))
+    this.ring.bytes.set(payload, this.setHeader(sequence, payload.byteLength, messageType))
     this.publish(sequence)
     return true
   }
@@ -101,8 +122,7 @@ export class SingleProducerSequencer {
   publishBytes(messageType: number, payload: Uint8Array): void {
     this.ring.assertFits(payload.byteLength, messageType)
     const sequence = this.claim(1)
-    this.setHeader(sequence, payload.byteLength, messageType)
-    this.ring.bytes.set(payload, this.ring.payloadOffset(sequence))
+    this.ring.bytes.set(payload, this.setHeader(sequence, payload.byteLength, messageType))
     this.publish(sequence)
   }
 

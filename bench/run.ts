@@ -1,0 +1,35 @@
+/**
+ * The bench suite: `npm run bench -- <suite> [--json] [--runs N] [--quick] [--only TEXT]`.
+ * Each suite compares waves with what a Node engineer would reach for, in
+ * the same run, and prints a table, or with --json one document:
+ * {"suite","rows":[{"name","msgsPerSec","p50us","p99us","p999us"}],"ratios"}.
+ */
+import { printDocument, warnAboutCores, type BenchDocument, type BenchOptions } from './harness/report.js'
+import { ringSuite } from './ring/ring.suite.js'
+
+const suites: Record<string, (options: BenchOptions) => Promise<BenchDocument>> = {
+  ring: ringSuite,
+}
+
+function parse(argv: string[]): { names: string[]; options: BenchOptions } {
+  const names: string[] = []
+  const options: BenchOptions = { json: false, runs: 3, quick: false }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--json') options.json = true
+    else if (arg === '--quick') options.quick = true
+    else if (arg === '--only') options.only = argv[++i] ?? ''
+    else if (arg === '--runs') {
+      const runs = Number(argv[++i])
+      if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`--runs takes a whole number of at least 1, got ${argv[i]}`)
+      options.runs = runs
+    } else if (arg in suites) names.push(arg)
+    else throw new RangeError(`unknown suite or option ${arg}; suites: ${Object.keys(suites).join(', ')}`)
+  }
+  return { names: names.length > 0 ? names : Object.keys(suites), options }
+}
+
+const { names, options } = parse(process.argv.slice(2))
+if (options.json && names.length > 1) throw new RangeError('--json prints one document: name one suite')
+warnAboutCores()
+for (const name of names) printDocument(await suites[name]!(options), options.json)

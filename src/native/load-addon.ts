@@ -1,0 +1,164 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { WavesError } from '../errors/index.js'
+import { childLogger, type Logger } from '../log/logger.js'
+import { fallbackFunctions } from './fallback/index.js'
+import type { Executor, ExecutorFunctions, FallbackExecutor, NativeExecutor, RawAddon } from './types.js'
+
+/** The `name` in the package.json that marks the package root. */
+export const PACKAGE_NAME = 'waves-engine'
+
+export interface LoadOptions {
+  /** Where `WAVES_NATIVE` is read; `process.env` unless given. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Load this file rather than searching `native/` under the package root. */
+  readonly addonPath?: string
+  /** Where the search for the package root starts; this module's folder unless given. */
+  readonly searchFrom?: string
+  readonly logger?: Pick<Logger, 'warn' | 'debug'>
+}
+
+// This file runs from src/native/ under vitest and from dist/src/native/
+// once compiled, so the addon is found from the package root, not by a
+// fixed relative path.
+const here = dirname(fileURLToPath(import.meta.url))
+const requireFromHere = createRequire(import.meta.url)
+
+/** The nearest folder at or above `startDir` whose package.json is named `waves-engine`. */
+export function findPackageRoot(startDir: string = here): string | undefined {
+  let dir = startDir
+  for (;;) {
+    if (readPackageName(join(dir, 'package.json')) === PACKAGE_NAME) return dir
+    const parent = dirname(dir)
+    if (parent === dir) return undefined
+    dir = parent
+  }
+}
+
+function readPackageName(manifestPath: string): unknown {
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(manifestPath, 'utf8'))
+    return typeof manifest === 'object' && manifest !== null ? (manifest as { name?: unknown }).name : undefined
+  } catch {
+    // Absent or unreadable: not the root, keep walking up.
+    return undefined
+  }
+}
+
+/**
+ * The addon under `<root>/native/`. napi names it
+ * `waves-native.<platform>-<arch>[-<abi>].node`; one built for this platform
+ * is preferred, and any other is tried so that the failure names the file.
+ */
+export function findAddonFile(packageRoot: string): string | undefined {
+  const dir = join(packageRoot, 'native')
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+      .filter((name) => name.endsWith('.node'))
+      .sort()
+  } catch {
+    return undefined
+  }
+  const platformTag = `.${process.platform}-${process.arch}`
+  const chosen = names.find((name) => name.includes(platformTag)) ?? names[0]
+  return chosen === undefined ? undefined : join(dir, chosen)
+}
+
+function isRawAddon(value: unknown): value is RawAddon {
+  if (typeof value !== 'object' || value === null) return false
+  const addon = value as Record<string, unknown>
+  return typeof addon['implementationShortfallBps'] === 'function' && typeof addon['addonVersion'] === 'function'
+}
+
+/** Loads the addon at `path`, throwing when it cannot be loaded or lacks an export. */
+export function requireAddon(path: string): RawAddon {
+  const loaded: unknown = requireFromHere(path)
+  if (!isRawAddon(loaded)) {
+    throw new Error(`${path} lacks the expected exports (a stale build?)`)
+  }
+  return loaded
+}
+
+/**
+ * The addon reports a bad argument as an Error with `code: 'InvalidArg'` and
+ * the same text the fallback uses; callers get the same `WavesError` from both.
+ */
+function rethrowFromAddon(err: unknown, fn: string): never {
+  if (err instanceof Error && (err as { code?: unknown }).code === 'InvalidArg') {
+    throw new WavesError('ERR_NATIVE_ARGUMENT', err.message, { function: fn }, { cause: err })
+  }
+  throw err
+}
+
+function nativeFunctions(addon: RawAddon): ExecutorFunctions {
+  return {
+    implementationShortfallBps(side, arrivalPriceTicks, fills) {
+      try {
+        return addon.implementationShortfallBps(side, arrivalPriceTicks, fills)
+      } catch (err) {
+        return rethrowFromAddon(err, 'implementationShortfallBps')
+      }
+    },
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+/**
+ * Loads the addon, or explains in one warn line why not and hands back the
+ * TypeScript fallback. Not cached: `loadExecutor()` is what callers want.
+ */
+export function createExecutor(options: LoadOptions = {}): Executor {
+  const env = options.env ?? process.env
+  const log = options.logger ?? childLogger({ component: 'native' })
+
+  let reason: string
+  if (env['WAVES_NATIVE']?.trim().toLowerCase() === 'off') {
+    reason = 'WAVES_NATIVE=off is set'
+  } else {
+    const searchFrom = options.searchFrom ?? here
+    const root = options.addonPath === undefined ? findPackageRoot(searchFrom) : undefined
+    const addonPath = options.addonPath ?? (root === undefined ? undefined : findAddonFile(root))
+    if (addonPath === undefined) {
+      reason =
+        root === undefined
+          ? `no package.json named ${PACKAGE_NAME} at or above ${searchFrom}`
+          : `no native/*.node under ${root}; build it with npm run build:native`
+    } else {
+      try {
+        const addon = requireAddon(addonPath)
+        const executor: NativeExecutor = Object.freeze({
+          kind: 'native',
+          addonVersion: addon.addonVersion(),
+          addonPath,
+          ...nativeFunctions(addon),
+        })
+        log.debug({ addonPath, addonVersion: executor.addonVersion }, 'Rust addon loaded')
+        return executor
+      } catch (err) {
+        reason = `loading ${addonPath} failed: ${messageOf(err)}`
+      }
+    }
+  }
+
+  log.warn(`Rust addon not loaded (${reason}); using the TypeScript fallback`)
+  const executor: FallbackExecutor = Object.freeze({ kind: 'fallback', reason, ...fallbackFunctions })
+  return executor
+}
+
+let cached: Executor | undefined
+
+/**
+ * The executor of this thread: the addon when it loads, the fallback
+ * otherwise. Decided once, so a fallback is announced once per thread.
+ */
+export function loadExecutor(): Executor {
+  cached ??= createExecutor()
+  return cached
+}
