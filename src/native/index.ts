@@ -1,10 +1,9 @@
 export type { Executor, ExecutorFunctions, FallbackExecutor, NativeExecutor, RawAddon } from './types.js'
 export { fallbackFunctions } from './fallback/index.js'
+export { PACKAGE_NAME, findPackageRoot } from '../runtime/package-root.js'
 export {
-  PACKAGE_NAME,
   createExecutor,
   findAddonFile,
-  findPackageRoot,
   loadExecutor,
   requireAddon,
   type LoadOptions,

@@ -1,15 +1,18 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { WavesError } from '../errors/index.js'
 import { childLogger, type Logger } from '../log/logger.js'
+import { PACKAGE_NAME, findPackageRoot } from '../runtime/package-root.js'
 import { fallbackFunctions } from './fallback/index.js'
 import type { Executor, ExecutorFunctions, FallbackExecutor, NativeExecutor, RawAddon } from './types.js'
 
-/** The `name` in the package.json that marks the package root. */
-export const PACKAGE_NAME = 'waves-engine'
+// This file runs from src/native/ under vitest and from dist/src/native/
+// once compiled, so the addon is found from the package root.
+const here = dirname(fileURLToPath(import.meta.url))
+const requireFromHere = createRequire(import.meta.url)
 
 export interface LoadOptions {
   /** Where `WAVES_NATIVE` is read; `process.env` unless given. */
@@ -19,33 +22,6 @@ export interface LoadOptions {
   /** Where the search for the package root starts; this module's folder unless given. */
   readonly searchFrom?: string
   readonly logger?: Pick<Logger, 'warn' | 'debug'>
-}
-
-// This file runs from src/native/ under vitest and from dist/src/native/
-// once compiled, so the addon is found from the package root, not by a
-// fixed relative path.
-const here = dirname(fileURLToPath(import.meta.url))
-const requireFromHere = createRequire(import.meta.url)
-
-/** The nearest folder at or above `startDir` whose package.json is named `waves-engine`. */
-export function findPackageRoot(startDir: string = here): string | undefined {
-  let dir = startDir
-  for (;;) {
-    if (readPackageName(join(dir, 'package.json')) === PACKAGE_NAME) return dir
-    const parent = dirname(dir)
-    if (parent === dir) return undefined
-    dir = parent
-  }
-}
-
-function readPackageName(manifestPath: string): unknown {
-  try {
-    const manifest: unknown = JSON.parse(readFileSync(manifestPath, 'utf8'))
-    return typeof manifest === 'object' && manifest !== null ? (manifest as { name?: unknown }).name : undefined
-  } catch {
-    // Absent or unreadable: not the root, keep walking up.
-    return undefined
-  }
 }
 
 /**

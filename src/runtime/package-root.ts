@@ -2,26 +2,44 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
-let cached: string | undefined
+/** The `name` in the package.json that marks the package root. */
+export const PACKAGE_NAME = 'waves-engine'
+
+const here = dirname(fileURLToPath(import.meta.url))
 
 /**
- * The folder holding waves' package.json. Code runs from `src/` under the
- * test runner and from `dist/src/` once compiled, so paths to the addon and
- * to worker scripts are resolved from here, never from the caller's folder.
+ * The nearest folder at or above `startDir` whose package.json is named
+ * `waves-engine`. Code runs from `src/` under the test runner and from
+ * `dist/src/` once compiled, so the addon and worker scripts are found from
+ * here, never by a fixed relative path.
  */
-export function packageRoot(): string {
-  if (cached !== undefined) return cached
-  let dir = dirname(fileURLToPath(import.meta.url))
+export function findPackageRoot(startDir: string = here): string | undefined {
+  let dir = startDir
   for (;;) {
-    const manifest = join(dir, 'package.json')
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'waves-engine') {
-      cached = dir
-      return dir
-    }
+    if (readPackageName(join(dir, 'package.json')) === PACKAGE_NAME) return dir
     const parent = dirname(dir)
-    if (parent === dir) throw new Error(`no waves-engine package.json above ${fileURLToPath(import.meta.url)}`)
+    if (parent === dir) return undefined
     dir = parent
   }
+}
+
+function readPackageName(manifestPath: string): unknown {
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(manifestPath, 'utf8'))
+    return typeof manifest === 'object' && manifest !== null ? (manifest as { name?: unknown }).name : undefined
+  } catch {
+    // Absent or unreadable: not the root, keep walking up.
+    return undefined
+  }
+}
+
+let cached: string | undefined
+
+/** This package's root folder; throws if the code runs outside the package. */
+export function packageRoot(): string {
+  cached ??= findPackageRoot()
+  if (cached === undefined) throw new Error(`no ${PACKAGE_NAME} package.json above ${here}`)
+  return cached
 }
 
 /**
