@@ -12,12 +12,30 @@ export type WavesErrorCode =
   | 'ERR_MESSAGE_TOO_LARGE'
   | 'ERR_RING_CLOSED'
   | 'ERR_CONFLATION_KEY'
+  // boards/
+  | 'ERR_BOARD_CONFIG'
+  | 'ERR_BOARD_LAYOUT'
+  | 'ERR_BOARD_TOO_LARGE'
+  | 'ERR_BOARD_CONTENDED'
+  | 'ERR_BOARD_WRITER'
   // schemas/
   | 'ERR_UNKNOWN_MESSAGE_TYPE'
   // native/
   | 'ERR_NATIVE_ARGUMENT'
+  // cycle/
+  | 'ERR_AGENT_TIMEOUT'
+  | 'ERR_AGENT_UNKNOWN'
+  | 'ERR_CYCLE_STATE'
   // config/
   | 'ERR_CONFIG_INVALID'
+  // compute/
+  | 'ERR_COMPUTE_CONFIG'
+  | 'ERR_COMPUTE_INPUT'
+  | 'ERR_COMPUTE_UNKNOWN_TASK'
+  | 'ERR_COMPUTE_TASK_FAILED'
+  | 'ERR_COMPUTE_QUEUE_FULL'
+  | 'ERR_COMPUTE_ABORTED'
+  | 'ERR_COMPUTE_CLOSED'
 
 export class WavesError extends Error {
   readonly code: WavesErrorCode

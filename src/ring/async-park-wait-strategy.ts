@@ -1,7 +1,6 @@
+import { waitAsyncKeepingAlive } from '../runtime/wait-async.js'
 import { widenSequence } from './layout.js'
 import { isClosed, readCursor, type AsyncWaitStrategy } from './wait-strategy.js'
-
-const noop = (): void => {}
 
 export interface AsyncParkOptions {
   /** Longest single wait before the closed flag is looked at again. Default 100 ms. */
@@ -32,13 +31,7 @@ export class AsyncParkWaitStrategy implements AsyncWaitStrategy {
       const seen = widenSequence(word, wanted)
       try {
         if (seen >= wanted) return seen
-        const result = Atomics.waitAsync(words, cursorIndex, word, this.parkTimeoutMs)
-        if (result.async) {
-          // A pending waitAsync does not keep Node's event loop alive; a timer does.
-          const keepAlive = setTimeout(noop, this.parkTimeoutMs + 1)
-          await result.value
-          clearTimeout(keepAlive)
-        }
+        await waitAsyncKeepingAlive(words, cursorIndex, word, this.parkTimeoutMs)
       } finally {
         Atomics.sub(words, waitersIndex, 1)
       }

@@ -1,0 +1,32 @@
+import { CycleStep } from '../cycle/steps.js'
+
+/**
+ * How the engine knows an agent: its name (and config section), the steps
+ * it takes part in, and the module whose default export creates it: a path
+ * from the package root without extension (run compiled from dist/), or a
+ * URL to any ES module.
+ */
+export interface AgentRegistration {
+  readonly name: string
+  readonly steps: readonly CycleStep[]
+  readonly module: string | URL
+  /** No verdict from this agent in a cycle means no new orders in that cycle (risk). */
+  readonly failClosed?: boolean
+}
+
+const { Sense, Analyze, Compose, EvaluateRisk, Execute, Monitor, Learn, Report } = CycleStep
+
+/** The engine's agents. Adding one is a folder under src/agents/ and a line here. */
+export const DEFAULT_AGENTS: readonly AgentRegistration[] = Object.freeze([
+  { name: 'data_feeds', steps: [Sense], module: 'src/agents/data-feeds/index' },
+  { name: 'market_conditions', steps: [Sense, Learn], module: 'src/agents/market-conditions/index' },
+  { name: 'validation', steps: [Sense, Compose], module: 'src/agents/validation/index' },
+  { name: 'intelligence', steps: [Analyze, Learn], module: 'src/agents/intelligence/index' },
+  { name: 'strategy_engine', steps: [Compose, Learn], module: 'src/agents/strategy-engine/index' },
+  { name: 'risk_management', steps: [EvaluateRisk], module: 'src/agents/risk-management/index', failClosed: true },
+  { name: 'execution', steps: [Execute], module: 'src/agents/execution/index' },
+  { name: 'adapters', steps: [Execute, Monitor], module: 'src/agents/adapters/index' },
+  { name: 'fees_monitor', steps: [Monitor], module: 'src/agents/fees-monitor/index' },
+  { name: 'failure_prevention', steps: [Monitor], module: 'src/agents/failure-prevention/index' },
+  { name: 'agent_io', steps: [Report], module: 'src/agents/agent-io/index' },
+])

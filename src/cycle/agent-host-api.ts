@@ -1,0 +1,31 @@
+/** What the coordinator hands an agent thread at start. Structured-clone safe. */
+export interface AgentHostData {
+  name: string
+  /** Slot in the control buffer. */
+  index: number
+  /** Module whose default export creates the agent (a file URL). */
+  moduleUrl: string
+  control: SharedArrayBuffer
+  rings: Record<string, SharedArrayBuffer>
+  consumerIds: Record<string, number>
+  boards: Record<string, SharedArrayBuffer>
+}
+
+/** The control plane of one agent thread, served over comlink. */
+export interface AgentHostApi {
+  /** Builds the context and runs the agent's init, restoring `restored` if given; then follows the barrier. */
+  init(config: { section: Record<string, unknown>; engine: Record<string, unknown> }, restored: unknown): Promise<void>
+  health(): Promise<AgentHostHealth>
+  snapshot(): Promise<unknown>
+  /** Leaves the barrier loop, runs the agent's stop, and lets the thread end. */
+  stop(): Promise<void>
+}
+
+export interface AgentHostHealth {
+  name: string
+  steps: number
+  stepFailures: number
+  lastError: string | undefined
+  counters: Record<string, number>
+  detail: Record<string, unknown>
+}

@@ -1,0 +1,77 @@
+import { monotonicClock } from '../clock/clock.js'
+import { childLogger } from '../log/logger.js'
+import { RingBuffer } from '../ring/index.js'
+import type { Agent, AgentContext, AgentFactory, ComputeRunner } from '../agents/agent.js'
+import type { AgentHostApi, AgentHostData, AgentHostHealth } from './agent-host-api.js'
+import { StepFollower } from './step-follower.js'
+import type { RingName } from './topology.js'
+
+/**
+ * Hosts one agent in the current thread: builds its context, runs init, and
+ * follows the step barrier until told to stop. Used by workers/agent-host.ts;
+ * threads stay at that edge, so this runs in-process in tests as well.
+ */
+export async function runAgentHost(data: AgentHostData, compute: ComputeRunner): Promise<AgentHostApi> {
+  const factory = ((await import(data.moduleUrl)) as { default?: AgentFactory }).default
+  if (typeof factory !== 'function') throw new Error(`${data.moduleUrl} has no default export creating an agent`)
+  const agent: Agent = factory()
+  const logger = childLogger({ agent: data.name })
+  const rings: Partial<Record<RingName, RingBuffer>> = {}
+  for (const [name, sab] of Object.entries(data.rings)) rings[name as RingName] = RingBuffer.attach(sab)
+  const counters: Record<string, number> = {}
+  let ctx: AgentContext | undefined
+  let steps = 0
+  let stepFailures = 0
+  let lastError: string | undefined
+  let loop: Promise<void> | undefined
+  const follower = new StepFollower(data.control, data.index)
+
+  async function followBarrier(context: AgentContext): Promise<void> {
+    for (;;) {
+      const command = await follower.next()
+      if (command === undefined) return
+      const startNs = monotonicClock.nowNs()
+      let ok = true
+      try {
+        await agent.step(command, context)
+      } catch (err) {
+        ok = false
+        stepFailures++
+        lastError = err instanceof Error ? err.message : String(err)
+        logger.error({ err, cycle: command.cycle, step: command.step }, 'agent step failed')
+      }
+      steps++
+      follower.ack(command.generation, ok, (monotonicClock.nowNs() - startNs) / 1000)
+    }
+  }
+
+  return {
+    async init(config, restored) {
+      ctx = {
+        name: data.name,
+        config: Object.freeze(config.section),
+        engineConfig: Object.freeze(config.engine),
+        logger,
+        clock: monotonicClock,
+        rings,
+        consumerIds: data.consumerIds as AgentContext['consumerIds'],
+        boards: data.boards,
+        compute,
+        counters,
+      }
+      await agent.init(ctx, restored)
+      loop ??= followBarrier(ctx)
+    },
+    async health(): Promise<AgentHostHealth> {
+      return { name: data.name, steps, stepFailures, lastError, counters: { ...counters }, detail: agent.health?.() ?? {} }
+    },
+    async snapshot() {
+      return agent.snapshot?.()
+    },
+    async stop() {
+      // The coordinator has already posted the stop command; wait for the loop to see it.
+      await loop
+      await agent.stop?.()
+    },
+  }
+}

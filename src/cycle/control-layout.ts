@@ -1,0 +1,55 @@
+/**
+ * Every word of the control SharedArrayBuffer: the step barrier between the
+ * coordinator (main thread) and the agent threads. All words are int32,
+ * touched only through Atomics.
+ *
+ * ```
+ * line 0        config: magic, agent count
+ * line 1        arrivals: agents add 1 and notify after each ack (the coordinator waits here)
+ * line 2 + i    agent i: command generation (the agent waits on it), the command's
+ *               cycle, step and flags (coordinator writes); ack generation, ack
+ *               status, step duration in µs (agent writes)
+ * ```
+ *
+ * Each agent has its own command, so an agent that is late never reads a
+ * command meant for others. The coordinator writes cycle, step and flags,
+ * then the command generation, then notifies: an agent that sees the new
+ * generation sees the rest. The agent writes status and duration, then its
+ * ack generation, then bumps arrivals: a coordinator that sees the ack sees
+ * the status. A late ack carries an old generation and is ignored.
+ */
+export const CONTROL_LINE_WORDS = 32 // 128 bytes
+export const CONTROL_MAGIC = 0x57435943 // "WCYC"
+
+export const CONFIG_MAGIC = 0
+export const CONFIG_AGENT_COUNT = 1
+export const ARRIVALS = 1 * CONTROL_LINE_WORDS
+
+const FIRST_AGENT_LINE = 2
+
+/** Word offsets within an agent's line. */
+export const AGENT_COMMAND_GENERATION = 0
+export const AGENT_COMMAND_CYCLE = 1
+export const AGENT_COMMAND_STEP = 2
+export const AGENT_COMMAND_FLAGS = 3
+export const AGENT_ACK_GENERATION = 8
+export const AGENT_ACK_STATUS = 9
+export const AGENT_ACK_DURATION_US = 10
+
+/** Command flags. */
+export const FLAG_RISK_VERDICT = 1 // every fail-closed agent approved this cycle in time
+export const FLAG_SAFE_MODE = 2 // a breaker is open: no new orders
+
+export const ACK_OK = 0
+export const ACK_FAILED = 1
+
+/** The command generation that tells an agent thread to leave its barrier loop. */
+export const STOP_GENERATION = -1
+
+export function agentWord(agentIndex: number, field: number): number {
+  return (FIRST_AGENT_LINE + agentIndex) * CONTROL_LINE_WORDS + field
+}
+
+export function controlBytes(agentCount: number): number {
+  return (FIRST_AGENT_LINE + agentCount) * CONTROL_LINE_WORDS * 4
+}

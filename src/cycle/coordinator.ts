@@ -1,0 +1,305 @@
+import { monotonicClock } from '../clock/clock.js'
+import type { ComputeRunner } from '../agents/agent.js'
+import type { AgentRegistration } from '../agents/registry.js'
+import { childLogger } from '../log/logger.js'
+import { compiledModuleUrl } from '../runtime/package-root.js'
+import type { AgentHostData } from './agent-host-api.js'
+import { AgentSlot } from './agent-slot.js'
+import { AgentThread, withTimeout } from './agent-thread.js'
+import { FLAG_RISK_VERDICT, FLAG_SAFE_MODE } from './control-layout.js'
+import { CycleMetrics } from './cycle-metrics.js'
+import { nextCycleStart } from './schedule.js'
+import { StepBarrier, type BarrierParticipant, type StepOutcome } from './step-barrier.js'
+import { CYCLE_STEPS, CycleStep, stepName } from './steps.js'
+import { restartDelayMs, type BackoffSettings, type BreakerSettings } from './supervision.js'
+
+export interface CoordinatorSettings {
+  intervalMs: number
+  initDeadlineMs: number
+  /** Per agent: how long the barrier waits for it in a step. */
+  stepDeadlineMs: (agent: string) => number
+  backoff: BackoffSettings
+  breaker: BreakerSettings
+  /** Least time between two snapshots of the agents' state. */
+  snapshotEveryMs: number
+  /** Config handed to each agent's init: its section and the whole config. */
+  agentConfig: (agent: string) => { section: Record<string, unknown>; engine: Record<string, unknown> }
+}
+
+export interface DataPlane {
+  rings: Record<string, SharedArrayBuffer>
+  boards: Record<string, SharedArrayBuffer>
+  /** Rings an agent touches, and its consumer id on each it reads. */
+  ringsOf: (agent: string) => { rings: string[]; consumerIds: Record<string, number> }
+}
+
+export type CoordinatorState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped'
+
+const STOP_TIMEOUT_MS = 5_000
+
+/**
+ * The main thread's conductor: starts an agent thread per registration,
+ * drives steps 2–9 of every cycle through the step barrier on interval
+ * boundaries, degrades late agents instead of stalling, fails closed when
+ * risk gives no verdict, and restarts crashed threads with backoff behind a
+ * breaker.
+ */
+export class Coordinator {
+  readonly settings: CoordinatorSettings
+  readonly metrics = new CycleMetrics()
+  readonly #slots: AgentSlot[]
+  readonly #barrier: StepBarrier
+  readonly #plane: DataPlane
+  readonly #compute: ComputeRunner
+  readonly #log = childLogger({ component: 'coordinator' })
+  #state: CoordinatorState = 'idle'
+  #cycle = 0
+  #loop: Promise<void> | undefined
+  #wake: (() => void) | undefined
+  #sleepTimer: NodeJS.Timeout | undefined
+  #lastSnapshotMs = -Infinity
+
+  constructor(registrations: readonly AgentRegistration[], plane: DataPlane, compute: ComputeRunner, settings: CoordinatorSettings) {
+    this.settings = settings
+    this.#plane = plane
+    this.#compute = compute
+    this.#slots = registrations.map((r, i) => new AgentSlot(r, i, settings.breaker))
+    this.#barrier = new StepBarrier(registrations.length)
+  }
+
+  get state(): CoordinatorState {
+    return this.#state
+  }
+
+  get cycle(): number {
+    return this.#cycle
+  }
+
+  get slots(): readonly AgentSlot[] {
+    return this.#slots
+  }
+
+  /** A breaker is open somewhere: no new orders until an operator resets it. */
+  get safeMode(): boolean {
+    return this.#slots.some((s) => s.breaker.open)
+  }
+
+  /** Starts every agent thread, runs step 1 (initialize) across all, then cycles. */
+  async start(): Promise<void> {
+    this.#state = 'starting'
+    await Promise.all(this.#slots.map((slot) => this.#startThread(slot)))
+    await this.#initializeStep(this.#slots.filter((s) => s.state === 'starting'))
+    this.#state = 'running'
+    this.#loop = this.#cycleLoop()
+  }
+
+  /** Finishes the cycle in flight, stops every agent thread, and waits for each to end. */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopped' || this.#state === 'idle') return
+    this.#state = 'stopping'
+    this.#wake?.()
+    await this.#loop
+    for (const slot of this.#slots) clearTimeout(slot.restartTimer)
+    this.#barrier.stop(this.#slots.map((s) => s.index))
+    await Promise.all(
+      this.#slots.map(async (slot) => {
+        await slot.thread?.stop(STOP_TIMEOUT_MS)
+        slot.thread = undefined
+        slot.state = 'stopped'
+      }),
+    )
+    this.#state = 'stopped'
+    this.#log.info({ cycles: this.metrics.totalCycles }, 'coordinator stopped')
+  }
+
+  /** Closes the breaker of one agent (or all) and restarts what it had kept down. */
+  resetBreaker(agent?: string): string[] {
+    const reset: string[] = []
+    for (const slot of this.#slots) {
+      if ((agent === undefined || slot.name === agent) && slot.breaker.open) {
+        slot.breaker.reset()
+        reset.push(slot.name)
+        this.#log.warn({ agent: slot.name }, 'breaker reset by operator; restarting agent')
+        if (this.#state === 'running') this.#scheduleRestart(slot, 0)
+      }
+    }
+    return reset
+  }
+
+  async #startThread(slot: AgentSlot): Promise<void> {
+    const { rings, consumerIds } = this.#plane.ringsOf(slot.name)
+    const module = slot.registration.module
+    const data: AgentHostData = {
+      name: slot.name,
+      index: slot.index,
+      moduleUrl: (typeof module === 'string' ? compiledModuleUrl(module) : module).href,
+      control: this.#barrier.sab,
+      rings: Object.fromEntries(rings.map((r) => [r, this.#plane.rings[r]!])),
+      consumerIds,
+      boards: this.#plane.boards,
+    }
+    this.#barrier.resetSlot(slot.index)
+    slot.state = 'starting'
+    const thread = new AgentThread(data, this.#compute, (reason) => this.#onCrash(slot, thread, reason))
+    slot.thread = thread
+    try {
+      await withTimeout(thread.api.init(this.settings.agentConfig(slot.name), slot.lastSnapshot), this.settings.initDeadlineMs, `init of agent ${slot.name}`, {
+        agent: slot.name,
+      })
+    } catch (err) {
+      slot.lastError = err instanceof Error ? err.message : String(err)
+      this.#log.error({ agent: slot.name, err }, 'agent init failed')
+      await thread.terminate()
+      if (slot.thread === thread) this.#onCrash(slot, thread, `init failed: ${slot.lastError}`)
+    }
+  }
+
+  /** Step 1 for the given agents: at start, and for each agent after its restart. */
+  async #initializeStep(slots: AgentSlot[]): Promise<void> {
+    const participants = slots.map((s) => ({ index: s.index, deadlineMs: this.settings.initDeadlineMs }))
+    const outcome = await this.#barrier.run(this.#cycle, CycleStep.Initialize, this.safeMode ? FLAG_SAFE_MODE : 0, participants)
+    this.#account(CycleStep.Initialize, outcome)
+    for (const slot of slots) if (slot.state === 'starting') slot.state = 'degraded'
+  }
+
+  async #cycleLoop(): Promise<void> {
+    const firstStartMs = monotonicClock.nowNs() / 1e6
+    let plannedMs = firstStartMs
+    while (this.#state === 'running') {
+      await this.#sleepUntil(plannedMs)
+      if (this.#state !== 'running') break
+      await this.#runCycle()
+      const next = nextCycleStart(firstStartMs, this.settings.intervalMs, plannedMs, monotonicClock.nowNs() / 1e6)
+      if (next.overrun) this.metrics.recordOverrun(next.skipped)
+      plannedMs = next.startMs
+    }
+  }
+
+  #sleepUntil(atMs: number): Promise<void> {
+    const delayMs = atMs - monotonicClock.nowNs() / 1e6
+    if (delayMs <= 0) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.#wake = () => {
+        clearTimeout(this.#sleepTimer)
+        this.#wake = undefined
+        resolve()
+      }
+      this.#sleepTimer = setTimeout(this.#wake, delayMs)
+    })
+  }
+
+  async #runCycle(): Promise<void> {
+    const cycle = ++this.#cycle
+    const startNs = monotonicClock.nowNs()
+    let healthy = true
+    let flags = this.safeMode ? FLAG_SAFE_MODE : 0
+    for (const step of CYCLE_STEPS) {
+      const participants: BarrierParticipant[] = []
+      for (const slot of this.#slots) {
+        if (!slot.registration.steps.includes(step)) continue
+        slot.expected++
+        if (slot.participating) participants.push({ index: slot.index, deadlineMs: this.settings.stepDeadlineMs(slot.name) })
+        else healthy = false // down: its last good output stands in
+      }
+      const outcome = await this.#barrier.run(cycle, step, flags, participants)
+      if (!this.#account(step, outcome, cycle)) healthy = false
+      if (step === CycleStep.EvaluateRisk && this.#riskVerdict(outcome)) flags |= FLAG_RISK_VERDICT
+    }
+    this.metrics.recordCycle(monotonicClock.nowNs() - startNs, healthy)
+    this.#maybeSnapshot()
+  }
+
+  /** Fail closed: a verdict needs every fail-closed agent to have acknowledged risk in time and without error. */
+  #riskVerdict(outcome: StepOutcome): boolean {
+    for (const slot of this.#slots) {
+      if (!slot.registration.failClosed) continue
+      const ack = outcome.acked.find((a) => a.index === slot.index)
+      if (!ack?.ok) return false
+    }
+    return true
+  }
+
+  /** Folds one step's outcome into the agents' states and statistics; false if anything went wrong. */
+  #account(step: CycleStep, outcome: StepOutcome, cycle = this.#cycle): boolean {
+    this.metrics.recordStep(stepName(step), outcome.elapsedNs)
+    let clean = true
+    for (const ack of outcome.acked) {
+      const slot = this.#slots[ack.index]!
+      slot.responseTime.recordNs(ack.durationUs * 1000)
+      slot.lastCycle = cycle
+      if (ack.ok) {
+        if (step !== CycleStep.Initialize) slot.acknowledged++
+        if (slot.state === 'degraded' || slot.state === 'starting') {
+          if (slot.state === 'degraded') this.#log.info({ agent: slot.name, cycle }, 'agent recovered')
+          slot.state = 'ready'
+        }
+      } else {
+        clean = false
+        slot.errorCount++
+        if (slot.state !== 'degraded') this.#log.warn({ agent: slot.name, cycle, step: stepName(step) }, 'agent step failed; agent degraded')
+        slot.state = 'degraded'
+      }
+    }
+    for (const index of outcome.late) {
+      clean = false
+      const slot = this.#slots[index]!
+      slot.lateCount++
+      if (slot.state !== 'degraded') {
+        this.#log.warn({ agent: slot.name, cycle, step: stepName(step), deadlineMs: this.settings.stepDeadlineMs(slot.name) }, 'agent missed its step deadline; degraded, its last good output stands')
+      }
+      slot.state = 'degraded'
+    }
+    return clean
+  }
+
+  #maybeSnapshot(): void {
+    const nowMs = monotonicClock.nowNs() / 1e6
+    if (nowMs - this.#lastSnapshotMs < this.settings.snapshotEveryMs) return
+    this.#lastSnapshotMs = nowMs
+    for (const slot of this.#slots) {
+      const thread = slot.thread
+      if (!thread || !slot.participating) continue
+      withTimeout(thread.api.snapshot(), this.settings.initDeadlineMs, `snapshot of ${slot.name}`, { agent: slot.name })
+        .then((snapshot) => {
+          if (snapshot !== undefined) slot.lastSnapshot = snapshot
+        })
+        .catch((err: unknown) => this.#log.warn({ agent: slot.name, err }, 'snapshot failed'))
+    }
+  }
+
+  #onCrash(slot: AgentSlot, thread: AgentThread, reason: string): void {
+    if (slot.thread !== thread || this.#state === 'stopping' || this.#state === 'stopped') return
+    slot.thread = undefined
+    slot.crashes++
+    slot.lastError = reason
+    this.metrics.crashes++
+    const opened = slot.breaker.recordCrash(monotonicClock.nowNs() / 1e6)
+    if (opened || slot.breaker.open) {
+      slot.state = 'breaker_open'
+      this.#log.error({ agent: slot.name, reason, crashes: slot.breaker.recentCrashes }, 'agent crashed again: breaker open, engine in safe mode until an operator resets it')
+      return
+    }
+    slot.state = 'crashed'
+    const delayMs = restartDelayMs(slot.breaker.recentCrashes, this.settings.backoff)
+    this.#log.error({ agent: slot.name, reason, restartInMs: delayMs }, 'agent thread crashed; restarting it')
+    this.#scheduleRestart(slot, delayMs)
+  }
+
+  #scheduleRestart(slot: AgentSlot, delayMs: number): void {
+    slot.state = 'restarting'
+    clearTimeout(slot.restartTimer)
+    slot.restartTimer = setTimeout(() => {
+      slot.restartTimer = undefined
+      void this.#restart(slot)
+    }, delayMs)
+  }
+
+  async #restart(slot: AgentSlot): Promise<void> {
+    if (this.#state !== 'running' && this.#state !== 'starting') return
+    slot.restarts++
+    await this.#startThread(slot)
+    if (slot.state !== 'starting') return // init failed and was handled as a crash
+    await this.#initializeStep([slot])
+    this.#log.info({ agent: slot.name, restarts: slot.restarts, state: slot.state }, 'agent restarted from its last snapshot')
+  }
+}

@@ -1,0 +1,60 @@
+import { LatencyHistogram } from './latency-histogram.js'
+
+export interface CycleMetricsSnapshot {
+  totalCycles: number
+  successfulCycles: number
+  failedCycles: number
+  overruns: number
+  /** Interval boundaries skipped because a cycle ran over them. */
+  skippedCycles: number
+  crashes: number
+  cycleMs: { p50: number; p99: number; max: number }
+  steps: Record<string, { count: number; p50Ms: number; p99Ms: number }>
+}
+
+/** Counts and latency histograms of the cycle, kept on the main thread. */
+export class CycleMetrics {
+  totalCycles = 0
+  successfulCycles = 0
+  failedCycles = 0
+  overruns = 0
+  skippedCycles = 0
+  crashes = 0
+  readonly cycle = new LatencyHistogram()
+  readonly #steps = new Map<string, LatencyHistogram>()
+
+  recordStep(step: string, elapsedNs: number): void {
+    let histogram = this.#steps.get(step)
+    if (!histogram) {
+      histogram = new LatencyHistogram()
+      this.#steps.set(step, histogram)
+    }
+    histogram.recordNs(elapsedNs)
+  }
+
+  recordCycle(elapsedNs: number, healthy: boolean): void {
+    this.totalCycles++
+    if (healthy) this.successfulCycles++
+    else this.failedCycles++
+    this.cycle.recordNs(elapsedNs)
+  }
+
+  recordOverrun(skipped: number): void {
+    this.overruns++
+    this.skippedCycles += skipped
+  }
+
+  snapshot(): CycleMetricsSnapshot {
+    const cycle = this.cycle.summary()
+    return {
+      totalCycles: this.totalCycles,
+      successfulCycles: this.successfulCycles,
+      failedCycles: this.failedCycles,
+      overruns: this.overruns,
+      skippedCycles: this.skippedCycles,
+      crashes: this.crashes,
+      cycleMs: { p50: cycle.p50Ms, p99: cycle.p99Ms, max: cycle.maxMs },
+      steps: Object.fromEntries([...this.#steps].map(([name, h]) => [name, { count: h.count, p50Ms: h.percentileMs(50), p99Ms: h.percentileMs(99) }])),
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { RingBuffer } from '../ring/index.js'
+import type { DataPlane } from './coordinator.js'
+import { RING_NAMES, TOPOLOGY, ringPayloadBytes, ringsOf } from './topology.js'
+
+/**
+ * Creates the rings of the topology and bundles them with the boards: the
+ * shared memory every agent thread attaches to.
+ */
+export function createDataPlane(boards: Record<string, SharedArrayBuffer>): DataPlane {
+  const rings: Record<string, SharedArrayBuffer> = {}
+  for (const name of RING_NAMES) {
+    const spec = TOPOLOGY[name]
+    rings[name] = RingBuffer.create({ capacity: spec.capacity, maxPayloadBytes: ringPayloadBytes(name), consumers: spec.consumers.length }).sab
+  }
+  return {
+    rings,
+    boards,
+    ringsOf: (agent) => {
+      const { rings: names, consumerIds } = ringsOf(agent)
+      return { rings: names, consumerIds: consumerIds as Record<string, number> }
+    },
+  }
+}

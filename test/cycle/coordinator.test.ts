@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { CYCLE_STEPS, CycleStep } from '../../src/cycle/steps.js'
+import { readLog } from '../fixtures/cycle/instrumented-agent.js'
+import { makeCoordinator, until, type Harness } from './harness.js'
+
+let running: Harness | undefined
+afterEach(async () => {
+  await running?.coordinator.stop()
+  running = undefined
+})
+
+function start(options: Parameters<typeof makeCoordinator>[0] = {}): Harness {
+  running = makeCoordinator(options)
+  return running
+}
+
+describe('the cycle', () => {
+  it('runs 200 cycles at 10 ms with every step once per cycle per agent, in order', async () => {
+    const h = start()
+    await h.coordinator.start()
+    await until(() => h.coordinator.metrics.totalCycles >= 200, 60_000, '200 cycles')
+    await h.coordinator.stop()
+    const cycles = h.coordinator.metrics.totalCycles
+    const entries = readLog(h.log)
+
+    for (const registration of h.coordinator.slots.map((s) => s.registration)) {
+      const id = h.ids.get(registration.name)!
+      const mine = entries.filter((e) => e.id === id)
+      // Step 1 once at start, then each of its steps in every cycle, in cycle order then step order.
+      const expected = [
+        { cycle: 0, step: CycleStep.Initialize },
+        ...Array.from({ length: cycles }, (_, c) =>
+          CYCLE_STEPS.filter((s) => registration.steps.includes(s)).map((step) => ({ cycle: c + 1, step })),
+        ).flat(),
+      ]
+      expect(mine.map(({ cycle, step }) => ({ cycle, step })), registration.name).toEqual(expected)
+    }
+    const metrics = h.coordinator.metrics.snapshot()
+    expect(metrics.totalCycles).toBe(cycles)
+    expect(metrics.successfulCycles).toBe(cycles)
+    expect(metrics.failedCycles).toBe(0)
+    expect(Object.keys(metrics.steps)).toEqual(['initialize', 'sense', 'analyze', 'compose', 'evaluate_risk', 'execute', 'monitor', 'learn', 'report'])
+    for (const slot of h.coordinator.slots) {
+      expect(slot.status().availability, slot.name).toBe(1)
+      expect(slot.state).toBe('stopped')
+    }
+  })
+
+  it('degrades a late agent and completes the cycle without it', async () => {
+    const h = start({
+      behaviour: { market_conditions: { sleepMs: { [CycleStep.Sense]: 300 }, sleepUntilCycle: 3 } },
+      settings: { stepDeadlineMs: (agent) => (agent === 'market_conditions' ? 30 : 2_000), intervalMs: 50 },
+    })
+    await h.coordinator.start()
+    await until(() => h.coordinator.slots[h.ids.get('market_conditions')!]!.lateCount >= 1, 10_000, 'a late step')
+    const slot = h.coordinator.slots[h.ids.get('market_conditions')!]!
+    expect(slot.state).toBe('degraded')
+    const cyclesWhenLate = h.coordinator.metrics.totalCycles
+    // The cycle goes on without waiting for it: later steps of other agents still run.
+    await until(() => h.coordinator.metrics.totalCycles >= cyclesWhenLate + 3, 10_000, 'more cycles')
+    expect(h.coordinator.metrics.failedCycles).toBeGreaterThanOrEqual(1)
+    // Once it answers in time again it is ready again.
+    await until(() => slot.state === 'ready', 10_000, 'recovery')
+    expect(slot.status().availability).toBeLessThan(1)
+  })
+
+  it('fails closed: a risk agent that times out means no risk verdict, so no new orders that cycle', async () => {
+    const h = start({
+      behaviour: { risk_management: { sleepMs: { [CycleStep.EvaluateRisk]: 200 }, sleepUntilCycle: 2 } },
+      settings: { stepDeadlineMs: (agent) => (agent === 'risk_management' ? 20 : 2_000), intervalMs: 40 },
+    })
+    await h.coordinator.start()
+    await until(() => h.coordinator.metrics.totalCycles >= 8, 20_000, '8 cycles')
+    await h.coordinator.stop()
+    const entries = readLog(h.log)
+    const execution = h.ids.get('execution')!
+    const risk = h.ids.get('risk_management')!
+    const verdicts = new Map(entries.filter((e) => e.id === execution && e.step === CycleStep.Execute).map((e) => [e.cycle, (e.flags & 1) === 1]))
+    const riskRan = new Set(entries.filter((e) => e.id === risk && e.step === CycleStep.EvaluateRisk).map((e) => e.cycle))
+    expect(verdicts.size).toBeGreaterThanOrEqual(8)
+    // Risk sleeps through its deadline in cycles 1 and 2: no verdict, whatever it decides later.
+    expect([verdicts.get(1), verdicts.get(2)]).toEqual([false, false])
+    // A verdict never appears in a cycle whose risk step did not run.
+    for (const [cycle, verdict] of verdicts) if (verdict) expect(riskRan.has(cycle), `cycle ${cycle}`).toBe(true)
+    // Once risk answers in time again, orders may flow again.
+    const last = [...verdicts.keys()].sort((a, b) => a - b).slice(-3)
+    expect(last.map((c) => verdicts.get(c))).toEqual([true, true, true])
+  })
+
+  it('counts a failing step as an error and degrades the agent', async () => {
+    const h = start({ behaviour: { fees_monitor: { failStep: CycleStep.Monitor } } })
+    await h.coordinator.start()
+    await until(() => h.coordinator.metrics.totalCycles >= 5, 10_000, '5 cycles')
+    const slot = h.coordinator.slots[h.ids.get('fees_monitor')!]!
+    expect(slot.errorCount).toBeGreaterThanOrEqual(5)
+    expect(slot.state).toBe('degraded')
+    expect(h.coordinator.metrics.successfulCycles).toBe(0)
+  })
+})

@@ -1,0 +1,25 @@
+/**
+ * The thread an agent lives in. It only hosts: loads the agent module,
+ * serves the control plane (comlink: init, health, snapshot, stop) and
+ * follows the step barrier. The agent's logic is in src/agents/.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
+import * as Comlink from 'comlink'
+import type { AgentHostApi, AgentHostData } from '../src/cycle/agent-host-api.js'
+import { runAgentHost } from '../src/cycle/agent-host.js'
+import { comlinkEndpoint } from '../src/runtime/comlink-endpoint.js'
+
+const data = workerData as AgentHostData & { computePort: MessagePort }
+const compute = Comlink.wrap<{ run(task: string, input: unknown): Promise<unknown> }>(comlinkEndpoint(data.computePort))
+const host: AgentHostApi = await runAgentHost(data, { run: (task, input) => compute.run(task, input) })
+const api: AgentHostApi = {
+  init: (config, restored) => host.init(config, restored),
+  health: () => host.health(),
+  snapshot: () => host.snapshot(),
+  async stop() {
+    await host.stop()
+    // Answer the caller first, then end the thread with a clean exit code.
+    setImmediate(() => process.exit(0))
+  },
+}
+Comlink.expose(api, comlinkEndpoint(parentPort!))
