@@ -5,10 +5,12 @@
  * {"suite","rows":[{"name","msgsPerSec","p50us","p99us","p999us"}],"ratios"}.
  */
 import { printDocument, warnAboutCores, type BenchDocument, type BenchOptions } from './harness/report.js'
+import { cycleSuite } from './cycle/cycle.suite.js'
 import { ringSuite } from './ring/ring.suite.js'
 
 const suites: Record<string, (options: BenchOptions) => Promise<BenchDocument>> = {
   ring: ringSuite,
+  cycle: cycleSuite,
 }
 
 function parse(argv: string[]): { names: string[]; options: BenchOptions } {

@@ -1,33 +1,41 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util'
-import { runRingDemo } from './demo/ring-demo.js'
+import { configCheck, CONFIG_CHECK_USAGE } from './config/index.js'
+import { runCommand, RUN_USAGE } from './cycle/run-command.js'
 
 const usage = `usage: waves <command> [options]
 
 commands:
-  run [--seconds N]   run the engine on its embedded default (for now: the market-data ring demo)
-  help                this text`
+  run                 run the engine (see waves run --help)
+  config check FILE   report the config waves would use, or every problem with it
+  help                this text
+
+${RUN_USAGE}
+
+${CONFIG_CHECK_USAGE}`
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
+  const io = { stdout: process.stdout, stderr: process.stderr, env: process.env }
   switch (command) {
-    case 'run': {
-      const { values } = parseArgs({ args: rest, options: { seconds: { type: 'string' } }, strict: true })
-      const seconds = values.seconds === undefined ? undefined : Number(values.seconds)
-      if (seconds !== undefined && !(seconds > 0)) {
-        process.stderr.write(`--seconds must be a positive number, got ${values.seconds}\n`)
+    case 'run':
+      if (rest.includes('--help')) {
+        io.stdout.write(`${RUN_USAGE}\n`)
+        return 0
+      }
+      return runCommand(rest, io)
+    case 'config':
+      if (rest[0] !== 'check') {
+        io.stderr.write(`unknown config command ${rest[0] ?? '(none)'}\n${CONFIG_CHECK_USAGE}\n`)
         return 2
       }
-      await runRingDemo(seconds === undefined ? {} : { seconds })
-      return 0
-    }
+      return configCheck(rest.slice(1), io)
     case undefined:
     case 'help':
     case '--help':
-      process.stdout.write(`${usage}\n`)
+      io.stdout.write(`${usage}\n`)
       return 0
     default:
-      process.stderr.write(`unknown command ${command}\n${usage}\n`)
+      io.stderr.write(`unknown command ${command}\n${usage}\n`)
       return 2
   }
 }

@@ -1,3 +1,4 @@
+import type { FollowMode } from '../cycle/step-follower.js'
 import { CycleStep } from '../cycle/steps.js'
 
 /**
@@ -12,6 +13,12 @@ export interface AgentRegistration {
   readonly module: string | URL
   /** No verdict from this agent in a cycle means no new orders in that cycle (risk). */
   readonly failClosed?: boolean
+  /**
+   * How its thread waits between steps: `block` (default; fastest wake-up,
+   * for agents whose work is inside their steps) or `async` (for agents that
+   * serve sockets or timers between steps).
+   */
+  readonly wait?: FollowMode
 }
 
 const { Sense, Analyze, Compose, EvaluateRisk, Execute, Monitor, Learn, Report } = CycleStep

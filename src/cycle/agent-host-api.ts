@@ -9,6 +9,7 @@ export interface AgentHostData {
   rings: Record<string, SharedArrayBuffer>
   consumerIds: Record<string, number>
   boards: Record<string, SharedArrayBuffer>
+  wait: 'block' | 'async'
 }
 
 /** The control plane of one agent thread, served over comlink. */

@@ -24,7 +24,7 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
   let stepFailures = 0
   let lastError: string | undefined
   let loop: Promise<void> | undefined
-  const follower = new StepFollower(data.control, data.index)
+  const follower = new StepFollower(data.control, data.index, data.wait)
 
   async function followBarrier(context: AgentContext): Promise<void> {
     for (;;) {

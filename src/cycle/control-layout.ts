@@ -5,18 +5,22 @@
  *
  * ```
  * line 0        config: magic, agent count
- * line 1        arrivals: agents add 1 and notify after each ack (the coordinator waits here)
+ * line 1        arrivals: the last agent of a step to ack adds 1 and notifies (the coordinator waits here)
  * line 2 + i    agent i: command generation (the agent waits on it), the command's
- *               cycle, step and flags (coordinator writes); ack generation, ack
- *               status, step duration in µs (agent writes)
+ *               cycle, step, flags and peers (coordinator writes); ack generation,
+ *               ack status, step duration in µs (agent writes)
  * ```
  *
  * Each agent has its own command, so an agent that is late never reads a
  * command meant for others. The coordinator writes cycle, step and flags,
  * then the command generation, then notifies: an agent that sees the new
  * generation sees the rest. The agent writes status and duration, then its
- * ack generation, then bumps arrivals: a coordinator that sees the ack sees
- * the status. A late ack carries an old generation and is ignored.
+ * ack generation, then looks at its peers' acks: the one that finds every
+ * peer done bumps arrivals and notifies, so a step wakes the coordinator
+ * once, not once per agent. Stores and loads are seq-cst, so of two agents
+ * acking at once at least one sees the other's ack: the wake is never lost.
+ * A coordinator that sees an ack sees its status. A late ack carries an old
+ * generation and is ignored.
  */
 export const CONTROL_LINE_WORDS = 32 // 128 bytes
 export const CONTROL_MAGIC = 0x57435943 // "WCYC"
@@ -32,6 +36,9 @@ export const AGENT_COMMAND_GENERATION = 0
 export const AGENT_COMMAND_CYCLE = 1
 export const AGENT_COMMAND_STEP = 2
 export const AGENT_COMMAND_FLAGS = 3
+/** Which agent slots share this command (bits 0–31, 32–63): the last of them to ack wakes the coordinator. */
+export const AGENT_COMMAND_PEERS_LO = 4
+export const AGENT_COMMAND_PEERS_HI = 5
 export const AGENT_ACK_GENERATION = 8
 export const AGENT_ACK_STATUS = 9
 export const AGENT_ACK_DURATION_US = 10
@@ -53,3 +60,6 @@ export function agentWord(agentIndex: number, field: number): number {
 export function controlBytes(agentCount: number): number {
   return (FIRST_AGENT_LINE + agentCount) * CONTROL_LINE_WORDS * 4
 }
+
+/** Peers are a 64-bit mask. */
+export const MAX_CONTROL_AGENTS = 64

@@ -137,6 +137,7 @@ export class Coordinator {
       rings: Object.fromEntries(rings.map((r) => [r, this.#plane.rings[r]!])),
       consumerIds,
       boards: this.#plane.boards,
+      wait: slot.registration.wait ?? 'block',
     }
     this.#barrier.resetSlot(slot.index)
     slot.state = 'starting'

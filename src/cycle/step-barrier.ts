@@ -9,11 +9,14 @@ import {
   AGENT_COMMAND_CYCLE,
   AGENT_COMMAND_FLAGS,
   AGENT_COMMAND_GENERATION,
+  AGENT_COMMAND_PEERS_HI,
+  AGENT_COMMAND_PEERS_LO,
   AGENT_COMMAND_STEP,
   ARRIVALS,
   CONFIG_AGENT_COUNT,
   CONFIG_MAGIC,
   CONTROL_MAGIC,
+  MAX_CONTROL_AGENTS,
   STOP_GENERATION,
   agentWord,
   controlBytes,
@@ -40,16 +43,24 @@ export interface StepOutcome {
  * The coordinator's side of the step barrier. Not RPC: it writes each
  * participant's command into the control buffer and notifies it; each agent
  * works, acknowledges, and bumps the arrivals word; the coordinator waits on
- * arrivals with `Atomics.waitAsync` (its event loop keeps running) until
- * every participant has acknowledged or missed its deadline.
+ * arrivals until every participant has acknowledged or missed its deadline:
+ * blocking in `Atomics.wait` for at most `blockBudgetMs` of the step, then
+ * with `Atomics.waitAsync`, so a long step never holds the event loop.
  */
 export class StepBarrier {
   readonly sab: SharedArrayBuffer
   readonly #words: Int32Array
   readonly #clock: Clock
+  /**
+   * How long a step may block the main thread in `Atomics.wait` before the
+   * rest of the wait goes to `Atomics.waitAsync`, leaving the event loop free.
+   */
+  readonly blockBudgetMs: number
   #generation = 0
 
-  constructor(agentCount: number, clock: Clock = monotonicClock) {
+  constructor(agentCount: number, clock: Clock = monotonicClock, blockBudgetMs = 1) {
+    if (agentCount > MAX_CONTROL_AGENTS) throw new RangeError(`at most ${MAX_CONTROL_AGENTS} agents, got ${agentCount}`)
+    this.blockBudgetMs = blockBudgetMs
     this.sab = new SharedArrayBuffer(controlBytes(agentCount))
     this.#words = new Int32Array(this.sab)
     this.#words[CONFIG_MAGIC] = CONTROL_MAGIC
@@ -64,7 +75,15 @@ export class StepBarrier {
     this.#generation = this.#generation >= 0x7fffffff ? 1 : this.#generation + 1
     const generation = this.#generation
     const startNs = this.#clock.nowNs()
+    let peersLo = 0
+    let peersHi = 0
     for (const p of participants) {
+      if (p.index < 32) peersLo |= 1 << p.index
+      else peersHi |= 1 << (p.index - 32)
+    }
+    for (const p of participants) {
+      Atomics.store(words, agentWord(p.index, AGENT_COMMAND_PEERS_LO), peersLo)
+      Atomics.store(words, agentWord(p.index, AGENT_COMMAND_PEERS_HI), peersHi)
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_CYCLE), cycle)
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_STEP), step)
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_FLAGS), flags)
@@ -100,7 +119,15 @@ export class StepBarrier {
       }
       pending = stillPending
       if (pending.length === 0) break
-      await waitAsyncKeepingAlive(words, ARRIVALS, arrivals, Math.max(0, (nextDeadlineNs - nowNs) / 1e6))
+      const remainingMs = Math.max(0, (nextDeadlineNs - nowNs) / 1e6)
+      const blockedMs = (nowNs - startNs) / 1e6
+      if (blockedMs < this.blockBudgetMs) {
+        // Most steps end within a fraction of a millisecond: a futex wake is
+        // several times faster than a task on the event loop.
+        Atomics.wait(words, ARRIVALS, arrivals, Math.min(remainingMs, this.blockBudgetMs - blockedMs))
+      } else {
+        await waitAsyncKeepingAlive(words, ARRIVALS, arrivals, remainingMs)
+      }
     }
     outcome.elapsedNs = this.#clock.nowNs() - startNs
     return outcome

@@ -5,7 +5,7 @@ import { MessageType, largestStructBytes } from '../schemas/index.js'
  * consumes it (in consumer-id order).
  *
  * ```
- * data_feeds ──market──▶ market_conditions, validation, strategy_engine
+ * data_feeds ──market──▶ market_conditions, validation, strategy_engine, intelligence
  * strategy_engine ──intents──▶ risk_management ──orders──▶ execution
  * execution ──venue──▶ adapters ──fills──▶ execution, fees_monitor
  * ```
@@ -23,7 +23,7 @@ export interface RingSpec {
 export const TOPOLOGY: Readonly<Record<RingName, RingSpec>> = Object.freeze({
   market: {
     producer: 'data_feeds',
-    consumers: ['market_conditions', 'validation', 'strategy_engine'],
+    consumers: ['market_conditions', 'validation', 'strategy_engine', 'intelligence'],
     capacity: 1 << 16,
     messages: [MessageType.Quote, MessageType.BookDelta, MessageType.Trade],
   },

@@ -1,9 +1,14 @@
+import { ByteBuffer } from 'flatbuffers'
 import { WavesError } from '../errors/index.js'
 import { CONFLATED_COUNT_BIG } from './layout.js'
 import type { SingleProducerSequencer } from './single-producer-sequencer.js'
 
-/** Writes a message's payload of the announced length at `offset` of `bytes`. */
-export type PayloadEncoder = (bytes: Uint8Array, offset: number) => void
+/**
+ * Writes a message's payload of the announced length at `offset` of `bytes`;
+ * `byteBuffer` is a FlatBuffers view of the same bytes, for structs'
+ * `__init(offset, byteBuffer)` and `mutate_*` setters.
+ */
+export type PayloadEncoder = (bytes: Uint8Array, offset: number, byteBuffer: ByteBuffer) => void
 
 export interface ConflatingPublisherOptions {
   /** Keys run from 0 to keys - 1 (an instrument id, say); storage is preallocated per key. */
@@ -30,6 +35,7 @@ export class ConflatingPublisher {
   readonly keys: number
   readonly #slotBytes: number
   readonly #heldBytes: Uint8Array
+  readonly #heldByteBuffer: ByteBuffer
   readonly #heldLength: Int32Array
   readonly #heldType: Int32Array
   readonly #isHeld: Uint8Array
@@ -47,6 +53,7 @@ export class ConflatingPublisher {
     this.keys = keys
     this.#slotBytes = sequencer.ring.maxPayloadBytes
     this.#heldBytes = new Uint8Array(keys * this.#slotBytes)
+    this.#heldByteBuffer = new ByteBuffer(this.#heldBytes)
     this.#heldLength = new Int32Array(keys)
     this.#heldType = new Int32Array(keys)
     this.#isHeld = new Uint8Array(keys)
@@ -74,7 +81,7 @@ export class ConflatingPublisher {
       const sequence = sequencer.tryClaim(1)
       if (sequence >= 0) {
         sequencer.setHeader(sequence, payloadBytes, messageType)
-        encode(ring.bytes, ring.payloadOffset(sequence))
+        encode(ring.bytes, ring.payloadOffset(sequence), ring.byteBuffer)
         sequencer.publish(sequence)
         return true
       }
@@ -88,7 +95,7 @@ export class ConflatingPublisher {
     }
     this.#heldLength[key] = payloadBytes
     this.#heldType[key] = messageType
-    encode(this.#heldBytes, key * this.#slotBytes)
+    encode(this.#heldBytes, key * this.#slotBytes, this.#heldByteBuffer)
     return false
   }
 

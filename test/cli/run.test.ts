@@ -1,28 +1,49 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 
-const cli = (...args: string[]) => spawnSync('node', ['dist/src/cli.js', ...args], { encoding: 'utf8', timeout: 30_000 })
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync('node', ['dist/src/cli.js', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, WAVES_LOG_LEVEL: 'warn', ...env } })
 
 describe('the waves command', () => {
-  it('runs the embedded default, reports quote rates read from the ring, and stops when told', () => {
-    const run = cli('run', '--seconds', '2.5')
+  it('runs the engine on its embedded default, reports the cycle each second, and stops cleanly', () => {
+    const run = cli(['run', '--seconds', '3.5', '--set', 'cycle.intervalMs=100'])
     expect(run.status).toBe(0)
-    const rates = [...run.stdout.matchAll(/^([\d.]+) M quotes\/s {2}total (\d+) .* crossed 0$/gm)]
-    expect(rates.length).toBeGreaterThanOrEqual(1)
-    for (const [, rate] of rates) expect(Number(rate)).toBeGreaterThan(0)
-    const stopped = /^stopped after [\d.]+ s: (\d+) quotes, 0 crossed$/m.exec(run.stdout)
+    expect(run.stdout).toContain('waves: 11 agents, a cycle every 100 ms')
+    const lines = [...run.stdout.matchAll(/^cycle (\d+) {2}ok (\d+) {2}failed (\d+) {2}overruns (\d+) .* agents (\d+)\/11 ready/gm)]
+    expect(lines.length).toBeGreaterThanOrEqual(2)
+    const last = lines.at(-1)!
+    expect(Number(last[1])).toBeGreaterThanOrEqual(15)
+    expect(Number(last[2])).toBeGreaterThan(0)
+    const stopped = /^stopped: cycle (\d+) {2}ok (\d+)/m.exec(run.stdout)
     expect(stopped).not.toBeNull()
-    expect(Number(stopped![1])).toBeGreaterThanOrEqual(Number(rates.at(-1)![2]))
+    expect(Number(stopped![1])).toBeGreaterThanOrEqual(Number(last[1]))
+  })
+
+  it('names every wrong field of a bad config and exits 1 without starting', () => {
+    const run = cli(['run', '--set', 'cycle.intervalMs=5', '--set', 'risk_management.maxOrderNotional="lots"'])
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('cycle.intervalMs: must be an integer from 10 to 86400000, got 5')
+    expect(run.stderr).toContain('risk_management.maxOrderNotional')
+    expect(run.stdout).not.toContain('agents')
+  })
+
+  it('checks a config file and reports what it would use', () => {
+    const ok = cli(['config', 'check', 'test/fixtures/config/good.json'])
+    expect(ok.status).toBe(0)
+    expect(JSON.parse(ok.stdout.slice(0, ok.stdout.lastIndexOf('}') + 1).trim())).toHaveProperty('cycle.intervalMs')
+    const bad = cli(['config', 'check', 'test/fixtures/config/bad.json'])
+    expect(bad.status).toBe(1)
+    expect(bad.stderr).toMatch(/invalid config \(\d+ problems?\)/)
   })
 
   it('refuses an unknown command and a bad option with exit code 2', () => {
-    const unknown = cli('fly')
+    const unknown = cli(['fly'])
     expect(unknown.status).toBe(2)
     expect(unknown.stderr).toContain('unknown command fly')
-    const bad = cli('run', '--seconds=-1')
+    const bad = cli(['run', '--seconds=-1'])
     expect(bad.status).toBe(2)
     expect(bad.stderr).toContain('--seconds must be a positive number, got -1')
-    const unparsable = cli('run', '--speed', '3')
+    const unparsable = cli(['run', '--speed', '3'])
     expect(unparsable.status).toBe(2)
     expect(unparsable.stderr).toContain("Unknown option '--speed'")
   })

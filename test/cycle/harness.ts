@@ -29,7 +29,7 @@ export function makeCoordinator(
   const ids = new Map(agents.map((a, i) => [a.name, i]))
   const settings: CoordinatorSettings = {
     intervalMs: 10,
-    initDeadlineMs: 10_000,
+    initDeadlineMs: 3_000,
     stepDeadlineMs: () => 2_000,
     backoff: { initialMs: 20, maxMs: 200, jitter: 0.2 },
     breaker: { maxCrashes: 3, windowMs: 60_000 },

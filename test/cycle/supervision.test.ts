@@ -72,7 +72,7 @@ describe('supervised agent threads', () => {
     const { coordinator, ids } = h
     await coordinator.start()
     const slot = coordinator.slots[ids.get('fees_monitor')!]!
-    await until(() => slot.state === 'breaker_open', 20_000, 'the breaker to open')
+    await until(() => slot.state === 'breaker_open', 40_000, `the breaker to open (state ${slot.state}, crashes ${slot.crashes})`)
     expect(slot.crashes).toBe(3)
     expect(slot.restarts).toBe(2)
     expect(coordinator.safeMode).toBe(true)

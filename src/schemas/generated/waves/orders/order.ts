@@ -52,39 +52,48 @@ mutate_instrument_id(value:number):boolean {
   return true;
 }
 
+riskCycle():number {
+  return this.bb!.readUint32(this.bb_pos + 28);
+}
+
+mutate_risk_cycle(value:number):boolean {
+  this.bb!.writeUint32(this.bb_pos + 28, value);
+  return true;
+}
+
 venueId():number {
-  return this.bb!.readUint16(this.bb_pos + 28);
+  return this.bb!.readUint16(this.bb_pos + 32);
 }
 
 mutate_venue_id(value:number):boolean {
-  this.bb!.writeUint16(this.bb_pos + 28, value);
+  this.bb!.writeUint16(this.bb_pos + 32, value);
   return true;
 }
 
 side():Side {
-  return this.bb!.readUint8(this.bb_pos + 30);
+  return this.bb!.readUint8(this.bb_pos + 34);
 }
 
 mutate_side(value:Side):boolean {
-  this.bb!.writeUint8(this.bb_pos + 30, value);
+  this.bb!.writeUint8(this.bb_pos + 34, value);
   return true;
 }
 
 orderType():OrderType {
-  return this.bb!.readUint8(this.bb_pos + 31);
+  return this.bb!.readUint8(this.bb_pos + 35);
 }
 
 mutate_order_type(value:OrderType):boolean {
-  this.bb!.writeUint8(this.bb_pos + 31, value);
+  this.bb!.writeUint8(this.bb_pos + 35, value);
   return true;
 }
 
 timeInForce():TimeInForce {
-  return this.bb!.readUint8(this.bb_pos + 32);
+  return this.bb!.readUint8(this.bb_pos + 36);
 }
 
 mutate_time_in_force(value:TimeInForce):boolean {
-  this.bb!.writeUint8(this.bb_pos + 32, value);
+  this.bb!.writeUint8(this.bb_pos + 36, value);
   return true;
 }
 
@@ -110,15 +119,16 @@ static sizeOf():number {
   return 56;
 }
 
-static createOrder(builder:flatbuffers.Builder, ts_ns: number, client_order_id: number, intent_id: number, instrument_id: number, venue_id: number, side: Side, order_type: OrderType, time_in_force: TimeInForce, price_ticks: number, size_lots: number):flatbuffers.Offset {
+static createOrder(builder:flatbuffers.Builder, ts_ns: number, client_order_id: number, intent_id: number, instrument_id: number, risk_cycle: number, venue_id: number, side: Side, order_type: OrderType, time_in_force: TimeInForce, price_ticks: number, size_lots: number):flatbuffers.Offset {
   builder.prep(8, 56);
   builder.writeFloat64(size_lots);
   builder.writeFloat64(price_ticks);
-  builder.pad(7);
+  builder.pad(3);
   builder.writeInt8(time_in_force);
   builder.writeInt8(order_type);
   builder.writeInt8(side);
   builder.writeInt16(venue_id);
+  builder.writeInt32(risk_cycle);
   builder.writeInt32(instrument_id);
   builder.writeFloat64(intent_id);
   builder.writeFloat64(client_order_id);

@@ -1,0 +1,121 @@
+/**
+ * The cycle suite: what the step barrier costs, per full cycle of steps 2–9,
+ * over the engine's eleven agents doing no work.
+ *
+ * ```
+ *   main thread ──(cycle, step, generation) in a control SAB──▶ 11 agent threads
+ *               ◀──ack + arrivals word, Atomics.waitAsync──────┘
+ *   versus the same steps as comlink RPC calls, awaited per step.
+ * ```
+ *
+ * Rows: `waves barrier` and `comlink barrier` (p50/p99/p99.9 µs per full
+ * cycle, cycles back to back), and `waves sustained`: the smallest interval
+ * whose cycles ran for the whole window with no overrun, as cycles/s.
+ */
+import { Worker } from 'node:worker_threads'
+import * as Comlink from 'comlink'
+import { DEFAULT_AGENTS, type AgentRegistration } from '../../src/agents/registry.js'
+import { Coordinator, type CoordinatorSettings } from '../../src/cycle/coordinator.js'
+import { createDataPlane } from '../../src/cycle/data-plane.js'
+import { CYCLE_STEPS } from '../../src/cycle/steps.js'
+import { createBoards } from '../../src/boards/index.js'
+import { comlinkEndpoint } from '../../src/runtime/comlink-endpoint.js'
+import { compiledModuleUrl } from '../../src/runtime/package-root.js'
+import { failIfNot, latencyPercentiles, ratio, wants, type BenchDocument, type BenchOptions, type BenchRow } from '../harness/report.js'
+
+const NOOP: AgentRegistration[] = DEFAULT_AGENTS.map((r) => ({ ...r, module: 'bench/cycle/noop-agent' }))
+
+function settings(intervalMs: number): CoordinatorSettings {
+  return {
+    intervalMs,
+    initDeadlineMs: 10_000,
+    stepDeadlineMs: () => 1_000,
+    backoff: { initialMs: 100, maxMs: 1_000, jitter: 0.2 },
+    breaker: { maxCrashes: 3, windowMs: 60_000 },
+    snapshotEveryMs: Infinity,
+    agentConfig: () => ({ section: {}, engine: {} }),
+  }
+}
+
+const noCompute = { run: () => Promise.reject(new Error('no compute pool in this bench')) }
+
+async function runCoordinator(intervalMs: number, until: (c: Coordinator) => boolean): Promise<Coordinator> {
+  const coordinator = new Coordinator(NOOP, createDataPlane(createBoards()), noCompute, settings(intervalMs))
+  await coordinator.start()
+  while (!until(coordinator)) await new Promise((resolve) => setTimeout(resolve, 20))
+  await coordinator.stop()
+  return coordinator
+}
+
+/** Cycles back to back (a 1 ms interval the barrier cannot keep), each one's duration recorded. */
+async function wavesBarrier(cycles: number): Promise<number[]> {
+  const durationsNs: number[] = []
+  const coordinator = await runCoordinator(1, (c) => c.metrics.totalCycles >= cycles)
+  const m = coordinator.metrics
+  failIfNot(m.failedCycles === 0 && m.successfulCycles === m.totalCycles, `waves barrier: ${m.failedCycles} failed cycles`)
+  // The coordinator keeps cycle durations in its own HDR histogram; read them back as percentiles.
+  for (const q of [50, 99, 99.9]) durationsNs.push(m.cycle.percentileMs(q) * 1e6)
+  return durationsNs
+}
+
+async function comlinkBarrier(cycles: number): Promise<Float64Array> {
+  const workers = NOOP.map(() => new Worker(compiledModuleUrl('bench/cycle/comlink-agent-worker')))
+  const remotes = workers.map((w) => Comlink.wrap<{ step(cycle: number, step: number): number }>(comlinkEndpoint(w)))
+  const participants = CYCLE_STEPS.map((step) => NOOP.flatMap((r, i) => (r.steps.includes(step) ? [i] : [])))
+  const expectedPerAgent = NOOP.map((r) => r.steps.filter((s) => CYCLE_STEPS.includes(s)).length * (cycles + 20))
+  const durationsNs = new Float64Array(cycles)
+  let last: number[] = []
+  for (let cycle = -20; cycle < cycles; cycle++) {
+    const start = performance.now()
+    for (let s = 0; s < CYCLE_STEPS.length; s++) {
+      last = await Promise.all(participants[s]!.map((i) => remotes[i]!.step(cycle, CYCLE_STEPS[s]!)))
+    }
+    if (cycle >= 0) durationsNs[cycle] = (performance.now() - start) * 1e6
+  }
+  const counts = await Promise.all(remotes.map((r) => r.step(-1, 0)))
+  failIfNot(
+    counts.every((c, i) => c === expectedPerAgent[i]! + 1) && last.length > 0,
+    'comlink barrier: an agent did not run every step',
+  )
+  await Promise.all(workers.map((w) => w.terminate()))
+  return durationsNs
+}
+
+/** The smallest interval, from 10 ms up, whose cycles all finished in time for the whole window. */
+async function sustained(windowMs: number): Promise<{ intervalMs: number; cycles: number }> {
+  for (const intervalMs of [10, 12, 15, 20, 25, 30, 40, 50]) {
+    const startedMs = performance.now()
+    const coordinator = await runCoordinator(intervalMs, (c) => c.metrics.overruns > 0 || performance.now() - startedMs >= windowMs)
+    if (coordinator.metrics.overruns === 0) return { intervalMs, cycles: coordinator.metrics.totalCycles }
+    process.stderr.write(`cycle: ${intervalMs} ms overran after ${coordinator.metrics.totalCycles} cycles; trying longer\n`)
+  }
+  return { intervalMs: Infinity, cycles: 0 }
+}
+
+export async function cycleSuite(options: BenchOptions): Promise<BenchDocument> {
+  const cycles = options.quick ? 300 : 3000
+  const rows: BenchRow[] = []
+  const p99 = new Map<string, number>()
+  if (wants(options, 'waves barrier')) {
+    const [p50, p99v, p999] = await wavesBarrier(cycles)
+    rows.push({ name: 'waves barrier', msgsPerSec: null, p50us: p50! / 1000, p99us: p99v! / 1000, p999us: p999! / 1000 })
+    p99.set('waves', p99v! / 1000)
+  }
+  if (wants(options, 'comlink barrier')) {
+    const percentiles = latencyPercentiles(await comlinkBarrier(cycles))
+    rows.push({ name: 'comlink barrier', msgsPerSec: null, ...percentiles })
+    p99.set('comlink', percentiles.p99us!)
+  }
+  if (wants(options, 'waves sustained')) {
+    const result = await sustained(options.quick ? 5_000 : 60_000)
+    rows.push({ name: `waves sustained`, msgsPerSec: Number.isFinite(result.intervalMs) ? 1000 / result.intervalMs : 0, p50us: null, p99us: null, p999us: null })
+    process.stderr.write(`cycle: sustained ${result.intervalMs} ms for ${result.cycles} cycles with no overrun\n`)
+  }
+  const ratios: Record<string, number> = {}
+  const barrierRatio = ratio(p99.get('comlink'), p99.get('waves'))
+  if (barrierRatio !== undefined) ratios['comlink/waves barrier p99'] = barrierRatio
+  const p50s = new Map(rows.map((r) => [r.name, r.p50us ?? undefined]))
+  const p50Ratio = ratio(p50s.get('comlink barrier'), p50s.get('waves barrier'))
+  if (p50Ratio !== undefined) ratios['comlink/waves barrier p50'] = p50Ratio
+  return { suite: 'cycle', rows, ratios }
+}

@@ -1,0 +1,80 @@
+import { Builder } from 'flatbuffers'
+import { Board, BoardWriter } from '../../boards/index.js'
+import { universeOf } from '../../market/instruments.js'
+import { TopOfBook } from '../../market/top-of-book.js'
+import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
+import { Horizon, MessageType, OrderIntent, OrderType, Quote, StrategyBoard, StrategyWeight, TimeInForce } from '../../schemas/index.js'
+import type { Agent } from '../agent.js'
+import { MeanReversion } from './mean-reversion.js'
+
+const MEAN_REVERSION_ID = 1
+
+/**
+ * strategy_engine: follows the touch on the market ring and, in the compose
+ * step, turns its strategies' proposals into order intents on the intent
+ * ring for risk to judge. No intents in safe mode. In the learn step it
+ * publishes the strategy board (weights and which strategies are on).
+ */
+export default function createStrategyEngine(): Agent {
+  let consumer: RingConsumer
+  let intents: SingleProducerSequencer
+  let board: BoardWriter
+  let book: TopOfBook
+  let strategy: MeanReversion
+  const quote = new Quote()
+  const intent = new OrderIntent()
+  const builder = new Builder(256)
+  let nextIntentId = 1
+
+  const onMessage = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
+    if (type !== MessageType.Quote) return
+    quote.__init(offset, ring.byteBuffer)
+    const instrument = quote.instrumentId()
+    if (!book.update(instrument, quote.venueId(), quote.bidPriceTicks(), quote.bidSizeLots(), quote.askPriceTicks(), quote.askSizeLots(), quote.tsNs())) return
+    strategy.onTouch(instrument, book.bestBid(instrument), book.bestAsk(instrument))
+  }
+
+  return {
+    init(ctx, restored: { nextIntentId: number } | undefined) {
+      const universe = universeOf(ctx.engineConfig)
+      book = new TopOfBook(universe.instruments.length, universe.venues.length)
+      strategy = new MeanReversion(universe.instruments.length)
+      consumer = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
+      intents = new SingleProducerSequencer(ctx.rings.intents!)
+      board = new BoardWriter(Board.attach(ctx.boards['strategy']!))
+      if (restored) nextIntentId = restored.nextIntentId
+    },
+    step(command, ctx) {
+      consumer.drain(onMessage)
+      if (command.step === 4 && !command.safeMode) {
+        for (const p of strategy.propose()) {
+          const s = intents.tryClaim(1)
+          if (s < 0) {
+            ctx.counters['intents_dropped_ring_full'] = (ctx.counters['intents_dropped_ring_full'] ?? 0) + 1
+            continue
+          }
+          intent.__init(intents.setHeader(s, OrderIntent.sizeOf(), MessageType.OrderIntent), intents.ring.byteBuffer)
+          intent.mutate_ts_ns(ctx.clock.nowNs())
+          intent.mutate_intent_id(nextIntentId++)
+          intent.mutate_strategy_id(MEAN_REVERSION_ID)
+          intent.mutate_instrument_id(p.instrumentId)
+          intent.mutate_side(p.side)
+          intent.mutate_order_type(OrderType.Limit)
+          intent.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
+          intent.mutate_horizon(Horizon.Hft)
+          intent.mutate_price_ticks(p.priceTicks)
+          intent.mutate_size_lots(p.sizeLots)
+          intents.publish(s)
+          ctx.counters['intents'] = (ctx.counters['intents'] ?? 0) + 1
+        }
+      }
+      if (command.step === 8) {
+        builder.clear()
+        const weights = StrategyBoard.createStrategiesVector(builder, [StrategyWeight.createStrategyWeight(builder, MEAN_REVERSION_ID, Horizon.Hft, 1, !command.safeMode)])
+        builder.finish(StrategyBoard.createStrategyBoard(builder, command.cycle, ctx.clock.nowNs(), weights))
+        board.publishBuilder(builder)
+      }
+    },
+    snapshot: () => ({ nextIntentId }),
+  }
+}

@@ -1,0 +1,266 @@
+import * as z from 'zod'
+import { integer, list, number, text, whenValid } from './fields.js'
+
+/**
+ * The one description of the engine's config. Every object is strict, so a
+ * misspelt key is an error rather than a setting silently ignored. Values
+ * computed from others (the cycle's period from a preset, step deadlines,
+ * thread counts) are left out here and filled by `resolveConfig`.
+ */
+
+/** Period in ms each cycle preset stands for. */
+export const PRESET_INTERVAL_MS = Object.freeze({ 'intra-minute': 1000, hourly: 3_600_000, daily: 86_400_000 })
+
+export type CyclePreset = keyof typeof PRESET_INTERVAL_MS
+
+/** Per-cycle steps that run under a deadline; the default deadline shares 80% of the period among them. */
+export const DEADLINED_STEPS = 8
+
+const cycle = z
+  .strictObject({
+    /** Cycle period, ms: an integer from 10 to 86_400_000. Default 1000, or the preset's period. */
+    intervalMs: integer(10, 86_400_000).optional(),
+    /** Named period: 'intra-minute' (1000 ms), 'hourly' or 'daily'. No default. */
+    preset: z.enum(['intra-minute', 'hourly', 'daily']).optional(),
+    /** Deadline of each cycle step, ms. Default floor(intervalMs * 0.8 / 8), at least 1. */
+    stepDeadlineMs: integer(1).optional(),
+    /** Time an agent gets to start, ms. Default 10_000. */
+    initDeadlineMs: integer(1).default(10_000),
+  })
+  .superRefine(
+    (c, ctx) => {
+      if (c.preset === undefined || c.intervalMs === undefined) return
+      const presetMs = PRESET_INTERVAL_MS[c.preset]
+      if (c.intervalMs === presetMs) return
+      ctx.addIssue({
+        code: 'custom',
+        path: ['intervalMs'],
+        message: `conflicts with cycle.preset ${JSON.stringify(c.preset)} (${presetMs} ms), got ${c.intervalMs}`,
+      })
+    },
+    { when: whenValid('intervalMs', 'preset') },
+  )
+
+const redis = z.strictObject({
+  /** Default '127.0.0.1'. */
+  host: text().default('127.0.0.1'),
+  /** 1 to 65535. Default 6379. */
+  port: integer(1, 65_535).default(6379),
+  /** Database index, 0 to 15. Default 0. */
+  db: integer(0, 15).default(0),
+  /** No default: no AUTH. */
+  password: z.string().optional(),
+  /** Default false. */
+  tls: z.boolean().default(false),
+  /** Prefix of every key the engine writes. Default 'waves:'. */
+  keyPrefix: z.string().default('waves:'),
+})
+
+const restartBackoffMs = z
+  .strictObject({
+    /** First delay before restarting a crashed agent, ms. Default 100. */
+    initial: integer(0).default(100),
+    /** Ceiling the delay doubles up to, ms. Default 10_000. */
+    max: integer(0).default(10_000),
+  })
+  .superRefine(
+    (b, ctx) => {
+      if (b.initial <= b.max) return
+      ctx.addIssue({
+        code: 'custom',
+        path: ['initial'],
+        message: `must not exceed supervision.restartBackoffMs.max (${b.max}), got ${b.initial}`,
+      })
+    },
+    { when: whenValid('initial', 'max') },
+  )
+
+const supervision = z.strictObject({
+  /** Delay before restarting a crashed agent, doubling from initial up to max. */
+  restartBackoffMs: restartBackoffMs.prefault({}),
+  /** Random spread of each restart delay, as a fraction of it: 0 to 1. Default 0.2. */
+  jitter: number({ min: 0, max: 1 }).default(0.2),
+  /** Stops restarting an agent that keeps crashing. */
+  breaker: z
+    .strictObject({
+      /** Crashes within windowMs after which an agent stays down. Default 5. */
+      maxCrashes: integer(1).default(5),
+      /** Default 60_000. */
+      windowMs: integer(1).default(60_000),
+    })
+    .prefault({}),
+})
+
+const compute = z.strictObject({
+  /** Threads for parallel computation. Default max(1, available cores - 1), leaving one for the cycle. */
+  maxThreads: integer(1).optional(),
+})
+
+/** Keys every agent section has. */
+const agent = z.strictObject({
+  /** Default true. */
+  enabled: z.boolean().default(true),
+  /** This agent's step deadline, ms, in place of cycle.stepDeadlineMs. Default cycle.stepDeadlineMs. */
+  stepDeadlineMs: integer(1).optional(),
+})
+
+const dataFeeds = agent
+  .extend({
+    /** Where quotes come from: 'synthetic' (generated) or 'replay' (from replayFile). Default 'synthetic'. */
+    source: z.enum(['synthetic', 'replay']).default('synthetic'),
+    /** Default ['BTC-USDT', 'ETH-USDT']. */
+    instruments: list(text()).default(['BTC-USDT', 'ETH-USDT']),
+    /** Default ['sim-a', 'sim-b']. */
+    venues: list(text()).default(['sim-a', 'sim-b']),
+    /** Seed of the synthetic feed. Default 1. */
+    seed: integer().default(1),
+    /** Recorded feed to replay. Required when source is 'replay'; no default. */
+    replayFile: text().optional(),
+  })
+  .superRefine(
+    (f, ctx) => {
+      if (f.source !== 'replay' || f.replayFile !== undefined) return
+      ctx.addIssue({ code: 'custom', path: ['replayFile'], message: 'is required when data_feeds.source is "replay"' })
+    },
+    { when: whenValid('source', 'replayFile') },
+  )
+
+const intelligence = agent.extend({
+  /** Monte Carlo paths per cycle: 1 to 1_000_000. Default 2000. */
+  scenarios: integer(1, 1_000_000).default(2000),
+  /** Steps each path looks ahead. Default 60. */
+  horizonSteps: integer(1).default(60),
+})
+
+const strategyEngine = agent.extend({
+  /** Non-empty, of 'day', 'swing', 'hft'. Default all three. */
+  horizons: list(z.enum(['day', 'swing', 'hft'])).default(['day', 'swing', 'hft']),
+})
+
+const riskManagement = agent.extend({
+  /** Largest notional of one order. Default 100_000. */
+  maxOrderNotional: number({ min: 0, minExclusive: true }).default(100_000),
+  /** Largest absolute position per instrument, in units. Default 10. */
+  maxPosition: number({ min: 0, minExclusive: true }).default(10),
+  /** Largest sum of absolute position notionals. Default 1_000_000. */
+  maxGrossExposure: number({ min: 0, minExclusive: true }).default(1_000_000),
+  /** Default 100. */
+  maxOpenOrders: integer(1).default(100),
+  /** Farthest an order's price may sit from the reference price, bps: above 0, at most 10_000. Default 500. */
+  priceCollarBps: number({ min: 0, minExclusive: true, max: 10_000 }).default(500),
+  /** Default 50. */
+  maxOrdersPerSecond: integer(1).default(50),
+})
+
+const execution = agent.extend({
+  /** Default 'sim'. */
+  venue: text().default('sim'),
+  /** Time an order may stay unacknowledged before it is cancelled, ms. Default 5000. */
+  orderTimeoutMs: integer(1).default(5000),
+})
+
+const feesMonitor = agent.extend({
+  /** Negative for a rebate; -10_000 to 10_000. Default 1. */
+  makerFeeBps: number({ min: -10_000, max: 10_000 }).default(1),
+  /** 0 to 10_000. Default 5. */
+  takerFeeBps: number({ min: 0, max: 10_000 }).default(5),
+})
+
+const failurePrevention = agent.extend({
+  /** Consecutive rejected orders that halt trading. Default 5. */
+  maxRejectStreak: integer(1).default(5),
+  /** Age after which a feed counts as stale, ms. Default 2000. */
+  staleFeedMs: integer(1).default(2000),
+  /** Drawdown that halts trading, percent: 0 to 100. Default 5. */
+  maxDrawdownPct: number({ min: 0, max: 100 }).default(5),
+})
+
+const core = agent.extend({
+  /** Default 'var/snapshots'. */
+  snapshotDir: text().default('var/snapshots'),
+  /** Default 'var/journal'. */
+  journalDir: text().default('var/journal'),
+})
+
+export const wavesConfigSchema = z.strictObject({
+  /** Timing of the trading cycle. */
+  cycle: cycle.prefault({}),
+  /** Absent or null: the embedded default, no Redis. */
+  redis: redis.nullable().optional(),
+  /** Restarting crashed agents. */
+  supervision: supervision.prefault({}),
+  compute: compute.prefault({}),
+  /** One section per agent, each with `enabled` and `stepDeadlineMs`. */
+  data_feeds: dataFeeds.prefault({}),
+  market_conditions: agent.prefault({}),
+  validation: agent.prefault({}),
+  intelligence: intelligence.prefault({}),
+  strategy_engine: strategyEngine.prefault({}),
+  risk_management: riskManagement.prefault({}),
+  execution: execution.prefault({}),
+  adapters: agent.prefault({}),
+  fees_monitor: feesMonitor.prefault({}),
+  failure_prevention: failurePrevention.prefault({}),
+  agent_io: agent.prefault({}),
+  core: core.prefault({}),
+})
+
+export const AGENT_SECTIONS = Object.freeze([
+  'data_feeds',
+  'market_conditions',
+  'validation',
+  'intelligence',
+  'strategy_engine',
+  'risk_management',
+  'execution',
+  'adapters',
+  'fees_monitor',
+  'failure_prevention',
+  'agent_io',
+  'core',
+] as const)
+
+export type AgentSection = (typeof AGENT_SECTIONS)[number]
+
+/** What users write: every key optional. */
+export type WavesConfigInput = z.input<typeof wavesConfigSchema>
+
+type Parsed = z.output<typeof wavesConfigSchema>
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {}
+
+type WithDeadline<S> = Simplify<
+  Omit<S, 'stepDeadlineMs'> & {
+    /** This agent's step deadline, ms: its own, else cycle.stepDeadlineMs. */
+    stepDeadlineMs: number
+  }
+>
+
+/** The config with every computed value filled in (mutable; see `WavesConfig`). */
+export type ResolvedConfig = {
+  [K in keyof Parsed]-?: K extends 'cycle'
+    ? Simplify<
+        Omit<Parsed['cycle'], 'intervalMs' | 'stepDeadlineMs'> & {
+          /** Cycle period, ms. */
+          intervalMs: number
+          /** Deadline of each cycle step, ms. */
+          stepDeadlineMs: number
+        }
+      >
+    : K extends 'redis'
+      ? Exclude<Parsed['redis'], undefined>
+      : K extends 'compute'
+        ? { maxThreads: number }
+        : K extends AgentSection
+          ? WithDeadline<Parsed[K]>
+          : Parsed[K]
+}
+
+export type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T
+
+/** The resolved config: everything filled, deeply readonly, and frozen at run time. */
+export type WavesConfig = DeepReadonly<ResolvedConfig>

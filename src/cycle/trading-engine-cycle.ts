@@ -1,0 +1,141 @@
+import { DEFAULT_AGENTS, type AgentRegistration } from '../agents/registry.js'
+import { createBoards } from '../boards/index.js'
+import { ComputePool, type ComputePoolStats } from '../compute/index.js'
+import { AGENT_SECTIONS, resolveConfig, type WavesConfig } from '../config/index.js'
+import { WavesError } from '../errors/index.js'
+import { childLogger } from '../log/logger.js'
+import type { AgentHostHealth } from './agent-host-api.js'
+import type { AgentStatus } from './agent-slot.js'
+import { withTimeout } from './agent-thread.js'
+import { Coordinator, type CoordinatorState } from './coordinator.js'
+import type { CycleMetricsSnapshot } from './cycle-metrics.js'
+import { createDataPlane } from './data-plane.js'
+
+export interface TradingEngineOptions {
+  /** The agents to run; default the engine's eleven. Add one with `[...DEFAULT_AGENTS, mine]`. */
+  agents?: readonly AgentRegistration[]
+  /** Config sections for agents the engine config does not know (custom agents), by agent name. */
+  agentConfig?: Readonly<Record<string, Record<string, unknown>>>
+  /** Stop the cycle on SIGINT and SIGTERM, as `stopCycle()` does. Default true. */
+  handleSignals?: boolean
+}
+
+export interface CycleStatus {
+  state: CoordinatorState
+  /** The last cycle started. */
+  cycle: number
+  intervalMs: number
+  /** A breaker is open: no new orders until an operator resets it. */
+  safeMode: boolean
+  metrics: CycleMetricsSnapshot
+  agents: Record<string, AgentStatus>
+  compute: ComputePoolStats | undefined
+}
+
+/**
+ * The engine: `new TradingEngineCycle(config)`, `await startCycle()`,
+ * `getCycleStatus()`, `await stopCycle()`. It validates the config at
+ * construction (every wrong path named at once), then at start creates the
+ * rings, boards and compute pool, starts one worker thread per agent, and
+ * runs the nine-step cycle on the configured interval.
+ */
+export class TradingEngineCycle {
+  readonly config: WavesConfig
+  readonly agents: readonly AgentRegistration[]
+  readonly #options: TradingEngineOptions
+  readonly #log = childLogger({ component: 'engine' })
+  #coordinator: Coordinator | undefined
+  #compute: ComputePool | undefined
+  #stopping: Promise<void> | undefined
+  readonly #onSignal = (signal: NodeJS.Signals): void => {
+    this.#log.warn({ signal }, 'signal received: stopping the cycle')
+    void this.stopCycle()
+  }
+
+  constructor(config: unknown = {}, options: TradingEngineOptions = {}) {
+    this.config = resolveConfig(config)
+    this.#options = options
+    const registrations = options.agents ?? DEFAULT_AGENTS
+    const names = new Set<string>()
+    for (const r of registrations) {
+      if (names.has(r.name)) throw new WavesError('ERR_AGENT_UNKNOWN', `agent ${r.name} is registered twice`, { agent: r.name })
+      names.add(r.name)
+    }
+    this.agents = registrations.filter((r) => this.#section(r.name)['enabled'] !== false)
+  }
+
+  #section(agent: string): Record<string, unknown> {
+    if ((AGENT_SECTIONS as readonly string[]).includes(agent)) return (this.config as unknown as Record<string, Record<string, unknown>>)[agent] ?? {}
+    return this.#options.agentConfig?.[agent] ?? {}
+  }
+
+  async startCycle(): Promise<void> {
+    if (this.#coordinator) throw new WavesError('ERR_CYCLE_STATE', 'the cycle is already started; a stopped engine is not restarted, make a new one', {})
+    const config = this.config
+    this.#compute = new ComputePool({ maxThreads: config.compute.maxThreads })
+    const engineConfig = structuredClone(config) as unknown as Record<string, unknown>
+    this.#coordinator = new Coordinator(this.agents, createDataPlane(createBoards()), this.#compute, {
+      intervalMs: config.cycle.intervalMs,
+      initDeadlineMs: config.cycle.initDeadlineMs,
+      stepDeadlineMs: (agent) => (this.#section(agent)['stepDeadlineMs'] as number | undefined) ?? config.cycle.stepDeadlineMs,
+      backoff: { initialMs: config.supervision.restartBackoffMs.initial, maxMs: config.supervision.restartBackoffMs.max, jitter: config.supervision.jitter },
+      breaker: { maxCrashes: config.supervision.breaker.maxCrashes, windowMs: config.supervision.breaker.windowMs },
+      snapshotEveryMs: Math.max(1000, config.cycle.intervalMs),
+      // Structured clone, not JSON: a section may carry SharedArrayBuffers to share with its agent.
+      agentConfig: (agent) => ({ section: structuredClone(this.#section(agent)), engine: engineConfig }),
+    })
+    if (this.#options.handleSignals ?? true) {
+      process.on('SIGINT', this.#onSignal)
+      process.on('SIGTERM', this.#onSignal)
+    }
+    this.#log.info({ agents: this.agents.length, intervalMs: config.cycle.intervalMs }, 'starting the cycle')
+    try {
+      await this.#coordinator.start()
+    } catch (err) {
+      await this.stopCycle()
+      throw err
+    }
+  }
+
+  getCycleStatus(): CycleStatus {
+    const coordinator = this.#coordinator
+    return {
+      state: coordinator?.state ?? 'idle',
+      cycle: coordinator?.cycle ?? 0,
+      intervalMs: this.config.cycle.intervalMs,
+      safeMode: coordinator?.safeMode ?? false,
+      metrics: coordinator?.metrics.snapshot() ?? emptyMetrics(),
+      agents: Object.fromEntries((coordinator?.slots ?? []).map((s) => [s.name, s.status()])),
+      compute: this.#compute?.stats(),
+    }
+  }
+
+  /** An agent's own account of itself (counters, detail), asked over its control channel. */
+  async agentHealth(agent: string, timeoutMs = 2_000): Promise<AgentHostHealth> {
+    const slot = this.#coordinator?.slots.find((s) => s.name === agent)
+    if (!slot) throw new WavesError('ERR_AGENT_UNKNOWN', `no agent named ${agent}`, { agent })
+    if (!slot.thread) throw new WavesError('ERR_CYCLE_STATE', `agent ${agent} has no running thread (${slot.state})`, { agent, state: slot.state })
+    return withTimeout(slot.thread.api.health(), timeoutMs, `health of agent ${agent}`, { agent })
+  }
+
+  /** Operator action: close an open breaker (of one agent, or all) and restart what it kept down. */
+  resetBreaker(agent?: string): string[] {
+    return this.#coordinator?.resetBreaker(agent) ?? []
+  }
+
+  /** Finishes the cycle in flight, stops every agent thread and the compute pool. Safe to call twice. */
+  stopCycle(): Promise<void> {
+    this.#stopping ??= (async () => {
+      process.off('SIGINT', this.#onSignal)
+      process.off('SIGTERM', this.#onSignal)
+      await this.#coordinator?.stop()
+      await this.#compute?.destroy()
+      this.#log.info({ cycles: this.#coordinator?.metrics.totalCycles ?? 0 }, 'cycle stopped')
+    })()
+    return this.#stopping
+  }
+}
+
+function emptyMetrics(): CycleMetricsSnapshot {
+  return { totalCycles: 0, successfulCycles: 0, failedCycles: 0, overruns: 0, skippedCycles: 0, crashes: 0, cycleMs: { p50: 0, p99: 0, max: 0 }, steps: {} }
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import createDataFeeds from '../../src/agents/data-feeds/index.js'
+import createMarketConditions from '../../src/agents/market-conditions/index.js'
+import createValidation from '../../src/agents/validation/index.js'
+import { Board, BoardReader } from '../../src/boards/index.js'
+import { CycleStep } from '../../src/cycle/steps.js'
+import { MarketConditions, Regime } from '../../src/schemas/index.js'
+import { command, inProcessEngine } from './context.js'
+
+describe('agents in-process', () => {
+  it('run without threads: the feed writes quotes, conditions reads them and publishes its board', async () => {
+    const engine = inProcessEngine({ data_feeds: { instruments: ['BTC-USDT', 'ETH-USDT', 'SOL-USDT'], venues: ['a', 'b'] } })
+    const feedsCtx = engine.context('data_feeds', { seed: 7, updatesPerStep: 10 })
+    const conditionsCtx = engine.context('market_conditions')
+    const validationCtx = engine.context('validation')
+    const feeds = createDataFeeds()
+    const conditions = createMarketConditions()
+    const validation = createValidation()
+    await feeds.init(feedsCtx as never, undefined)
+    await conditions.init(conditionsCtx, undefined)
+    await validation.init(validationCtx, undefined)
+    for (let cycle = 1; cycle <= 5; cycle++) {
+      engine.clock.advanceNs(1e6)
+      await feeds.step(command(cycle, CycleStep.Sense), feedsCtx as never)
+      await conditions.step(command(cycle, CycleStep.Sense), conditionsCtx)
+      await validation.step(command(cycle, CycleStep.Sense), validationCtx)
+    }
+    // 5 cycles × 10 updates × 3 instruments × 2 venues.
+    expect(feedsCtx.counters['published']).toBe(300)
+    expect(conditionsCtx.counters['quotes']).toBe(300)
+    expect(validationCtx.counters['valid']).toBe(300)
+
+    const board = new BoardReader(Board.attach(engine.plane.boards['market_conditions']!))
+    const read = board.readWith((bb) => {
+      const mc = MarketConditions.getRootAsMarketConditions(bb)
+      return {
+        cycle: mc.cycle(),
+        instruments: Array.from({ length: mc.instrumentsLength() }, (_, i) => {
+          const row = mc.instruments(i)!
+          return { id: row.instrumentId(), regime: row.regime(), spread: row.spreadBps(), depth: row.depthImbalance() }
+        }),
+      }
+    })
+    expect(read?.cycle).toBe(5)
+    expect(read?.instruments.map((r) => r.id)).toEqual([0, 1, 2])
+    for (const row of read!.instruments) {
+      expect(row.spread).toBeGreaterThan(0)
+      expect(Math.abs(row.depth)).toBeLessThanOrEqual(1)
+      expect(Object.values(Regime)).toContain(row.regime)
+    }
+  })
+
+  it('the same seed gives the same market, the conflation counter stays exact when nobody reads', async () => {
+    const run = async () => {
+      const engine = inProcessEngine()
+      const ctx = engine.context('data_feeds', { seed: 42, updatesPerStep: 50_000 })
+      const feeds = createDataFeeds()
+      await feeds.init(ctx as never, undefined)
+      await feeds.step(command(1, CycleStep.Sense), ctx as never)
+      return { counters: { ...ctx.counters }, snapshot: feeds.snapshot!() }
+    }
+    const a = await run()
+    const b = await run()
+    expect(a.snapshot).toEqual(b.snapshot)
+    // 50 000 updates × 2 instruments × 2 venues offered to a ring of 65 536 nobody reads.
+    const offered = 200_000
+    expect(a.counters['published']).toBe(offered)
+    const inRing = 65_536
+    expect(a.counters['held']! + a.counters['conflated']! + inRing).toBe(offered)
+    expect(a.counters['held']).toBe(4)
+  })
+})

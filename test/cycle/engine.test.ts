@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { afterEach, describe, expect, it } from 'vitest'
+import { DEFAULT_AGENTS } from '../../src/agents/registry.js'
+import { CycleStep } from '../../src/cycle/steps.js'
+import { TradingEngineCycle } from '../../src/cycle/trading-engine-cycle.js'
+import { compiledModuleUrl } from '../../src/runtime/package-root.js'
+import { readLog } from '../fixtures/cycle/instrumented-agent.js'
+import { INSTRUMENTED, until } from './harness.js'
+
+let engine: TradingEngineCycle | undefined
+afterEach(async () => {
+  await engine?.stopCycle()
+  engine = undefined
+})
+
+describe('TradingEngineCycle', () => {
+  it('names every wrong field of a bad config at construction', () => {
+    expect(() => new TradingEngineCycle({ cycle: { intervalMs: 5 }, risk_management: { maxOrderNotional: 'lots' }, risk_managment: {} })).toThrow(
+      'invalid config (3 problems):\n' +
+        '  cycle.intervalMs: must be an integer from 10 to 86400000, got 5\n' +
+        '  risk_management.maxOrderNotional: expected a number, got "lots"\n' +
+        '  risk_managment: unknown key',
+    )
+  })
+
+  it('runs the eleven agents on the embedded default, with market data flowing through rings and boards', async () => {
+    engine = new TradingEngineCycle({ cycle: { intervalMs: 20 } }, { handleSignals: false })
+    await engine.startCycle()
+    await until(() => engine!.getCycleStatus().metrics.totalCycles >= 50, 30_000, '50 cycles')
+    const status = engine.getCycleStatus()
+    expect(status.state).toBe('running')
+    expect(Object.keys(status.agents).sort()).toEqual(DEFAULT_AGENTS.map((a) => a.name).sort())
+    expect(status.metrics.successfulCycles).toBeGreaterThan(0)
+    expect(status.metrics.totalCycles).toBe(status.metrics.successfulCycles + status.metrics.failedCycles)
+    expect(Object.keys(status.metrics.steps)).toEqual(['initialize', 'sense', 'analyze', 'compose', 'evaluate_risk', 'execute', 'monitor', 'learn', 'report'])
+    for (const [name, agent] of Object.entries(status.agents)) {
+      expect(['ready', 'degraded'], name).toContain(agent.state)
+      expect(agent.availability, name).toBeGreaterThan(0.5)
+      expect(agent.crashes, name).toBe(0)
+    }
+    const conditions = await engine.agentHealth('market_conditions')
+    const validation = await engine.agentHealth('validation')
+    const feeds = await engine.agentHealth('data_feeds')
+    expect(conditions.counters['quotes']).toBeGreaterThan(0)
+    expect(validation.counters['valid']).toBeGreaterThan(0)
+    // Every quote the feed published reached each reader, or was counted as conflated.
+    expect(feeds.counters['published']).toBeGreaterThanOrEqual(conditions.counters['quotes']!)
+    await until(() => status.compute !== undefined, 1_000, 'compute stats')
+  })
+
+  it('takes a custom agent registered in one line and runs it in its step every cycle', async () => {
+    const log = new SharedArrayBuffer(4 * (1 + 4 * 10_000))
+    engine = new TradingEngineCycle(
+      { cycle: { intervalMs: 20 } },
+      {
+        agents: [...DEFAULT_AGENTS, { name: 'my_reporter', steps: [CycleStep.Report], module: INSTRUMENTED }],
+        agentConfig: { my_reporter: { id: 99, log } },
+        handleSignals: false,
+      },
+    )
+    await engine.startCycle()
+    await until(() => engine!.getCycleStatus().metrics.totalCycles >= 10, 20_000, '10 cycles')
+    await engine.stopCycle()
+    const cycles = engine.getCycleStatus().metrics.totalCycles
+    const mine = readLog(log).filter((e) => e.id === 99)
+    expect(mine[0]).toMatchObject({ cycle: 0, step: CycleStep.Initialize })
+    expect(mine.slice(1).map((e) => e.cycle)).toEqual(Array.from({ length: cycles }, (_, i) => i + 1))
+    expect(mine.slice(1).every((e) => e.step === CycleStep.Report)).toBe(true)
+  })
+
+  it('leaves no thread behind after stopCycle()', async () => {
+    const osThreads = () => readdirSync('/proc/self/task').length
+    const before = osThreads()
+    engine = new TradingEngineCycle({ cycle: { intervalMs: 20 } }, { handleSignals: false })
+    await engine.startCycle()
+    expect(osThreads()).toBeGreaterThanOrEqual(before + 11)
+    await engine.stopCycle()
+    expect(engine.getCycleStatus().state).toBe('stopped')
+    await until(() => osThreads() <= before, 5_000, `threads to end (${osThreads()} now, ${before} before)`)
+  })
+
+  it.each(['stop', 'signal'])('ends its process by itself after %s: no worker or handle is left', async (how) => {
+    const child = spawn('node', [compiledModuleUrl('test/fixtures/cycle/engine-lifecycle').pathname, how], { env: { ...process.env, WAVES_LOG_LEVEL: 'warn' } })
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      if (how === 'signal' && out.includes('started') && !child.killed) setTimeout(() => child.kill('SIGTERM'), 300)
+    })
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+    expect(out).toMatch(/stopped after \d+ cycles/)
+    expect(code).toBe(0)
+  }, 30_000)
+})
