@@ -7,11 +7,13 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import type { AgentHostApi, AgentHostData } from '../src/cycle/agent-host-api.js'
 import { runAgentHost } from '../src/cycle/agent-host.js'
+import type { ComputeRunner } from '../src/compute/index.js'
 import { comlinkEndpoint } from '../src/runtime/comlink-endpoint.js'
 
 const data = workerData as AgentHostData & { computePort: MessagePort }
-const compute = Comlink.wrap<{ run(task: string, input: unknown): Promise<unknown> }>(comlinkEndpoint(data.computePort))
-const host: AgentHostApi = await runAgentHost(data, { run: (task, input) => compute.run(task, input) })
+const remote = Comlink.wrap<{ run(task: string, input: unknown): Promise<unknown> }>(comlinkEndpoint(data.computePort))
+const compute = { run: (task: string, input: unknown) => remote.run(task, input) } as ComputeRunner
+const host: AgentHostApi = await runAgentHost(data, compute)
 const api: AgentHostApi = {
   init: (config, restored) => host.init(config, restored),
   health: () => host.health(),

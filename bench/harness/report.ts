@@ -1,4 +1,4 @@
-import { build } from 'hdr-histogram-js'
+import { LatencyHistogram } from '../../src/metrics/latency-histogram.js'
 import { cpus } from 'node:os'
 
 /** One line of a suite's result. A figure a row does not measure is null. */
@@ -38,10 +38,10 @@ export function ratio(a: number | undefined, b: number | undefined): number | un
 
 /** Percentiles of latency samples (nanoseconds) through an HDR histogram, in microseconds. */
 export function latencyPercentiles(samplesNs: ArrayLike<number>): Pick<BenchRow, 'p50us' | 'p99us' | 'p999us'> {
-  const histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 60e9, numberOfSignificantValueDigits: 3, useWebAssembly: false })
-  for (let i = 0; i < samplesNs.length; i++) histogram.recordValue(Math.max(1, Math.round(samplesNs[i]!)))
-  const us = (q: number): number => round(histogram.getValueAtPercentile(q) / 1000)
-  return { p50us: us(50), p99us: us(99), p999us: us(99.9) }
+  const histogram = new LatencyHistogram()
+  for (let i = 0; i < samplesNs.length; i++) histogram.recordNs(samplesNs[i]!)
+  const s = histogram.summary()
+  return { p50us: round(s.p50), p99us: round(s.p99), p999us: round(s.p999) }
 }
 
 export function median(values: number[]): number {

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js'
+import type { ComputeRunner } from '../compute/index.js'
 import type { StepCommand } from '../cycle/step-follower.js'
 import type { Logger } from '../log/logger.js'
 import type { RingBuffer } from '../ring/index.js'
@@ -7,9 +8,7 @@ import type { RingName } from '../cycle/topology.js'
 export type { StepCommand }
 
 /** Runs stateless CPU work on the engine's compute pool (the fast path never awaits it). */
-export interface ComputeRunner {
-  run(task: string, input: unknown): Promise<unknown>
-}
+export type { ComputeRunner }
 
 /** Named counters an agent keeps instead of logging per message; reported in its health. */
 export type Counters = Record<string, number>

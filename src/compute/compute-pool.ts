@@ -5,7 +5,7 @@ import { WavesError } from '../errors/index.js'
 import { childLogger, type Logger } from '../log/logger.js'
 import { compiledModuleUrl } from '../runtime/package-root.js'
 import type { TaskReply, TaskRequest } from './dispatch.js'
-import { RunTimeHistogram, type RunTimeSummary } from './run-time-histogram.js'
+import { LatencyHistogram, type LatencySummary } from '../metrics/latency-histogram.js'
 import { isTaskName, type TaskInput, type TaskName, type TaskOutput } from './tasks/index.js'
 
 export interface ComputePoolOptions {
@@ -43,7 +43,7 @@ export interface ComputePoolStats {
   running: number
   threads: number
   /** Run time of completed tasks on their thread (µs): excludes queueing and the hop between threads. */
-  runTimeUs: RunTimeSummary
+  runTimeUs: LatencySummary
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000
@@ -65,7 +65,7 @@ const MIN_THREADS = 1
 export class ComputePool implements ComputeRunner {
   readonly #piscina: Piscina<TaskRequest, TaskReply>
   readonly #capacity: number
-  readonly #runTime = new RunTimeHistogram()
+  readonly #runTime = new LatencyHistogram()
   readonly #log: Logger
   #pending = 0
   #completed = 0

@@ -5,7 +5,6 @@ export {
   type ComputeRunner,
   type RunOptions,
 } from './compute-pool.js'
-export type { RunTimeSummary } from './run-time-histogram.js'
 export { tasks, taskNames, isTaskName, type TaskName, type TaskInput, type TaskOutput } from './tasks/index.js'
 export {
   simulateScenarios,

@@ -1,6 +1,6 @@
 import type { AgentRegistration } from '../agents/registry.js'
 import type { AgentThread } from './agent-thread.js'
-import { LatencyHistogram } from './latency-histogram.js'
+import { LatencyHistogram } from '../metrics/latency-histogram.js'
 import { CrashBreaker, type BreakerSettings } from './supervision.js'
 
 export type AgentStateName = 'starting' | 'ready' | 'degraded' | 'crashed' | 'restarting' | 'breaker_open' | 'stopped'

@@ -1,7 +1,7 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { WavesError } from '../errors/index.js'
-import type { ComputeRunner } from '../agents/agent.js'
+import type { ComputeRunner, TaskName } from '../compute/index.js'
 import { comlinkEndpoint } from '../runtime/comlink-endpoint.js'
 import { compiledModuleUrl } from '../runtime/package-root.js'
 import type { AgentHostApi, AgentHostData } from './agent-host-api.js'
@@ -32,7 +32,8 @@ export class AgentThread {
     this.name = data.name
     const { port1, port2 } = new MessageChannel()
     this.#computePort = port1
-    Comlink.expose({ run: (task: string, input: unknown) => compute.run(task, input) }, comlinkEndpoint(port1))
+    // The pool checks task names and inputs itself: they arrive from another thread as data.
+    Comlink.expose({ run: (task: string, input: unknown) => compute.run(task as TaskName, input as never) }, comlinkEndpoint(port1))
     this.worker = new Worker(compiledModuleUrl('workers/agent-host'), {
       workerData: { ...data, computePort: port2 },
       transferList: [port2],

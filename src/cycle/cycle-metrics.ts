@@ -1,4 +1,4 @@
-import { LatencyHistogram } from './latency-histogram.js'
+import { LatencyHistogram } from '../metrics/latency-histogram.js'
 
 export interface CycleMetricsSnapshot {
   totalCycles: number
@@ -45,7 +45,7 @@ export class CycleMetrics {
   }
 
   snapshot(): CycleMetricsSnapshot {
-    const cycle = this.cycle.summary()
+    const cycle = this.cycle.summary(1000)
     return {
       totalCycles: this.totalCycles,
       successfulCycles: this.successfulCycles,
@@ -53,7 +53,7 @@ export class CycleMetrics {
       overruns: this.overruns,
       skippedCycles: this.skippedCycles,
       crashes: this.crashes,
-      cycleMs: { p50: cycle.p50Ms, p99: cycle.p99Ms, max: cycle.maxMs },
+      cycleMs: { p50: cycle.p50, p99: cycle.p99, max: cycle.max },
       steps: Object.fromEntries([...this.#steps].map(([name, h]) => [name, { count: h.count, p50Ms: h.percentileMs(50), p99Ms: h.percentileMs(99) }])),
     }
   }
