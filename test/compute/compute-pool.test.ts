@@ -187,7 +187,7 @@ describe('ComputePool', () => {
 
   it('reports run time percentiles of completed tasks', async () => {
     const pool = newPool({ maxThreads: 1 })
-    expect(pool.stats().runTimeUs).toEqual({ count: 0, p50: 0, p99: 0, max: 0, mean: 0 })
+    expect(pool.stats().runTimeUs).toEqual({ count: 0, p50: 0, p99: 0, p999: 0, max: 0, mean: 0 })
     for (let i = 0; i < 5; i++) await pool.run('scenario-simulation', sampleBook({ scenarios: 200, seed: i }))
     const { runTimeUs, completed } = pool.stats()
     expect(completed).toBe(5)
