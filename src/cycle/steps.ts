@@ -14,7 +14,13 @@ export const CYCLE_STEPS: readonly CycleStep[] = Object.freeze([
   CycleStep.Report,
 ])
 
+const STEP_NAMES = new Map<number, string>(
+  Object.values(CycleStep)
+    .filter((v): v is CycleStep => typeof v === 'number')
+    .map((step) => [step, CycleStep[step]!.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()]),
+)
+
 /** Lower-case names used in status and metrics: `sense`, `evaluate_risk`, … */
 export function stepName(step: CycleStep): string {
-  return (CycleStep[step] ?? `step${step}`).replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()
+  return STEP_NAMES.get(step) ?? `step${step}`
 }
