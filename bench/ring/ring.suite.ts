@@ -36,7 +36,8 @@ function messageCount(contender: Contender, bytes: number, batch: number, quick:
 function channelFor(contender: Contender, words: number): Pick<ThroughputJob, 'sab'> & { ports?: [MessagePort, MessagePort] } {
   switch (contender) {
     case 'waves':
-      return { sab: RingBuffer.create({ capacity: SLOTS, maxPayloadBytes: words * 8 }).sab }
+      // Every message here is one fixed-size type: a uniform ring, no slot headers.
+      return { sab: RingBuffer.create({ capacity: SLOTS, maxPayloadBytes: words * 8, uniformType: 1 }).sab }
     case 'ringbuf.js':
       return { sab: RingbufJs.getStorageForCapacity(SLOTS * words, Float64Array) }
     default: {

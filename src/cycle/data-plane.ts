@@ -10,7 +10,9 @@ export function createDataPlane(boards: Record<string, SharedArrayBuffer>): Data
   const rings: Record<string, SharedArrayBuffer> = {}
   for (const name of RING_NAMES) {
     const spec = TOPOLOGY[name]
-    rings[name] = RingBuffer.create({ capacity: spec.capacity, maxPayloadBytes: ringPayloadBytes(name), consumers: spec.consumers.length }).sab
+    // A ring of one message type needs no slot headers.
+    const uniformType = spec.messages.length === 1 ? spec.messages[0]! : 0
+    rings[name] = RingBuffer.create({ capacity: spec.capacity, maxPayloadBytes: ringPayloadBytes(name), consumers: spec.consumers.length, uniformType }).sab
   }
   return {
     rings,

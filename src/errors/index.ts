@@ -10,6 +10,7 @@ export type WavesErrorCode =
   | 'ERR_RING_CONFIG'
   | 'ERR_RING_LAYOUT'
   | 'ERR_MESSAGE_TOO_LARGE'
+  | 'ERR_MESSAGE_NOT_UNIFORM'
   | 'ERR_RING_CLOSED'
   | 'ERR_CONFLATION_KEY'
   // boards/

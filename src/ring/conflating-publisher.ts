@@ -75,7 +75,7 @@ export class ConflatingPublisher {
     }
     const sequencer = this.sequencer
     const ring = sequencer.ring
-    ring.assertFits(payloadBytes, messageType)
+    ring.assertAccepts(payloadBytes, messageType)
     // Held messages go first, or a key could overtake its own older update.
     if (this.#heldCount === 0 || this.flush() === 0) {
       const sequence = sequencer.tryClaim(1)

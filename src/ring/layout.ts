@@ -9,8 +9,13 @@
  * line 4   status: closed flag
  * line 5   conflated counter (BigInt64)
  * line 6+  one consumer cursor per line: last released sequence
- * slots    capacity × slotBytes, each [length:int32][type:int32][payload]
+ * slots    capacity × slotBytes, each [length:int32][type:int32][payload],
+ *          or, in a uniform ring, [payload] alone
  * ```
+ *
+ * A uniform ring carries one message type of one size (its config line says
+ * which), so its slots need no header: a 64-byte struct takes exactly one
+ * cache line, and publishing it writes nothing but the struct.
  *
  * A line is 128 bytes, not 64: x86 fetches cache lines in adjacent pairs, so
  * two hot words 64 bytes apart still share traffic. Every mutable word sits
@@ -38,6 +43,8 @@ export const CONFIG = {
   slotBytes: 3,
   maxPayloadBytes: 4,
   consumerCount: 5,
+  /** The one message type of a uniform ring; 0 for a ring of mixed messages. */
+  uniformType: 6,
 } as const
 /** Float64 index of the sequence the ring started at (config line, bytes 32..39). */
 export const START_SEQUENCE_F64 = 4
@@ -67,12 +74,12 @@ export function headerBytes(consumerCount: number): number {
 }
 
 /** Payloads start 8-byte aligned so Float64Array and FlatBuffers doubles can address them. */
-export function slotBytesFor(maxPayloadBytes: number): number {
-  return SLOT_HEADER_BYTES + Math.ceil(maxPayloadBytes / 8) * 8
+export function slotBytesFor(maxPayloadBytes: number, uniform: boolean): number {
+  return (uniform ? 0 : SLOT_HEADER_BYTES) + Math.ceil(maxPayloadBytes / 8) * 8
 }
 
-export function totalBytes(capacity: number, maxPayloadBytes: number, consumerCount: number): number {
-  return headerBytes(consumerCount) + capacity * slotBytesFor(maxPayloadBytes)
+export function totalBytes(capacity: number, maxPayloadBytes: number, consumerCount: number, uniform: boolean): number {
+  return headerBytes(consumerCount) + capacity * slotBytesFor(maxPayloadBytes, uniform)
 }
 
 /** Full sequence nearest `near` whose low 32 bits are `word`. */

@@ -27,6 +27,11 @@ export interface RingOptions {
   /** Consumers that each see every message (multicast); default 1. */
   consumers?: number
   /**
+   * Make the ring uniform: every message is of this type (a positive id) and
+   * `maxPayloadBytes` long, and slots carry no header. Default: mixed.
+   */
+  uniformType?: number
+  /**
    * First sequence the ring hands out; default 0. Any integer below 2^53:
    * tests start near 2^31 and 2^32 to cross the cursor words' wrap-around.
    */
@@ -57,6 +62,10 @@ export class RingBuffer {
   readonly slotsOffset: number
   /** First sequence of this ring: attaching threads widen cursor words near it. */
   readonly startSequence: number
+  /** The one message type of a uniform ring, 0 for mixed. */
+  readonly uniformType: number
+  /** Bytes before a slot's payload: 8 in a mixed ring, 0 in a uniform one. */
+  readonly slotHeaderBytes: number
 
   private constructor(sab: SharedArrayBuffer) {
     this.sab = sab
@@ -72,12 +81,15 @@ export class RingBuffer {
     this.consumerCount = this.words[CONFIG.consumerCount]!
     this.slotsOffset = headerBytes(this.consumerCount)
     this.startSequence = this.f64[START_SEQUENCE_F64]!
+    this.uniformType = this.words[CONFIG.uniformType]!
+    this.slotHeaderBytes = this.uniformType === 0 ? SLOT_HEADER_BYTES : 0
   }
 
   static create(options: RingOptions): RingBuffer {
     const { capacity, maxPayloadBytes } = options
     const consumers = options.consumers ?? 1
     const startSequence = options.startSequence ?? 0
+    const uniformType = options.uniformType ?? 0
     const problems: string[] = []
     if (!Number.isInteger(capacity) || capacity < 2 || capacity > MAX_CAPACITY || (capacity & (capacity - 1)) !== 0) {
       problems.push(`capacity must be a power of two from 2 to ${MAX_CAPACITY}, got ${capacity}`)
@@ -91,15 +103,19 @@ export class RingBuffer {
     if (!Number.isSafeInteger(startSequence) || startSequence < 0) {
       problems.push(`startSequence must be a non-negative safe integer, got ${startSequence}`)
     }
+    if (!Number.isInteger(uniformType) || uniformType < 0 || uniformType > 0xffff) {
+      problems.push(`uniformType must be a message type id from 1 to 65535, got ${uniformType}`)
+    }
     if (problems.length > 0) {
       throw new WavesError('ERR_RING_CONFIG', `invalid ring options: ${problems.join('; ')}`, { ...options })
     }
-    const sab = new SharedArrayBuffer(totalBytes(capacity, maxPayloadBytes, consumers))
+    const sab = new SharedArrayBuffer(totalBytes(capacity, maxPayloadBytes, consumers, uniformType !== 0))
     const words = new Int32Array(sab)
     words[CONFIG.magic] = MAGIC
     words[CONFIG.version] = LAYOUT_VERSION
     words[CONFIG.capacity] = capacity
-    words[CONFIG.slotBytes] = slotBytesFor(maxPayloadBytes)
+    words[CONFIG.slotBytes] = slotBytesFor(maxPayloadBytes, uniformType !== 0)
+    words[CONFIG.uniformType] = uniformType
     words[CONFIG.maxPayloadBytes] = maxPayloadBytes
     words[CONFIG.consumerCount] = consumers
     new Float64Array(sab, 0, START_SEQUENCE_F64 + 1)[START_SEQUENCE_F64] = startSequence
@@ -121,7 +137,7 @@ export class RingBuffer {
       })
     }
     const ring = new RingBuffer(sab)
-    const expected = totalBytes(ring.capacity, ring.maxPayloadBytes, ring.consumerCount)
+    const expected = totalBytes(ring.capacity, ring.maxPayloadBytes, ring.consumerCount, ring.uniformType !== 0)
     if (sab.byteLength !== expected) {
       throw new WavesError('ERR_RING_LAYOUT', `ring buffer is ${sab.byteLength} bytes, its header says ${expected}`, {
         byteLength: sab.byteLength,
@@ -139,19 +155,29 @@ export class RingBuffer {
   }
 
   payloadOffset(sequence: number): number {
-    return this.slotOffset(sequence) + SLOT_HEADER_BYTES
+    return this.slotOffset(sequence) + this.slotHeaderBytes
   }
 
   payloadLength(sequence: number): number {
-    return this.words[this.slotOffset(sequence) >> 2]!
+    return this.uniformType !== 0 ? this.maxPayloadBytes : this.words[this.slotOffset(sequence) >> 2]!
   }
 
   messageType(sequence: number): number {
-    return this.words[(this.slotOffset(sequence) >> 2) + 1]!
+    return this.uniformType !== 0 ? this.uniformType : this.words[(this.slotOffset(sequence) >> 2) + 1]!
   }
 
-  /** Throws `ERR_MESSAGE_TOO_LARGE` unless a payload of this size fits a slot: never truncate. */
-  assertFits(payloadBytes: number, messageType: number): void {
+  /**
+   * Throws unless this ring takes a message of this size and type: never
+   * truncate, and a uniform ring only its own type at its own size.
+   */
+  assertAccepts(payloadBytes: number, messageType: number): void {
+    if (this.uniformType !== 0 && (messageType !== this.uniformType || payloadBytes !== this.maxPayloadBytes)) {
+      throw new WavesError(
+        'ERR_MESSAGE_NOT_UNIFORM',
+        `this ring carries only ${this.maxPayloadBytes}-byte messages of type ${this.uniformType}, got ${payloadBytes} bytes of type ${messageType}`,
+        { payloadBytes, messageType, uniformType: this.uniformType },
+      )
+    }
     if (payloadBytes >= 0 && payloadBytes <= this.maxPayloadBytes) return
     throw new WavesError(
       'ERR_MESSAGE_TOO_LARGE',

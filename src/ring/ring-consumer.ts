@@ -89,10 +89,14 @@ export class RingConsumer {
     if (last - first + 1 > maxBatch) last = first + maxBatch - 1
     const ring = this.ring
     const words = this.#words
-    for (let sequence = first; sequence <= last; sequence++) {
-      const slot = ring.slotOffset(sequence)
-      const word = slot >> 2
-      handler(ring, sequence, words[word + SLOT_TYPE_WORD]!, slot + SLOT_HEADER_BYTES, words[word + SLOT_LENGTH_WORD]!)
+    if (ring.uniformType !== 0) {
+      for (let sequence = first; sequence <= last; sequence++) handler(ring, sequence, ring.uniformType, ring.slotOffset(sequence), ring.maxPayloadBytes)
+    } else {
+      for (let sequence = first; sequence <= last; sequence++) {
+        const slot = ring.slotOffset(sequence)
+        const word = slot >> 2
+        handler(ring, sequence, words[word + SLOT_TYPE_WORD]!, slot + SLOT_HEADER_BYTES, words[word + SLOT_LENGTH_WORD]!)
+      }
     }
     this.release(last)
     return last - first + 1

@@ -36,6 +36,7 @@ export class SingleProducerSequencer {
   readonly #mask: number
   readonly #slotBytes: number
   readonly #maxPayloadBytes: number
+  readonly #uniformType: number
   /** Next sequence to claim. */
   #next: number
   /** Lowest consumer cursor last seen: slots up to it + capacity are free. */
@@ -49,6 +50,7 @@ export class SingleProducerSequencer {
     this.#mask = ring.mask
     this.#slotBytes = ring.slotBytes
     this.#maxPayloadBytes = ring.maxPayloadBytes
+    this.#uniformType = ring.uniformType
     this.#consumerIndices = Array.from({ length: ring.consumerCount }, (_, c) => consumerCursorIndex(c))
     this.#next = readCursor(ring.words, PRODUCER_CURSOR, ring.startSequence) + 1
     this.#cachedGating = this.#next - 1
@@ -91,11 +93,18 @@ export class SingleProducerSequencer {
 
   /**
    * Writes a slot's header (the payload's length and type id) and returns
-   * the byte offset where its payload goes.
+   * the byte offset where its payload goes; in a uniform ring there is no
+   * header to write. Throws for a message the ring does not take, after the
+   * slot was claimed: when size or type can be wrong, check with
+   * `ring.assertAccepts` before claiming, as the copying methods here do.
    */
   setHeader(sequence: number, payloadBytes: number, messageType: number): number {
-    if (payloadBytes > this.#maxPayloadBytes || payloadBytes < 0) this.ring.assertFits(payloadBytes, messageType)
     const slot = this.#slotsOffset + (sequence & this.#mask) * this.#slotBytes
+    if (this.#uniformType !== 0) {
+      if (messageType !== this.#uniformType || payloadBytes !== this.#maxPayloadBytes) this.ring.assertAccepts(payloadBytes, messageType)
+      return slot
+    }
+    if (payloadBytes > this.#maxPayloadBytes || payloadBytes < 0) this.ring.assertAccepts(payloadBytes, messageType)
     const word = slot >> 2
     this.#words[word + SLOT_LENGTH_WORD] = payloadBytes
     this.#words[word + SLOT_TYPE_WORD] = messageType
@@ -110,7 +119,7 @@ export class SingleProducerSequencer {
 
   /** Copies one message into the next slot and publishes it; false when the ring is full. */
   tryPublishBytes(messageType: number, payload: Uint8Array): boolean {
-    this.ring.assertFits(payload.byteLength, messageType)
+    this.ring.assertAccepts(payload.byteLength, messageType)
     const sequence = this.tryClaim(1)
     if (sequence < 0) return false
     this.ring.bytes.set(payload, this.setHeader(sequence, payload.byteLength, messageType))
@@ -120,7 +129,7 @@ export class SingleProducerSequencer {
 
   /** Copies one message in, waiting for room. */
   publishBytes(messageType: number, payload: Uint8Array): void {
-    this.ring.assertFits(payload.byteLength, messageType)
+    this.ring.assertAccepts(payload.byteLength, messageType)
     const sequence = this.claim(1)
     this.ring.bytes.set(payload, this.setHeader(sequence, payload.byteLength, messageType))
     this.publish(sequence)

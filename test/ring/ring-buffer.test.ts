@@ -44,6 +44,28 @@ describe('RingBuffer options', () => {
   })
 })
 
+describe('a uniform ring', () => {
+  it('gives each message exactly its size, with no slot header, and refuses any other message', () => {
+    const ring = RingBuffer.create({ capacity: 4, maxPayloadBytes: 64, uniformType: 3 })
+    expect(ring.slotBytes).toBe(64)
+    expect(ring.payloadOffset(1) - ring.payloadOffset(0)).toBe(64)
+    expect(ring.payloadOffset(0) % LINE_BYTES).toBe(0)
+    const producer = new SingleProducerSequencer(ring)
+    expect(() => producer.tryPublishBytes(4, new Uint8Array(64))).toThrow('this ring carries only 64-byte messages of type 3, got 64 bytes of type 4')
+    expect(() => producer.tryPublishBytes(3, new Uint8Array(32))).toThrow('this ring carries only 64-byte messages of type 3, got 32 bytes of type 3')
+    expect(producer.tryPublishBytes(3, new Uint8Array(64).fill(5))).toBe(true)
+    const seen: number[] = []
+    new RingConsumer(RingBuffer.attach(ring.sab), 0).drain((r, _s, type, offset, length) => seen.push(type, length, r.bytes[offset + 63]!))
+    expect(seen).toEqual([3, 64, 5])
+  })
+
+  it('rejects a type id outside 1..65535', () => {
+    expect(() => RingBuffer.create({ capacity: 4, maxPayloadBytes: 8, uniformType: 70_000 })).toThrow(
+      'invalid ring options: uniformType must be a message type id from 1 to 65535, got 70000',
+    )
+  })
+})
+
 describe('a message that does not fit', () => {
   it('is an error, never a truncation, and claims nothing', () => {
     const ring = RingBuffer.create({ capacity: 4, maxPayloadBytes: 16 })

@@ -22,6 +22,7 @@ const scenario = fc
     consumers: fc.integer({ min: 1, max: 3 }),
     payloadBytes: fc.integer({ min: 1, max: 40 }),
     startSequence: fc.constantFrom(0, 2 ** 31 - 7, 2 ** 32 - 7, 2 ** 40 + 3),
+    uniform: fc.boolean(),
   })
   .chain((setup) => fc.record({ setup: fc.constant(setup), steps: fc.array(step(setup.consumers), { maxLength: 300 }) }))
 
@@ -36,7 +37,16 @@ describe('ring sequencing', () => {
     fc.assert(
       fc.property(scenario, ({ setup, steps }) => {
         const capacity = 2 ** setup.capacityLog2
-        const ring = RingBuffer.create({ capacity, maxPayloadBytes: 40, consumers: setup.consumers, startSequence: setup.startSequence })
+        const ring = RingBuffer.create({
+          capacity,
+          maxPayloadBytes: 40,
+          consumers: setup.consumers,
+          startSequence: setup.startSequence,
+          ...(setup.uniform ? { uniformType: 9 } : {}),
+        })
+        // A uniform ring carries one type of one size; a mixed one varies both.
+        const typeOf = (q: number): number => (setup.uniform ? 9 : q % 5)
+        const sizeOf = (q: number): number => (setup.uniform ? 40 : 1 + (q % setup.payloadBytes))
         const producer = new SingleProducerSequencer(ring)
         const consumers = Array.from({ length: setup.consumers }, (_, c) => new RingConsumer(ring, c))
         let produced = setup.startSequence
@@ -53,9 +63,8 @@ describe('ring sequencing', () => {
             }
             expect(first).toBe(produced)
             for (let q = first; q < first + s.n; q++) {
-              const payload = payloadFor(q, 1 + (q % setup.payloadBytes))
-              producer.setHeader(q, payload.byteLength, q % 5)
-              ring.bytes.set(payload, ring.payloadOffset(q))
+              const payload = payloadFor(q, sizeOf(q))
+              ring.bytes.set(payload, producer.setHeader(q, payload.byteLength, typeOf(q)))
             }
             producer.publish(first + s.n - 1)
             produced += s.n
@@ -64,8 +73,8 @@ describe('ring sequencing', () => {
             expect(consumer.available()).toBe(produced - nextExpected[s.consumer]!)
             consumer.drain((r, sequence, type, offset, length) => {
               expect(sequence).toBe(nextExpected[s.consumer])
-              expect(type).toBe(sequence % 5)
-              expect(r.bytes.slice(offset, offset + length)).toEqual(payloadFor(sequence, 1 + (sequence % setup.payloadBytes)))
+              expect(type).toBe(typeOf(sequence))
+              expect(r.bytes.slice(offset, offset + length)).toEqual(payloadFor(sequence, sizeOf(sequence)))
               nextExpected[s.consumer]!++
             }, s.max)
           }
