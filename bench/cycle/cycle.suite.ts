@@ -47,10 +47,21 @@ async function runCoordinator(intervalMs: number, until: (c: Coordinator) => boo
   return coordinator
 }
 
-/** Cycles back to back (a 1 ms interval the barrier cannot keep), each one's duration recorded. */
-async function wavesBarrier(cycles: number): Promise<number[]> {
+/**
+ * Cycles back to back (an interval of 1 µs, which every cycle overruns), each one's
+ * duration recorded after `warmup` cycles: JIT tiering and start-up GC of
+ * twelve isolates are not the steady state.
+ */
+async function wavesBarrier(warmup: number, cycles: number): Promise<number[]> {
   const durationsNs: number[] = []
-  const coordinator = await runCoordinator(1, (c) => c.metrics.totalCycles >= cycles)
+  let warm = false
+  const coordinator = await runCoordinator(0.001, (c) => {
+    if (!warm && c.metrics.totalCycles >= warmup) {
+      c.metrics.resetLatencies()
+      warm = true
+    }
+    return c.metrics.totalCycles >= warmup + cycles
+  })
   const m = coordinator.metrics
   failIfNot(m.failedCycles === 0 && m.successfulCycles === m.totalCycles, `waves barrier: ${m.failedCycles} failed cycles`)
   // The coordinator keeps cycle durations in its own HDR histogram; read them back as percentiles.
@@ -58,14 +69,14 @@ async function wavesBarrier(cycles: number): Promise<number[]> {
   return durationsNs
 }
 
-async function comlinkBarrier(cycles: number): Promise<Float64Array> {
+async function comlinkBarrier(warmup: number, cycles: number): Promise<Float64Array> {
   const workers = NOOP.map(() => new Worker(compiledModuleUrl('bench/cycle/comlink-agent-worker')))
   const remotes = workers.map((w) => Comlink.wrap<{ step(cycle: number, step: number): number }>(comlinkEndpoint(w)))
   const participants = CYCLE_STEPS.map((step) => NOOP.flatMap((r, i) => (r.steps.includes(step) ? [i] : [])))
-  const expectedPerAgent = NOOP.map((r) => r.steps.filter((s) => CYCLE_STEPS.includes(s)).length * (cycles + 20))
+  const expectedPerAgent = NOOP.map((r) => r.steps.filter((s) => CYCLE_STEPS.includes(s)).length * (cycles + warmup))
   const durationsNs = new Float64Array(cycles)
   let last: number[] = []
-  for (let cycle = -20; cycle < cycles; cycle++) {
+  for (let cycle = -warmup; cycle < cycles; cycle++) {
     const start = performance.now()
     for (let s = 0; s < CYCLE_STEPS.length; s++) {
       last = await Promise.all(participants[s]!.map((i) => remotes[i]!.step(cycle, CYCLE_STEPS[s]!)))
@@ -83,11 +94,10 @@ async function comlinkBarrier(cycles: number): Promise<Float64Array> {
 
 /**
  * The smallest interval, from 10 ms up, whose cycles all finished in time for
- * the whole window, after a warm-up of 200 cycles (start-up and JIT are not
- * the steady state the figure is about).
+ * the whole window, after a warm-up (start-up and JIT are not the steady
+ * state the figure is about).
  */
-async function sustained(windowMs: number): Promise<{ intervalMs: number; cycles: number }> {
-  const warmup = 200
+async function sustained(windowMs: number, warmup: number): Promise<{ intervalMs: number; cycles: number }> {
   for (const intervalMs of [10, 12, 15, 20, 25, 30, 40, 50]) {
     let windowStartMs = Infinity
     let baseline = 0
@@ -109,21 +119,22 @@ async function sustained(windowMs: number): Promise<{ intervalMs: number; cycles
 }
 
 export async function cycleSuite(options: BenchOptions): Promise<BenchDocument> {
-  const cycles = options.quick ? 300 : 3000
+  const cycles = options.quick ? 300 : 5000
+  const warmup = options.quick ? 300 : 4000
   const rows: BenchRow[] = []
   const p99 = new Map<string, number>()
   if (wants(options, 'waves barrier')) {
-    const [p50, p99v, p999] = await wavesBarrier(cycles)
+    const [p50, p99v, p999] = await wavesBarrier(warmup, cycles)
     rows.push({ name: 'waves barrier', msgsPerSec: null, p50us: p50! / 1000, p99us: p99v! / 1000, p999us: p999! / 1000 })
     p99.set('waves', p99v! / 1000)
   }
   if (wants(options, 'comlink barrier')) {
-    const percentiles = latencyPercentiles(await comlinkBarrier(cycles))
+    const percentiles = latencyPercentiles(await comlinkBarrier(warmup, cycles))
     rows.push({ name: 'comlink barrier', msgsPerSec: null, ...percentiles })
     p99.set('comlink', percentiles.p99us!)
   }
   if (wants(options, 'waves sustained')) {
-    const result = await sustained(options.quick ? 5_000 : 60_000)
+    const result = await sustained(options.quick ? 5_000 : 60_000, options.quick ? 300 : 2_000)
     rows.push({ name: `waves sustained`, msgsPerSec: Number.isFinite(result.intervalMs) ? 1000 / result.intervalMs : 0, p50us: null, p99us: null, p999us: null })
     process.stderr.write(`cycle: sustained ${result.intervalMs} ms for ${result.cycles} cycles with no overrun\n`)
   }

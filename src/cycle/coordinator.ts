@@ -36,6 +36,8 @@ export interface DataPlane {
 export type CoordinatorState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped'
 
 const STOP_TIMEOUT_MS = 5_000
+/** The last stretch before a cycle boundary, waited without a timer. */
+const FINE_WAIT_MS = 1.5
 
 /**
  * The main thread's conductor: starts an agent thread per registration,
@@ -176,17 +178,24 @@ export class Coordinator {
     }
   }
 
-  #sleepUntil(atMs: number): Promise<void> {
-    const delayMs = atMs - monotonicClock.nowNs() / 1e6
-    if (delayMs <= 0) return Promise.resolve()
-    return new Promise((resolve) => {
-      this.#wake = () => {
-        clearTimeout(this.#sleepTimer)
-        this.#wake = undefined
-        resolve()
-      }
-      this.#sleepTimer = setTimeout(this.#wake, delayMs)
-    })
+  /**
+   * Sleeps until `atMs`. Node timers fire late by up to a millisecond, so the
+   * last stretch is waited in turns of the event loop (setImmediate): a cycle
+   * starts on its boundary, not a millisecond after it.
+   */
+  async #sleepUntil(atMs: number): Promise<void> {
+    const coarseMs = atMs - monotonicClock.nowNs() / 1e6 - FINE_WAIT_MS
+    if (coarseMs > 0) {
+      await new Promise<void>((resolve) => {
+        this.#wake = () => {
+          clearTimeout(this.#sleepTimer)
+          this.#wake = undefined
+          resolve()
+        }
+        this.#sleepTimer = setTimeout(this.#wake, coarseMs)
+      })
+    }
+    while (this.#state === 'running' && monotonicClock.nowNs() / 1e6 < atMs) await new Promise((resolve) => setImmediate(resolve))
   }
 
   async #runCycle(): Promise<void> {

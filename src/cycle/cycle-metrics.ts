@@ -44,6 +44,12 @@ export class CycleMetrics {
     this.skippedCycles += skipped
   }
 
+  /** Starts the latency histograms afresh (after a warm-up, say); counts are kept. */
+  resetLatencies(): void {
+    this.cycle.reset()
+    for (const histogram of this.#steps.values()) histogram.reset()
+  }
+
   snapshot(): CycleMetricsSnapshot {
     const cycle = this.cycle.summary(1000)
     return {
