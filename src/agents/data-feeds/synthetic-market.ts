@@ -1,14 +1,8 @@
 import { NormalSampler, Xoshiro128 } from '../../compute/prng.js'
+import type { QuoteFields } from '../../market/quote-fields.js'
 
-/** One top-of-book state of an instrument on a venue. */
-export interface SyntheticQuote {
-  instrumentId: number
-  venueId: number
-  bidPriceTicks: number
-  askPriceTicks: number
-  bidSizeLots: number
-  askSizeLots: number
-}
+/** One top-of-book state of an instrument on a venue; the feed stamps the time. */
+export type SyntheticQuote = Omit<QuoteFields, 'tsNs'>
 
 /**
  * A seeded market: per instrument a mid price in ticks that follows a random

@@ -1,15 +1,9 @@
+import type { QuoteFields } from '../../market/quote-fields.js'
+
+export type { QuoteFields }
+
 /** Why a quote was rejected; each reason has its own counter. */
 export type QuoteRejection = 'not_finite' | 'non_positive_price' | 'non_positive_size' | 'crossed' | 'unknown_instrument' | 'unknown_venue' | 'out_of_order'
-
-export interface QuoteFields {
-  instrumentId: number
-  venueId: number
-  bidPriceTicks: number
-  askPriceTicks: number
-  bidSizeLots: number
-  askSizeLots: number
-  tsNs: number
-}
 
 /** The first rule a quote breaks, or undefined for a good one. Pure. */
 export function checkQuote(q: QuoteFields, instruments: number, venues: number, lastTsNs: number): QuoteRejection | undefined {
