@@ -16,6 +16,7 @@ const compute = { run: (task: string, input: unknown) => remote.run(task, input)
 const host: AgentHostApi = await runAgentHost(data, compute)
 const api: AgentHostApi = {
   init: (config, restored) => host.init(config, restored),
+  configure: (config) => host.configure(config),
   health: () => host.health(),
   snapshot: () => host.snapshot(),
   async stop() {

@@ -44,6 +44,8 @@ export interface AgentContext<Config = Readonly<Record<string, unknown>>> {
 export interface Agent<Snapshot = unknown, Config = Readonly<Record<string, unknown>>> {
   init(ctx: AgentContext<Config>, restored: Snapshot | undefined): void | Promise<void>
   step(command: StepCommand, ctx: AgentContext<Config>): void | Promise<void>
+  /** The config changed while running: `ctx.config` is the new section; re-read what was cached from it. */
+  configure?(ctx: AgentContext<Config>): void | Promise<void>
   /** State to restore after a crash; plain data (structured-clone safe). */
   snapshot?(): Snapshot
   /** Agent-specific health detail, beside the counters. */

@@ -13,6 +13,6 @@ export {
 export { DEFAULT_INTERVAL_MS, defaultConfig, resolveConfig } from './resolve.js'
 export type { ConfigProblem } from './problems.js'
 export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './load.js'
-export type { ConfigSource } from './layers.js'
+export { mergeLayers as mergeConfigLayers, type ConfigSource } from './layers.js'
 export { ENV_PREFIX, ENV_SEPARATOR, NON_CONFIG_ENV, type Environment } from './env.js'
 export { CONFIG_CHECK_USAGE, configCheck, type ConfigCheckIo } from './check-command.js'

@@ -16,6 +16,8 @@ export interface AgentHostData {
 export interface AgentHostApi {
   /** Builds the context and runs the agent's init, restoring `restored` if given; then follows the barrier. */
   init(config: { section: Record<string, unknown>; engine: Record<string, unknown> }, restored: unknown): Promise<void>
+  /** Hands the agent a new config (its section and the whole config) while it runs. */
+  configure(config: { section: Record<string, unknown>; engine: Record<string, unknown> }): Promise<void>
   health(): Promise<AgentHostHealth>
   snapshot(): Promise<unknown>
   /** Leaves the barrier loop, runs the agent's stop, and lets the thread end. */

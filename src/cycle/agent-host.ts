@@ -19,21 +19,37 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
   const rings: Partial<Record<RingName, RingBuffer>> = {}
   for (const [name, sab] of Object.entries(data.rings)) rings[name as RingName] = RingBuffer.attach(sab)
   const counters: Record<string, number> = {}
-  let ctx: AgentContext | undefined
   let steps = 0
   let stepFailures = 0
   let lastError: string | undefined
   let loop: Promise<void> | undefined
   const follower = new StepFollower(data.control, data.index, data.wait)
 
-  async function followBarrier(context: AgentContext): Promise<void> {
+  function context(config: { section: Record<string, unknown>; engine: Record<string, unknown> }): AgentContext {
+    return {
+      name: data.name,
+      config: Object.freeze(config.section),
+      engineConfig: Object.freeze(config.engine),
+      logger,
+      clock: monotonicClock,
+      rings,
+      consumerIds: data.consumerIds as AgentContext['consumerIds'],
+      boards: data.boards,
+      compute,
+      counters,
+    }
+  }
+  /** The context steps run with; replaced whole when the config changes. */
+  let current: AgentContext | undefined
+
+  async function followBarrier(): Promise<void> {
     for (;;) {
       const command = await follower.next()
       if (command === undefined) return
       const startNs = monotonicClock.nowNs()
       let ok = true
       try {
-        await agent.step(command, context)
+        await agent.step(command, current!)
       } catch (err) {
         ok = false
         stepFailures++
@@ -47,20 +63,14 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
 
   return {
     async init(config, restored) {
-      ctx = {
-        name: data.name,
-        config: Object.freeze(config.section),
-        engineConfig: Object.freeze(config.engine),
-        logger,
-        clock: monotonicClock,
-        rings,
-        consumerIds: data.consumerIds as AgentContext['consumerIds'],
-        boards: data.boards,
-        compute,
-        counters,
-      }
-      await agent.init(ctx, restored)
-      loop ??= followBarrier(ctx)
+      current = context(config)
+      await agent.init(current, restored)
+      loop ??= followBarrier()
+    },
+    async configure(config) {
+      // The barrier loop reads `current`, so the next step already sees the new context.
+      current = context(config)
+      await agent.configure?.(current)
     },
     async health(): Promise<AgentHostHealth> {
       return { name: data.name, steps, stepFailures, lastError, counters: { ...counters }, detail: agent.health?.() ?? {} }

@@ -114,6 +114,17 @@ export class Coordinator {
     this.#log.info({ cycles: this.metrics.totalCycles }, 'coordinator stopped')
   }
 
+  /** Hands every running agent its config again (after the engine's config changed); restarts pick it up too. */
+  async reconfigure(): Promise<void> {
+    await Promise.all(
+      this.#slots.map(async (slot) => {
+        const thread = slot.thread
+        if (!thread || !slot.participating) return
+        await withTimeout(thread.api.configure(this.settings.agentConfig(slot.name)), this.settings.initDeadlineMs, `configure of ${slot.name}`, { agent: slot.name })
+      }),
+    )
+  }
+
   /** Closes the breaker of one agent (or all) and restarts what it had kept down. */
   resetBreaker(agent?: string): string[] {
     const reset: string[] = []

@@ -1,7 +1,8 @@
 import { DEFAULT_AGENTS, type AgentRegistration } from '../agents/registry.js'
 import { createBoards } from '../boards/index.js'
 import { ComputePool, type ComputePoolStats } from '../compute/index.js'
-import { AGENT_SECTIONS, resolveConfig, type WavesConfig } from '../config/index.js'
+import { isDeepStrictEqual } from 'node:util'
+import { AGENT_SECTIONS, mergeConfigLayers, resolveConfig, type WavesConfig } from '../config/index.js'
 import { WavesError } from '../errors/index.js'
 import { childLogger } from '../log/logger.js'
 import type { AgentHostHealth } from './agent-host-api.js'
@@ -40,7 +41,7 @@ export interface CycleStatus {
  * runs the nine-step cycle on the configured interval.
  */
 export class TradingEngineCycle {
-  readonly config: WavesConfig
+  #config: WavesConfig
   readonly agents: readonly AgentRegistration[]
   readonly #options: TradingEngineOptions
   readonly #log = childLogger({ component: 'engine' })
@@ -53,7 +54,7 @@ export class TradingEngineCycle {
   }
 
   constructor(config: unknown = {}, options: TradingEngineOptions = {}) {
-    this.config = resolveConfig(config)
+    this.#config = resolveConfig(config)
     this.#options = options
     const registrations = options.agents ?? DEFAULT_AGENTS
     const names = new Set<string>()
@@ -64,8 +65,17 @@ export class TradingEngineCycle {
     this.agents = registrations.filter((r) => this.#section(r.name)['enabled'] !== false)
   }
 
+  /** The resolved config the engine runs with. */
+  get config(): WavesConfig {
+    return this.#config
+  }
+
   #section(agent: string): Record<string, unknown> {
-    if ((AGENT_SECTIONS as readonly string[]).includes(agent)) return (this.config as unknown as Record<string, Record<string, unknown>>)[agent] ?? {}
+    return this.#sectionOf(this.#config, agent)
+  }
+
+  #sectionOf(config: WavesConfig, agent: string): Record<string, unknown> {
+    if ((AGENT_SECTIONS as readonly string[]).includes(agent)) return (config as unknown as Record<string, Record<string, unknown>>)[agent] ?? {}
     return this.#options.agentConfig?.[agent] ?? {}
   }
 
@@ -73,7 +83,6 @@ export class TradingEngineCycle {
     if (this.#coordinator) throw new WavesError('ERR_CYCLE_STATE', 'the cycle is already started; a stopped engine is not restarted, make a new one', {})
     const config = this.config
     this.#compute = new ComputePool({ maxThreads: config.compute.maxThreads })
-    const engineConfig = structuredClone(config) as unknown as Record<string, unknown>
     this.#coordinator = new Coordinator(this.agents, createDataPlane(createBoards()), this.#compute, {
       intervalMs: config.cycle.intervalMs,
       initDeadlineMs: config.cycle.initDeadlineMs,
@@ -82,7 +91,7 @@ export class TradingEngineCycle {
       breaker: { maxCrashes: config.supervision.breaker.maxCrashes, windowMs: config.supervision.breaker.windowMs },
       snapshotEveryMs: Math.max(1000, config.cycle.intervalMs),
       // Structured clone, not JSON: a section may carry SharedArrayBuffers to share with its agent.
-      agentConfig: (agent) => ({ section: structuredClone(this.#section(agent)), engine: engineConfig }),
+      agentConfig: (agent) => ({ section: structuredClone(this.#section(agent)), engine: structuredClone(this.#config) as unknown as Record<string, unknown> }),
     })
     if (this.#options.handleSignals ?? true) {
       process.on('SIGINT', this.#onSignal)
@@ -95,6 +104,27 @@ export class TradingEngineCycle {
       await this.stopCycle()
       throw err
     }
+  }
+
+  /**
+   * Changes agent sections while the cycle runs: `patch` is merged over the
+   * current config, validated as a whole (every wrong path named, nothing
+   * applied), and each running agent gets its new section before its next
+   * step. The cycle, supervision, compute and Redis settings, and which agents
+   * are enabled, need a new engine.
+   */
+  async reconfigure(patch: Record<string, unknown>): Promise<WavesConfig> {
+    const next = resolveConfig(mergeConfigLayers([structuredClone(this.#config) as unknown as Record<string, unknown>, patch]))
+    const fixed = ['cycle', 'supervision', 'compute', 'redis'] as const
+    const changed: string[] = fixed.filter((key) => !isDeepStrictEqual(next[key], this.#config[key]))
+    for (const r of this.agents) if (this.#sectionOf(next, r.name)['enabled'] === false) changed.push(`${r.name}.enabled`)
+    if (changed.length > 0) {
+      throw new WavesError('ERR_CONFIG_INVALID', `cannot change ${changed.join(', ')} while the engine runs; start a new engine with the new config`, { changed })
+    }
+    this.#config = next
+    await this.#coordinator?.reconfigure()
+    this.#log.info({ patch }, 'config changed')
+    return next
   }
 
   getCycleStatus(): CycleStatus {

@@ -22,6 +22,14 @@ describe('pre-trade check', () => {
     expect(check.check({ ...buy(5), side: Side.Sell }, 0)).toBeUndefined() // 2 − 5 = −3
   })
 
+  it('keeps positions when its limits change', () => {
+    const check = new PreTradeCheck(limits)
+    expect(check.check(buy(3), 0)).toBeUndefined()
+    const tighter = check.withLimits({ ...limits, maxPosition: 2 })
+    expect(tighter.position(0)).toBe(3)
+    expect(tighter.check(buy(1), 1e9)).toBe('position')
+  })
+
   it('limits the order rate with a token bucket refilled per second', () => {
     const check = new PreTradeCheck({ ...limits, maxPosition: 100 })
     expect(check.check(buy(1), 0)).toBeUndefined()

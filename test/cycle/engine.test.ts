@@ -49,6 +49,26 @@ describe('TradingEngineCycle', () => {
     await until(() => status.compute !== undefined, 1_000, 'compute stats')
   })
 
+  it('changes an agent section while running, validated whole, and refuses what needs a new engine', async () => {
+    engine = new TradingEngineCycle({ cycle: { intervalMs: 20 } }, { handleSignals: false })
+    await engine.startCycle()
+    await engine.reconfigure({ risk_management: { maxOrderNotional: 5_000, maxOrdersPerSecond: 7 } })
+    expect(engine.config.risk_management.maxOrderNotional).toBe(5_000)
+    const health = await engine.agentHealth('risk_management')
+    expect(health.detail['limits']).toMatchObject({ maxOrderNotional: 5_000, maxOrdersPerSecond: 7, maxPosition: 10 })
+
+    const invalid = await engine.reconfigure({ risk_management: { maxOrderNotional: -1 }, fees_monitor: { takerFeeBps: 'x' } }).catch((err: Error) => err)
+    expect((invalid as Error).message).toMatch(/^invalid config \(2 problems\):\n/)
+    expect((invalid as Error).message).toContain('  fees_monitor.takerFeeBps: expected a number, got "x"')
+    expect((invalid as Error).message).toContain('  risk_management.maxOrderNotional: ')
+    await expect(engine.reconfigure({ cycle: { intervalMs: 50 }, data_feeds: { enabled: false } })).rejects.toThrow(
+      'cannot change cycle, data_feeds.enabled while the engine runs; start a new engine with the new config',
+    )
+    // Nothing of a refused change was applied.
+    expect(engine.config.cycle.intervalMs).toBe(20)
+    expect((await engine.agentHealth('risk_management')).detail['limits']).toMatchObject({ maxOrderNotional: 5_000 })
+  })
+
   it('takes a custom agent registered in one line and runs it in its step every cycle', async () => {
     const log = new SharedArrayBuffer(4 * (1 + 4 * 10_000))
     engine = new TradingEngineCycle(

@@ -24,7 +24,7 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
   let consumer: RingConsumer
   let orders: SingleProducerSequencer
   let board: BoardWriter
-  let check: PreTradeCheck
+  let check: PreTradeCheck | undefined
   let limits: Required<RiskConfig>
   const intent = new OrderIntent()
   const order = new Order()
@@ -39,7 +39,7 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
     if (type !== MessageType.OrderIntent) return
     intent.__init(offset, ring.byteBuffer)
     const fields = { instrumentId: intent.instrumentId(), side: intent.side(), priceTicks: intent.priceTicks(), sizeLots: intent.sizeLots() }
-    const rejection = check.check(fields, nowNs())
+    const rejection = check!.check(fields, nowNs())
     if (rejection !== undefined) {
       counters[`rejected_${rejection}`] = (counters[`rejected_${rejection}`] ?? 0) + 1
       return
@@ -66,17 +66,21 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
     counters['approved'] = (counters['approved'] ?? 0) + 1
   }
 
+  const readLimits = (c: RiskConfig): void => {
+    limits = {
+      maxOrderNotional: c.maxOrderNotional ?? 100_000,
+      maxPosition: c.maxPosition ?? 10,
+      maxGrossExposure: c.maxGrossExposure ?? 1_000_000,
+      priceCollarBps: c.priceCollarBps ?? 500,
+      maxOrdersPerSecond: c.maxOrdersPerSecond ?? 50,
+    }
+    // Positions counted so far carry over to the new limits.
+    check = check === undefined ? new PreTradeCheck(limits) : check.withLimits(limits)
+  }
+
   return {
     init(ctx, restored: { nextClientOrderId: number } | undefined) {
-      const c = ctx.config
-      limits = {
-        maxOrderNotional: c.maxOrderNotional ?? 100_000,
-        maxPosition: c.maxPosition ?? 10,
-        maxGrossExposure: c.maxGrossExposure ?? 1_000_000,
-        priceCollarBps: c.priceCollarBps ?? 500,
-        maxOrdersPerSecond: c.maxOrdersPerSecond ?? 50,
-      }
-      check = new PreTradeCheck(limits)
+      readLimits(ctx.config)
       consumer = new RingConsumer(ctx.rings.intents!, ctx.consumerIds.intents!)
       orders = new SingleProducerSequencer(ctx.rings.orders!)
       board = new BoardWriter(Board.attach(ctx.boards['risk_limits']!))
@@ -100,6 +104,10 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
       )
       board.publishBuilder(builder)
     },
+    configure(ctx) {
+      readLimits(ctx.config)
+    },
+    health: () => ({ limits }),
     snapshot: () => ({ nextClientOrderId }),
   }
 }

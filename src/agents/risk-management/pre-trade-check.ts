@@ -49,6 +49,15 @@ export class PreTradeCheck {
     return undefined
   }
 
+  /** The same positions and rate budget under new limits. */
+  withLimits(limits: PreTradeLimits): PreTradeCheck {
+    const next = new PreTradeCheck(limits)
+    for (const [instrument, position] of this.#position) next.#position.set(instrument, position)
+    next.#tokens = Math.min(this.#tokens, limits.maxOrdersPerSecond)
+    next.#lastRefillNs = this.#lastRefillNs
+    return next
+  }
+
   position(instrumentId: number): number {
     return this.#position.get(instrumentId) ?? 0
   }
