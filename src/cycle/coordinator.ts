@@ -95,11 +95,16 @@ export class Coordinator {
     this.#loop = this.#cycleLoop()
   }
 
-  /** Finishes the cycle in flight, stops every agent thread, and waits for each to end. */
+  /**
+   * Aborts the cycle in flight (its remaining steps are skipped, agents still
+   * working are not waited for), stops every agent thread, and waits for each
+   * to end.
+   */
   async stop(): Promise<void> {
     if (this.#state === 'stopped' || this.#state === 'idle') return
     this.#state = 'stopping'
     this.#wake?.()
+    this.#barrier.abort()
     await this.#loop
     for (const slot of this.#slots) clearTimeout(slot.restartTimer)
     this.#barrier.stop(this.#slots.map((s) => s.index))
@@ -215,6 +220,10 @@ export class Coordinator {
     let healthy = true
     let flags = this.safeMode ? FLAG_SAFE_MODE : 0
     for (const step of CYCLE_STEPS) {
+      if (this.#state !== 'running') {
+        healthy = false // aborted by stop
+        break
+      }
       const participants: BarrierParticipant[] = []
       for (const slot of this.#slots) {
         if (!slot.registration.steps.includes(step)) continue

@@ -61,6 +61,7 @@ export class StepBarrier {
   /** How long a step may spin on the arrivals word before it blocks. */
   readonly spinBudgetMs: number
   #generation = 0
+  #aborting = false
 
   constructor(agentCount: number, clock: Clock = monotonicClock, blockBudgetMs = 1, spinBudgetMs = 0.1) {
     this.spinBudgetMs = spinBudgetMs
@@ -124,6 +125,10 @@ export class StepBarrier {
       }
       pending = stillPending
       if (pending.length === 0) break
+      if (this.#aborting) {
+        outcome.late.push(...pending.map((p) => p.index))
+        break
+      }
       const remainingMs = Math.max(0, (nextDeadlineNs - nowNs) / 1e6)
       const blockedMs = (nowNs - startNs) / 1e6
       if (blockedMs < this.spinBudgetMs) {
@@ -143,6 +148,16 @@ export class StepBarrier {
     }
     outcome.elapsedNs = this.#clock.nowNs() - startNs
     return outcome
+  }
+
+  /**
+   * Cuts every wait short, now and from now on: steps in flight and later
+   * ones return at once with their missing agents late. Used to stop.
+   */
+  abort(): void {
+    this.#aborting = true
+    Atomics.add(this.#words, ARRIVALS, 1)
+    Atomics.notify(this.#words, ARRIVALS)
   }
 
   /** Tells agent threads to leave their barrier loops. */

@@ -153,7 +153,7 @@ export class TradingEngineCycle {
     return this.#coordinator?.resetBreaker(agent) ?? []
   }
 
-  /** Finishes the cycle in flight, stops every agent thread and the compute pool. Safe to call twice. */
+  /** Aborts the cycle in flight, stops every agent thread and the compute pool. Safe to call twice. */
   stopCycle(): Promise<void> {
     this.#stopping ??= (async () => {
       process.off('SIGINT', this.#onSignal)

@@ -97,3 +97,20 @@ describe('the cycle', () => {
     expect(h.coordinator.metrics.successfulCycles).toBe(0)
   })
 })
+
+describe('stopping', () => {
+  it('aborts the cycle in flight instead of waiting out a long step deadline', async () => {
+    const h = start({
+      behaviour: { intelligence: { sleepMs: { [CycleStep.Analyze]: 60_000 } } },
+      settings: { stepDeadlineMs: () => 120_000, intervalMs: 50 },
+    })
+    await h.coordinator.start()
+    await until(() => readLog(h.log).some((e) => e.step === CycleStep.Analyze), 10_000, 'the long step to begin')
+    const startedMs = Date.now()
+    await h.coordinator.stop()
+    // Far below the 120 s deadline: the stuck agent's thread is ended after the stop timeout.
+    expect(Date.now() - startedMs).toBeLessThan(10_000)
+    expect(h.coordinator.state).toBe('stopped')
+    expect(h.coordinator.metrics.successfulCycles).toBe(0)
+  }, 30_000)
+})
