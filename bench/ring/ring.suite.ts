@@ -87,6 +87,10 @@ export async function ringSuite(options: BenchOptions): Promise<BenchDocument> {
   const rows: BenchRow[] = []
   const rate = new Map<string, number>()
   const contenders: Contender[] = ['waves', 'ringbuf.js', 'postMessage', 'comlink']
+  // A discarded first run: the first seconds of a process on this kind of
+  // machine are measurably slower (cores and caches waking up), and the
+  // first row would pay for it.
+  await throughputRun('waves', 64, 1, true)
   for (const bytes of [64, 256]) {
     for (const [mode, batch] of [['single', 1], ['batch', BATCH]] as const) {
       for (const contender of contenders) {
