@@ -1,3 +1,4 @@
+import { WavesError } from '../errors/index.js'
 import { monotonicClock } from '../clock/clock.js'
 import { childLogger } from '../log/logger.js'
 import { RingBuffer } from '../ring/index.js'
@@ -13,7 +14,9 @@ import type { RingName } from './topology.js'
  */
 export async function runAgentHost(data: AgentHostData, compute: ComputeRunner): Promise<AgentHostApi> {
   const factory = ((await import(data.moduleUrl)) as { default?: AgentFactory }).default
-  if (typeof factory !== 'function') throw new Error(`${data.moduleUrl} has no default export creating an agent`)
+  if (typeof factory !== 'function') {
+    throw new WavesError('ERR_AGENT_MODULE', `${data.moduleUrl} has no default export creating an agent`, { agent: data.name, moduleUrl: data.moduleUrl })
+  }
   const agent: Agent = factory()
   const logger = childLogger({ agent: data.name })
   const rings: Partial<Record<RingName, RingBuffer>> = {}

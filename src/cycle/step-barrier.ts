@@ -1,3 +1,4 @@
+import { WavesError } from '../errors/index.js'
 import { monotonicClock, type Clock } from '../clock/clock.js'
 import { waitAsyncKeepingAlive } from '../runtime/wait-async.js'
 import type { CycleStep } from './steps.js'
@@ -65,7 +66,9 @@ export class StepBarrier {
 
   constructor(agentCount: number, clock: Clock = monotonicClock, blockBudgetMs = 1, spinBudgetMs = 0.1) {
     this.spinBudgetMs = spinBudgetMs
-    if (agentCount > MAX_CONTROL_AGENTS) throw new RangeError(`at most ${MAX_CONTROL_AGENTS} agents, got ${agentCount}`)
+    if (agentCount > MAX_CONTROL_AGENTS) {
+      throw new WavesError('ERR_CONTROL_LAYOUT', `the control buffer holds at most ${MAX_CONTROL_AGENTS} agents, got ${agentCount}`, { agentCount })
+    }
     this.blockBudgetMs = blockBudgetMs
     this.sab = new SharedArrayBuffer(controlBytes(agentCount))
     this.#words = new Int32Array(this.sab)

@@ -1,3 +1,4 @@
+import { WavesError } from '../errors/index.js'
 import {
   AGENT_ACK_DURATION_US,
   AGENT_ACK_GENERATION,
@@ -54,12 +55,11 @@ export class StepFollower {
   readonly #words: Int32Array
   readonly #index: number
   #served = 0
-
   #lastYieldMs = 0
 
   constructor(sab: SharedArrayBuffer, index: number, mode: FollowMode = 'block', sliceMs = 20) {
     this.#words = new Int32Array(sab)
-    if (this.#words[CONFIG_MAGIC] !== CONTROL_MAGIC) throw new Error('not a waves control buffer')
+    if (this.#words[CONFIG_MAGIC] !== CONTROL_MAGIC) throw new WavesError('ERR_CONTROL_LAYOUT', 'buffer is not a waves control buffer', { magic: this.#words[CONFIG_MAGIC] })
     this.#index = index
     this.mode = mode
     this.sliceMs = sliceMs

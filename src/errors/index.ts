@@ -27,6 +27,11 @@ export type WavesErrorCode =
   | 'ERR_AGENT_TIMEOUT'
   | 'ERR_AGENT_UNKNOWN'
   | 'ERR_CYCLE_STATE'
+  | 'ERR_CONTROL_LAYOUT'
+  | 'ERR_AGENT_MODULE'
+  | 'ERR_FEED_UNAVAILABLE'
+  // runtime/
+  | 'ERR_BUILD_MISSING'
   // config/
   | 'ERR_CONFIG_INVALID'
   // compute/

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { WavesError } from '../errors/index.js'
 
 /** The `name` in the package.json that marks the package root. */
 export const PACKAGE_NAME = 'waves-engine'
@@ -38,7 +39,7 @@ let cached: string | undefined
 /** This package's root folder; throws if the code runs outside the package. */
 export function packageRoot(): string {
   cached ??= findPackageRoot()
-  if (cached === undefined) throw new Error(`no ${PACKAGE_NAME} package.json above ${here}`)
+  if (cached === undefined) throw new WavesError('ERR_BUILD_MISSING', `no ${PACKAGE_NAME} package.json above ${here}`, { from: here })
   return cached
 }
 
@@ -50,6 +51,6 @@ export function packageRoot(): string {
  */
 export function compiledModuleUrl(modulePath: string): URL {
   const file = join(packageRoot(), 'dist', `${modulePath}.js`)
-  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build`)
+  if (!existsSync(file)) throw new WavesError('ERR_BUILD_MISSING', `${file} is missing: run npm run build`, { file })
   return pathToFileURL(file)
 }

@@ -1,3 +1,4 @@
+import { WavesError } from '../../errors/index.js'
 import type { ByteBuffer } from 'flatbuffers'
 import { ConflatingPublisher, SingleProducerSequencer } from '../../ring/index.js'
 import { MessageType, Quote } from '../../schemas/index.js'
@@ -56,7 +57,9 @@ export default function createDataFeeds(): Agent<Snapshot, DataFeedsConfig> {
   return {
     init(ctx, restored) {
       const source = ctx.config.source ?? 'synthetic'
-      if (source !== 'synthetic') throw new Error(`data_feeds source ${source} is not available yet; use synthetic`)
+      if (source !== 'synthetic') {
+        throw new WavesError('ERR_FEED_UNAVAILABLE', `data_feeds source ${source} is not available yet; use synthetic`, { source })
+      }
       const universe = universeOf(ctx.engineConfig)
       venues = universe.venues.length
       market = new SyntheticMarket(ctx.config.seed ?? 1, universe.instruments.length, venues)
