@@ -92,7 +92,8 @@ export class Coordinator {
   async start(): Promise<void> {
     this.#state = 'starting'
     await Promise.all(this.#slots.map((slot) => this.#startThread(slot)))
-    await this.#initializeStep(this.#slots.filter((s) => s.state === 'starting'))
+    // A slot whose first thread already crashed runs step 1 in its own restart.
+    await this.#initializeStep(this.#slots.filter((s) => s.state === 'starting' && s.restarts === 0))
     this.#state = 'running'
     this.#loop = this.#cycleLoop()
   }
@@ -271,6 +272,7 @@ export class Coordinator {
       } else {
         clean = false
         slot.errorCount++
+        if (!slot.participating && slot.state !== 'starting') continue
         if (slot.state !== 'degraded') this.#log.warn({ agent: slot.name, cycle, step: stepName(step) }, 'agent step failed; agent degraded')
         slot.state = 'degraded'
       }
@@ -278,6 +280,9 @@ export class Coordinator {
     for (const index of outcome.late) {
       clean = false
       const slot = this.#slots[index]!
+      // A thread that crashed while the step waited for it is the supervisor's
+      // now (restarting, or behind an open breaker): lateness must not undo that.
+      if (!slot.participating && slot.state !== 'starting') continue
       slot.lateCount++
       if (slot.state !== 'degraded') {
         this.#log.warn({ agent: slot.name, cycle, step: stepName(step), deadlineMs: this.settings.stepDeadlineMs(slot.name) }, 'agent missed its step deadline; degraded, its last good output stands')
