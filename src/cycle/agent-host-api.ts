@@ -1,3 +1,11 @@
+import type { FollowMode } from './step-follower.js'
+
+/** An agent's config as it crosses to its thread: its own section and the whole engine config. */
+export interface AgentConfigPayload {
+  section: Record<string, unknown>
+  engine: Record<string, unknown>
+}
+
 /** What the coordinator hands an agent thread at start. Structured-clone safe. */
 export interface AgentHostData {
   name: string
@@ -9,15 +17,15 @@ export interface AgentHostData {
   rings: Record<string, SharedArrayBuffer>
   consumerIds: Record<string, number>
   boards: Record<string, SharedArrayBuffer>
-  wait: 'block' | 'async'
+  wait: FollowMode
 }
 
 /** The control plane of one agent thread, served over comlink. */
 export interface AgentHostApi {
   /** Builds the context and runs the agent's init, restoring `restored` if given; then follows the barrier. */
-  init(config: { section: Record<string, unknown>; engine: Record<string, unknown> }, restored: unknown): Promise<void>
+  init(config: AgentConfigPayload, restored: unknown): Promise<void>
   /** Hands the agent a new config (its section and the whole config) while it runs. */
-  configure(config: { section: Record<string, unknown>; engine: Record<string, unknown> }): Promise<void>
+  configure(config: AgentConfigPayload): Promise<void>
   health(): Promise<AgentHostHealth>
   snapshot(): Promise<unknown>
   /** Leaves the barrier loop, runs the agent's stop, and lets the thread end. */

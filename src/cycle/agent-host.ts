@@ -3,7 +3,7 @@ import { monotonicClock } from '../clock/clock.js'
 import { childLogger } from '../log/logger.js'
 import { RingBuffer } from '../ring/index.js'
 import type { Agent, AgentContext, AgentFactory, ComputeRunner } from '../agents/agent.js'
-import type { AgentHostApi, AgentHostData, AgentHostHealth } from './agent-host-api.js'
+import type { AgentConfigPayload, AgentHostApi, AgentHostData, AgentHostHealth } from './agent-host-api.js'
 import { StepFollower } from './step-follower.js'
 import type { RingName } from './topology.js'
 
@@ -28,7 +28,7 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
   let loop: Promise<void> | undefined
   const follower = new StepFollower(data.control, data.index, data.wait)
 
-  function context(config: { section: Record<string, unknown>; engine: Record<string, unknown> }): AgentContext {
+  function context(config: AgentConfigPayload): AgentContext {
     return {
       name: data.name,
       config: Object.freeze(config.section),

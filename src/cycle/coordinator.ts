@@ -3,7 +3,7 @@ import type { ComputeRunner } from '../agents/agent.js'
 import type { AgentRegistration } from '../agents/registry.js'
 import { childLogger } from '../log/logger.js'
 import { compiledModuleUrl } from '../runtime/package-root.js'
-import type { AgentHostData } from './agent-host-api.js'
+import type { AgentConfigPayload, AgentHostData } from './agent-host-api.js'
 import { AgentSlot } from './agent-slot.js'
 import { AgentThread, withTimeout } from './agent-thread.js'
 import { FLAG_RISK_VERDICT, FLAG_SAFE_MODE } from './control-layout.js'
@@ -23,7 +23,7 @@ export interface CoordinatorSettings {
   /** Least time between two snapshots of the agents' state. */
   snapshotEveryMs: number
   /** Config handed to each agent's init: its section and the whole config. */
-  agentConfig: (agent: string) => { section: Record<string, unknown>; engine: Record<string, unknown> }
+  agentConfig: (agent: string) => AgentConfigPayload
 }
 
 export interface DataPlane {

@@ -1,20 +1,23 @@
 import type { AgentContext } from '../../src/agents/agent.js'
 import { createBoards } from '../../src/boards/index.js'
 import { ManualClock } from '../../src/clock/clock.js'
+import { resolveConfig } from '../../src/config/index.js'
 import { createDataPlane } from '../../src/cycle/data-plane.js'
 import { ringsOf } from '../../src/cycle/topology.js'
 import { rootLogger } from '../../src/log/logger.js'
 import { RingBuffer } from '../../src/ring/index.js'
 
 /** One engine's shared memory, and contexts over it for agents run in-process, no threads. */
-export function inProcessEngine(engineConfig: Record<string, unknown> = {}) {
+export function inProcessEngine(input: Record<string, unknown> = {}) {
+  const engineConfig = resolveConfig(input) as unknown as Record<string, Record<string, unknown>>
   const plane = createDataPlane(createBoards())
   const clock = new ManualClock(1e12)
-  const context = (name: string, config: Record<string, unknown> = {}): AgentContext => {
+  /** A context with the agent's resolved section, `overrides` on top. */
+  const context = (name: string, overrides: Record<string, unknown> = {}): AgentContext => {
     const { rings, consumerIds } = ringsOf(name)
     return {
       name,
-      config,
+      config: { ...engineConfig[name], ...overrides },
       engineConfig,
       logger: rootLogger.child({ agent: name }),
       clock,

@@ -3,13 +3,12 @@ import type { ByteBuffer } from 'flatbuffers'
 import { ConflatingPublisher, SingleProducerSequencer } from '../../ring/index.js'
 import { MessageType, Quote } from '../../schemas/index.js'
 import { universeOf } from '../../market/instruments.js'
+import type { WavesConfig } from '../../config/index.js'
 import type { Agent } from '../agent.js'
 import { SyntheticMarket, type SyntheticQuote } from './synthetic-market.js'
 
-interface DataFeedsConfig {
-  source?: 'synthetic' | 'replay'
-  seed?: number
-  /** Market updates per instrument per sense step. */
+type DataFeedsConfig = WavesConfig['data_feeds'] & {
+  /** Market updates per instrument per sense step; default 1 (a knob for tests, not a config key yet). */
   updatesPerStep?: number
 }
 
@@ -56,13 +55,13 @@ export default function createDataFeeds(): Agent<Snapshot, DataFeedsConfig> {
 
   return {
     init(ctx, restored) {
-      const source = ctx.config.source ?? 'synthetic'
+      const source = ctx.config.source
       if (source !== 'synthetic') {
         throw new WavesError('ERR_FEED_UNAVAILABLE', `data_feeds source ${source} is not available yet; use synthetic`, { source })
       }
       const universe = universeOf(ctx.engineConfig)
       venues = universe.venues.length
-      market = new SyntheticMarket(ctx.config.seed ?? 1, universe.instruments.length, venues)
+      market = new SyntheticMarket(ctx.config.seed, universe.instruments.length, venues)
       publisher = new ConflatingPublisher(new SingleProducerSequencer(ctx.rings.market!), { keys: universe.instruments.length * venues })
       updatesPerStep = ctx.config.updatesPerStep ?? 1
       now = () => ctx.clock.nowNs()

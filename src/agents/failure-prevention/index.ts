@@ -1,12 +1,12 @@
 import { Board, BoardReader } from '../../boards/index.js'
 import { MarketConditions } from '../../schemas/index.js'
+import type { WavesConfig } from '../../config/index.js'
 import type { Agent } from '../agent.js'
 
-interface FailurePreventionConfig {
-  staleFeedMs?: number
-  /** Anomaly score (robust z) above which an instrument's last move counts as an anomaly. */
-  anomalyScore?: number
-}
+type FailurePreventionConfig = WavesConfig['failure_prevention']
+
+/** Anomaly score (robust z) above which an instrument's last move counts as an anomaly. */
+const ANOMALY_SCORE = 6
 
 /**
  * failure_prevention: in the monitor step, watches the market-conditions
@@ -17,8 +17,7 @@ interface FailurePreventionConfig {
  */
 export default function createFailurePrevention(): Agent<unknown, FailurePreventionConfig> {
   let conditions: BoardReader
-  let staleFeedMs = 2000
-  let anomalyThreshold = 6
+  let staleFeedMs = 0
   let staleFeed = false
   let lastAgeMs = 0
   let anomalies = 0
@@ -26,15 +25,14 @@ export default function createFailurePrevention(): Agent<unknown, FailurePrevent
   return {
     init(ctx) {
       conditions = new BoardReader(Board.attach(ctx.boards['market_conditions']!))
-      staleFeedMs = ctx.config.staleFeedMs ?? 2000
-      anomalyThreshold = ctx.config.anomalyScore ?? 6
+      staleFeedMs = ctx.config.staleFeedMs
     },
     step(_command, ctx) {
       const nowNs = ctx.clock.nowNs()
       const seen = conditions.readWith((bb) => {
         const board = MarketConditions.getRootAsMarketConditions(bb)
         let anomalous = 0
-        for (let i = 0; i < board.instrumentsLength(); i++) if (board.instruments(i)!.anomalyScore() > anomalyThreshold) anomalous++
+        for (let i = 0; i < board.instrumentsLength(); i++) if (board.instruments(i)!.anomalyScore() > ANOMALY_SCORE) anomalous++
         return { producedNs: board.producedNs(), anomalous }
       })
       lastAgeMs = seen === undefined ? Infinity : (nowNs - seen.producedNs) / 1e6

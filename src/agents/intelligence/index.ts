@@ -5,13 +5,11 @@ import { universeOf } from '../../market/instruments.js'
 import { TopOfBook } from '../../market/top-of-book.js'
 import { RingConsumer, type RingBuffer } from '../../ring/index.js'
 import { Forecasts, InstrumentForecast, MessageType, Quote } from '../../schemas/index.js'
+import type { WavesConfig } from '../../config/index.js'
 import type { Agent } from '../agent.js'
 import { ReturnHistory } from './return-history.js'
 
-interface IntelligenceConfig {
-  scenarios?: number
-  horizonSteps?: number
-}
+type IntelligenceConfig = WavesConfig['intelligence']
 
 const Z_95 = 1.6448536269514722
 
@@ -32,9 +30,9 @@ export default function createIntelligence(): Agent<unknown, IntelligenceConfig>
   let simulating = false
   let latest: ScenarioSimulationOutput | undefined
   let seed = 1
-  let horizonSteps = 60
-  let scenarios = 2000
-  let intervalMs = 1000
+  let horizonSteps = 0
+  let scenarios = 0
+  let intervalMs = 0
 
   const onMessage = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type !== MessageType.Quote) return
@@ -49,9 +47,9 @@ export default function createIntelligence(): Agent<unknown, IntelligenceConfig>
       history = new ReturnHistory(universe.instruments.length, 256)
       consumer = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
       board = new BoardWriter(Board.attach(ctx.boards['forecasts']!))
-      horizonSteps = ctx.config.horizonSteps ?? 60
-      scenarios = ctx.config.scenarios ?? 2000
-      intervalMs = ((ctx.engineConfig['cycle'] ?? {}) as { intervalMs?: number }).intervalMs ?? 1000
+      horizonSteps = ctx.config.horizonSteps
+      scenarios = ctx.config.scenarios
+      intervalMs = (ctx.engineConfig as unknown as WavesConfig).cycle.intervalMs
     },
     step(command, ctx) {
       consumer.drain(onMessage)

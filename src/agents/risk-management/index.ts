@@ -2,16 +2,11 @@ import { Builder } from 'flatbuffers'
 import { Board, BoardWriter } from '../../boards/index.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { ApprovedIntent, MessageType, Order, OrderIntent, RiskLimits } from '../../schemas/index.js'
+import type { WavesConfig } from '../../config/index.js'
 import type { Agent } from '../agent.js'
 import { PreTradeCheck } from './pre-trade-check.js'
 
-interface RiskConfig {
-  maxOrderNotional?: number
-  maxPosition?: number
-  maxGrossExposure?: number
-  priceCollarBps?: number
-  maxOrdersPerSecond?: number
-}
+type RiskConfig = WavesConfig['risk_management']
 
 /**
  * risk_management: judges every intent on the intent ring with the
@@ -25,7 +20,7 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
   let orders: SingleProducerSequencer
   let board: BoardWriter
   let check: PreTradeCheck | undefined
-  let limits: Required<RiskConfig>
+  let limits: RiskConfig
   const intent = new OrderIntent()
   const order = new Order()
   const builder = new Builder(1024)
@@ -67,13 +62,7 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
   }
 
   const readLimits = (c: RiskConfig): void => {
-    limits = {
-      maxOrderNotional: c.maxOrderNotional ?? 100_000,
-      maxPosition: c.maxPosition ?? 10,
-      maxGrossExposure: c.maxGrossExposure ?? 1_000_000,
-      priceCollarBps: c.priceCollarBps ?? 500,
-      maxOrdersPerSecond: c.maxOrdersPerSecond ?? 50,
-    }
+    limits = c
     // Positions counted so far carry over to the new limits.
     check = check === undefined ? new PreTradeCheck(limits) : check.withLimits(limits)
   }
