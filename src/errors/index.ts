@@ -19,6 +19,10 @@ export type WavesErrorCode =
   | 'ERR_BOARD_TOO_LARGE'
   | 'ERR_BOARD_CONTENDED'
   | 'ERR_BOARD_WRITER'
+  // market/
+  | 'ERR_DECIMAL_FORMAT'
+  | 'ERR_INSTRUMENT_SPEC'
+  | 'ERR_OFF_GRID'
   // schemas/
   | 'ERR_UNKNOWN_MESSAGE_TYPE'
   // native/
