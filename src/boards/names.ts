@@ -15,9 +15,9 @@ export type BoardBuffers = Record<BoardName, SharedArrayBuffer>
  * builds each board full to these counts and publishes it.
  */
 export const BOARD_CAPACITY = Object.freeze({
-  /** market_conditions: InstrumentConditions, about 60 bytes each. */
+  /** market_conditions: InstrumentConditions, about 150 bytes each. */
   instruments: 2048,
-  /** forecasts: InstrumentForecast, about 44 bytes each (instruments × horizons). */
+  /** forecasts: InstrumentForecast, about 72 bytes each (instruments × horizons). */
   forecasts: 4096,
   /** strategy: StrategyWeight, about 28 bytes each. */
   strategies: 512,
@@ -29,8 +29,8 @@ export const BOARD_CAPACITY = Object.freeze({
 
 /** Default `maxBytes` per board: the capacities above, rounded up to a power of two. */
 export const DEFAULT_BOARD_MAX_BYTES: Readonly<Record<BoardName, number>> = Object.freeze({
-  market_conditions: 128 * 1024,
-  forecasts: 256 * 1024,
+  market_conditions: 512 * 1024,
+  forecasts: 512 * 1024,
   strategy: 16 * 1024,
   risk_limits: 256 * 1024,
   account_state: 256 * 1024,

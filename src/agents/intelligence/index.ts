@@ -2,6 +2,7 @@ import { Builder } from 'flatbuffers'
 import { Board, BoardWriter } from '../../boards/index.js'
 import type { ScenarioSimulationOutput } from '../../compute/tasks/scenario-simulation.js'
 import { universeOf } from '../../market/instruments.js'
+import { lag1Autocorrelation, returnRegime, varianceRatio } from '../../market/return-regime.js'
 import { TopOfBook } from '../../market/top-of-book.js'
 import { RingConsumer, type RingBuffer } from '../../ring/index.js'
 import { Forecasts, InstrumentForecast, MessageType, Quote } from '../../schemas/index.js'
@@ -12,11 +13,15 @@ import { ReturnHistory } from './return-history.js'
 type IntelligenceConfig = WavesConfig['intelligence']
 
 const Z_95 = 1.6448536269514722
+/** Periods the variance ratio aggregates returns over. */
+const VARIANCE_RATIO_PERIODS = 4
 
 /**
  * intelligence: samples each instrument's mid once per cycle into a return
  * history, publishes per-instrument forecasts (drift, parametric 95% VaR
- * over the horizon) on the forecasts board in the analyze step, and keeps a
+ * over the horizon, and the regime the returns show on their own: lag-1
+ * autocorrelation and variance ratio) on the forecasts board in the analyze
+ * step, which market_conditions confirms its regime against, and keeps a
  * portfolio scenario simulation running on the compute pool: started in the
  * analyze step, never awaited by it, its latest result reported in health.
  */
@@ -70,6 +75,9 @@ export default function createIntelligence(): Agent<unknown, IntelligenceConfig>
           mean * horizonSteps * 10_000,
           Math.min(1, n / 100),
           Z_95 * Math.sqrt(variance * horizonSteps) * 10_000,
+          returnRegime(r),
+          lag1Autocorrelation(r),
+          varianceRatio(r, VARIANCE_RATIO_PERIODS),
         )
       })
       builder.finish(Forecasts.createForecasts(builder, command.cycle, ctx.clock.nowNs(), Forecasts.createForecastsVector(builder, rows)))

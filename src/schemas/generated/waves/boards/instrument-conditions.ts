@@ -3,6 +3,7 @@
 import * as flatbuffers from 'flatbuffers';
 
 import { Regime } from '../../waves/boards/regime.js';
+import { RegimeConfirmation } from '../../waves/boards/regime-confirmation.js';
 
 
 export class InstrumentConditions {
@@ -135,8 +136,184 @@ mutate_anomaly_score(value:number):boolean {
   return true;
 }
 
+tradeSignImbalance():number {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+mutate_trade_sign_imbalance(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeFloat64(this.bb_pos + offset, value);
+  return true;
+}
+
+trendScore():number {
+  const offset = this.bb!.__offset(this.bb_pos, 20);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+mutate_trend_score(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 20);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeFloat64(this.bb_pos + offset, value);
+  return true;
+}
+
+updates():number {
+  const offset = this.bb!.__offset(this.bb_pos, 22);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+mutate_updates(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 22);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint32(this.bb_pos + offset, value);
+  return true;
+}
+
+returnZ():number {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+mutate_return_z(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeFloat64(this.bb_pos + offset, value);
+  return true;
+}
+
+spreadZ():number {
+  const offset = this.bb!.__offset(this.bb_pos, 26);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+mutate_spread_z(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 26);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeFloat64(this.bb_pos + offset, value);
+  return true;
+}
+
+volumeZ():number {
+  const offset = this.bb!.__offset(this.bb_pos, 28);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+mutate_volume_z(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 28);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeFloat64(this.bb_pos + offset, value);
+  return true;
+}
+
+updateRateZ():number {
+  const offset = this.bb!.__offset(this.bb_pos, 30);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+mutate_update_rate_z(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 30);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeFloat64(this.bb_pos + offset, value);
+  return true;
+}
+
+anomalies():number {
+  const offset = this.bb!.__offset(this.bb_pos, 32);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : 0;
+}
+
+mutate_anomalies(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 32);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint8(this.bb_pos + offset, value);
+  return true;
+}
+
+confirmation():RegimeConfirmation {
+  const offset = this.bb!.__offset(this.bb_pos, 34);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : RegimeConfirmation.Pending;
+}
+
+mutate_confirmation(value:RegimeConfirmation):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 34);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint8(this.bb_pos + offset, value);
+  return true;
+}
+
+intelligenceRegime():Regime {
+  const offset = this.bb!.__offset(this.bb_pos, 36);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : Regime.Unknown;
+}
+
+mutate_intelligence_regime(value:Regime):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 36);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint8(this.bb_pos + offset, value);
+  return true;
+}
+
+depthImbalanceTopN():number {
+  const offset = this.bb!.__offset(this.bb_pos, 38);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+mutate_depth_imbalance_top_n(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 38);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeFloat64(this.bb_pos + offset, value);
+  return true;
+}
+
 static startInstrumentConditions(builder:flatbuffers.Builder) {
-  builder.startObject(7);
+  builder.startObject(18);
 }
 
 static addInstrumentId(builder:flatbuffers.Builder, instrumentId:number) {
@@ -167,12 +344,56 @@ static addAnomalyScore(builder:flatbuffers.Builder, anomalyScore:number) {
   builder.addFieldFloat64(6, anomalyScore, 0.0);
 }
 
+static addTradeSignImbalance(builder:flatbuffers.Builder, tradeSignImbalance:number) {
+  builder.addFieldFloat64(7, tradeSignImbalance, 0.0);
+}
+
+static addTrendScore(builder:flatbuffers.Builder, trendScore:number) {
+  builder.addFieldFloat64(8, trendScore, 0.0);
+}
+
+static addUpdates(builder:flatbuffers.Builder, updates:number) {
+  builder.addFieldInt32(9, updates, 0);
+}
+
+static addReturnZ(builder:flatbuffers.Builder, returnZ:number) {
+  builder.addFieldFloat64(10, returnZ, 0.0);
+}
+
+static addSpreadZ(builder:flatbuffers.Builder, spreadZ:number) {
+  builder.addFieldFloat64(11, spreadZ, 0.0);
+}
+
+static addVolumeZ(builder:flatbuffers.Builder, volumeZ:number) {
+  builder.addFieldFloat64(12, volumeZ, 0.0);
+}
+
+static addUpdateRateZ(builder:flatbuffers.Builder, updateRateZ:number) {
+  builder.addFieldFloat64(13, updateRateZ, 0.0);
+}
+
+static addAnomalies(builder:flatbuffers.Builder, anomalies:number) {
+  builder.addFieldInt8(14, anomalies, 0);
+}
+
+static addConfirmation(builder:flatbuffers.Builder, confirmation:RegimeConfirmation) {
+  builder.addFieldInt8(15, confirmation, RegimeConfirmation.Pending);
+}
+
+static addIntelligenceRegime(builder:flatbuffers.Builder, intelligenceRegime:Regime) {
+  builder.addFieldInt8(16, intelligenceRegime, Regime.Unknown);
+}
+
+static addDepthImbalanceTopN(builder:flatbuffers.Builder, depthImbalanceTopN:number) {
+  builder.addFieldFloat64(17, depthImbalanceTopN, 0.0);
+}
+
 static endInstrumentConditions(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createInstrumentConditions(builder:flatbuffers.Builder, instrumentId:number, regime:Regime, orderFlowImbalance:number, depthImbalance:number, realizedVolBps:number, spreadBps:number, anomalyScore:number):flatbuffers.Offset {
+static createInstrumentConditions(builder:flatbuffers.Builder, instrumentId:number, regime:Regime, orderFlowImbalance:number, depthImbalance:number, realizedVolBps:number, spreadBps:number, anomalyScore:number, tradeSignImbalance:number, trendScore:number, updates:number, returnZ:number, spreadZ:number, volumeZ:number, updateRateZ:number, anomalies:number, confirmation:RegimeConfirmation, intelligenceRegime:Regime, depthImbalanceTopN:number):flatbuffers.Offset {
   InstrumentConditions.startInstrumentConditions(builder);
   InstrumentConditions.addInstrumentId(builder, instrumentId);
   InstrumentConditions.addRegime(builder, regime);
@@ -181,6 +402,17 @@ static createInstrumentConditions(builder:flatbuffers.Builder, instrumentId:numb
   InstrumentConditions.addRealizedVolBps(builder, realizedVolBps);
   InstrumentConditions.addSpreadBps(builder, spreadBps);
   InstrumentConditions.addAnomalyScore(builder, anomalyScore);
+  InstrumentConditions.addTradeSignImbalance(builder, tradeSignImbalance);
+  InstrumentConditions.addTrendScore(builder, trendScore);
+  InstrumentConditions.addUpdates(builder, updates);
+  InstrumentConditions.addReturnZ(builder, returnZ);
+  InstrumentConditions.addSpreadZ(builder, spreadZ);
+  InstrumentConditions.addVolumeZ(builder, volumeZ);
+  InstrumentConditions.addUpdateRateZ(builder, updateRateZ);
+  InstrumentConditions.addAnomalies(builder, anomalies);
+  InstrumentConditions.addConfirmation(builder, confirmation);
+  InstrumentConditions.addIntelligenceRegime(builder, intelligenceRegime);
+  InstrumentConditions.addDepthImbalanceTopN(builder, depthImbalanceTopN);
   return InstrumentConditions.endInstrumentConditions(builder);
 }
 }

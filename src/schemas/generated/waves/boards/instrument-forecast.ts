@@ -2,6 +2,9 @@
 
 import * as flatbuffers from 'flatbuffers';
 
+import { Regime } from '../../waves/boards/regime.js';
+
+
 export class InstrumentForecast {
   bb: flatbuffers.ByteBuffer|null = null;
   bb_pos = 0;
@@ -100,8 +103,56 @@ mutate_var_95_bps(value:number):boolean {
   return true;
 }
 
+regime():Regime {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : Regime.Unknown;
+}
+
+mutate_regime(value:Regime):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint8(this.bb_pos + offset, value);
+  return true;
+}
+
+lag1Autocorrelation():number {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+mutate_lag1_autocorrelation(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeFloat64(this.bb_pos + offset, value);
+  return true;
+}
+
+varianceRatio():number {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+mutate_variance_ratio(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeFloat64(this.bb_pos + offset, value);
+  return true;
+}
+
 static startInstrumentForecast(builder:flatbuffers.Builder) {
-  builder.startObject(5);
+  builder.startObject(8);
 }
 
 static addInstrumentId(builder:flatbuffers.Builder, instrumentId:number) {
@@ -124,18 +175,33 @@ static addVar95Bps(builder:flatbuffers.Builder, var95Bps:number) {
   builder.addFieldFloat64(4, var95Bps, 0.0);
 }
 
+static addRegime(builder:flatbuffers.Builder, regime:Regime) {
+  builder.addFieldInt8(5, regime, Regime.Unknown);
+}
+
+static addLag1Autocorrelation(builder:flatbuffers.Builder, lag1Autocorrelation:number) {
+  builder.addFieldFloat64(6, lag1Autocorrelation, 0.0);
+}
+
+static addVarianceRatio(builder:flatbuffers.Builder, varianceRatio:number) {
+  builder.addFieldFloat64(7, varianceRatio, 0.0);
+}
+
 static endInstrumentForecast(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createInstrumentForecast(builder:flatbuffers.Builder, instrumentId:number, horizonMs:number, expectedReturnBps:number, confidence:number, var95Bps:number):flatbuffers.Offset {
+static createInstrumentForecast(builder:flatbuffers.Builder, instrumentId:number, horizonMs:number, expectedReturnBps:number, confidence:number, var95Bps:number, regime:Regime, lag1Autocorrelation:number, varianceRatio:number):flatbuffers.Offset {
   InstrumentForecast.startInstrumentForecast(builder);
   InstrumentForecast.addInstrumentId(builder, instrumentId);
   InstrumentForecast.addHorizonMs(builder, horizonMs);
   InstrumentForecast.addExpectedReturnBps(builder, expectedReturnBps);
   InstrumentForecast.addConfidence(builder, confidence);
   InstrumentForecast.addVar95Bps(builder, var95Bps);
+  InstrumentForecast.addRegime(builder, regime);
+  InstrumentForecast.addLag1Autocorrelation(builder, lag1Autocorrelation);
+  InstrumentForecast.addVarianceRatio(builder, varianceRatio);
   return InstrumentForecast.endInstrumentForecast(builder);
 }
 }
