@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { SyntheticMarket } from '../../src/agents/data-feeds/synthetic-market.js'
+import { SYNTHETIC_DEPTH, SyntheticMarket, type SyntheticMarketSink } from '../../src/agents/data-feeds/synthetic-market.js'
 import { ReturnHistory } from '../../src/agents/intelligence/return-history.js'
 import { PreTradeCheck } from '../../src/agents/risk-management/pre-trade-check.js'
 import { MeanReversion } from '../../src/agents/strategy-engine/mean-reversion.js'
 import { checkQuote } from '../../src/agents/validation/quote-checks.js'
-import { Side } from '../../src/schemas/index.js'
+import { BookAction, Side } from '../../src/schemas/index.js'
 
 describe('pre-trade check', () => {
   const limits = { maxOrderNotional: 10_000, maxPosition: 3, maxOrdersPerSecond: 2 }
@@ -67,20 +67,99 @@ describe('mean reversion', () => {
 })
 
 describe('synthetic market', () => {
-  it('is deterministic for a seed, quotes every venue, and never crosses', () => {
-    const collect = (seed: number) => {
-      const m = new SyntheticMarket(seed, 2, 3)
-      const quotes: number[] = []
-      for (let t = 0; t < 200; t++)
-        m.advance((q) => {
-          expect(q.askPriceTicks).toBeGreaterThan(q.bidPriceTicks)
-          quotes.push(q.instrumentId, q.venueId, q.bidPriceTicks, q.askPriceTicks)
-        })
-      return quotes
+  const collect = (seed: number, steps = 200) => {
+    const m = new SyntheticMarket(seed, 2, 3)
+    const events: number[] = []
+    const sink: SyntheticMarketSink = {
+      quote: (q) => events.push(0, q.instrumentId, q.venueId, q.bidPriceTicks, q.bidSizeLots, q.askPriceTicks, q.askSizeLots),
+      bookDelta: (d) => events.push(1, d.instrumentId, d.venueId, d.side, d.action, d.priceTicks, d.sizeLots, d.venueSequence),
+      trade: (t) => events.push(2, t.instrumentId, t.venueId, t.aggressor, t.priceTicks, t.sizeLots, t.venueTradeId),
     }
-    expect(collect(5)).toEqual(collect(5))
-    expect(collect(5)).not.toEqual(collect(6))
-    expect(collect(5).length).toBe(200 * 2 * 3 * 4)
+    for (let t = 0; t < steps; t++) m.advance(sink)
+    return { events, market: m }
+  }
+
+  it('is deterministic for a seed', () => {
+    expect(collect(5).events).toEqual(collect(5).events)
+    expect(collect(5).events).not.toEqual(collect(6).events)
+  })
+
+  it('evolves L2 books by deltas whose replay gives every quote, never crossed, with contiguous sequences and trades at the touch', () => {
+    const m = new SyntheticMarket(9, 2, 3)
+    const books = new Map<string, [Map<number, number>, Map<number, number>]>()
+    const sequences = new Map<string, number>()
+    const bookOf = (i: number, v: number) => {
+      const key = `${i}/${v}`
+      if (!books.has(key)) books.set(key, [new Map(), new Map()])
+      return books.get(key)!
+    }
+    const best = (levels: Map<number, number>, side: Side) => {
+      const prices = [...levels.keys()]
+      return side === Side.Buy ? Math.max(...prices) : Math.min(...prices)
+    }
+    let quotes = 0
+    let trades = 0
+    let deltas = 0
+    const sink: SyntheticMarketSink = {
+      bookDelta: (d) => {
+        deltas++
+        const key = `${d.instrumentId}/${d.venueId}`
+        expect(d.venueSequence).toBe((sequences.get(key) ?? 0) + 1)
+        sequences.set(key, d.venueSequence)
+        const side = bookOf(d.instrumentId, d.venueId)[d.side]
+        if (d.action === BookAction.Delete) {
+          expect(side.has(d.priceTicks)).toBe(true)
+          side.delete(d.priceTicks)
+        } else {
+          expect(d.sizeLots).toBeGreaterThan(0)
+          side.set(d.priceTicks, d.sizeLots)
+        }
+        const [bids, asks] = bookOf(d.instrumentId, d.venueId)
+        if (bids.size > 0 && asks.size > 0) expect(best(bids, Side.Buy)).toBeLessThan(best(asks, Side.Sell))
+      },
+      trade: (t) => {
+        trades++
+        const [bids, asks] = bookOf(t.instrumentId, t.venueId)
+        const touch = t.aggressor === Side.Buy ? best(asks, Side.Sell) : best(bids, Side.Buy)
+        expect(t.priceTicks).toBe(touch)
+        expect(t.sizeLots).toBeLessThanOrEqual((t.aggressor === Side.Buy ? asks : bids).get(touch)!)
+      },
+      quote: (q) => {
+        quotes++
+        const [bids, asks] = bookOf(q.instrumentId, q.venueId)
+        expect(bids.size).toBe(SYNTHETIC_DEPTH)
+        expect(asks.size).toBe(SYNTHETIC_DEPTH)
+        const bid = best(bids, Side.Buy)
+        const ask = best(asks, Side.Sell)
+        expect([q.bidPriceTicks, q.bidSizeLots, q.askPriceTicks, q.askSizeLots]).toEqual([bid, bids.get(bid), ask, asks.get(ask)])
+        expect(q.askPriceTicks - q.bidPriceTicks).toBeGreaterThanOrEqual(2)
+        expect(q.askPriceTicks - q.bidPriceTicks).toBeLessThanOrEqual(4)
+      },
+    }
+    for (let t = 0; t < 300; t++) m.advance(sink)
+    expect(quotes).toBe(300 * 2 * 3)
+    expect(trades).toBeGreaterThan(100)
+    expect(deltas).toBeGreaterThan(quotes)
+  })
+
+  it('continues the books and their sequences after a snapshot and restore', () => {
+    const first = collect(11, 30).market
+    const snapshot = first.snapshot()
+    const resumed = new SyntheticMarket(99, 2, 3)
+    resumed.restore(snapshot)
+    const firstSequence = new Map<string, number>()
+    const bids: number[] = []
+    resumed.advance({
+      quote: (q) => bids.push(q.bidPriceTicks),
+      bookDelta: (d) => {
+        const key = `${d.instrumentId}/${d.venueId}`
+        if (!firstSequence.has(key)) firstSequence.set(key, d.venueSequence)
+      },
+      trade: () => {},
+    })
+    // Sequences pick up where the snapshot left them: a consumer sees no reset, so no false gap.
+    snapshot.sequences.forEach((seq, cell) => expect(firstSequence.get(`${Math.floor(cell / 3)}/${(cell % 3) + 1}`)).toBe(seq + 1))
+    expect(Math.abs(bids[0]! - snapshot.mids[0]!)).toBeLessThan(50)
   })
 })
 

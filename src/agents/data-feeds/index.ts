@@ -5,7 +5,7 @@ import { MessageType, Quote } from '../../schemas/index.js'
 import { universeOf } from '../../market/instruments.js'
 import type { WavesConfig } from '../../config/index.js'
 import type { Agent } from '../agent.js'
-import { SyntheticMarket, type SyntheticQuote } from './synthetic-market.js'
+import { SyntheticMarket, type SyntheticMarketSink, type SyntheticQuote } from './synthetic-market.js'
 
 type DataFeedsConfig = WavesConfig['data_feeds'] & {
   /** Market updates per instrument per sense step; default 1 (a knob for tests, not a config key yet). */
@@ -13,7 +13,7 @@ type DataFeedsConfig = WavesConfig['data_feeds'] & {
 }
 
 interface Snapshot {
-  mids: number[]
+  market: ReturnType<SyntheticMarket['snapshot']>
   published: number
 }
 
@@ -52,6 +52,7 @@ export default function createDataFeeds(): Agent<Snapshot, DataFeedsConfig> {
     publisher.offer(q.instrumentId * venues + (q.venueId - 1), MessageType.Quote, Quote.sizeOf(), encode)
     published++
   }
+  const sink: SyntheticMarketSink = { quote: publish, bookDelta: () => {}, trade: () => {} }
 
   return {
     init(ctx, restored) {
@@ -66,18 +67,18 @@ export default function createDataFeeds(): Agent<Snapshot, DataFeedsConfig> {
       updatesPerStep = ctx.config.updatesPerStep ?? 1
       now = () => ctx.clock.nowNs()
       if (restored) {
-        market.restoreMids(restored.mids)
+        market.restore(restored.market)
         published = restored.published
       }
     },
     step(command, ctx) {
       if (command.step !== 2) return
       publisher.flush()
-      for (let u = 0; u < updatesPerStep; u++) market.advance(publish)
+      for (let u = 0; u < updatesPerStep; u++) market.advance(sink)
       ctx.counters['published'] = published
       ctx.counters['held'] = publisher.held
       ctx.counters['conflated'] = publisher.sequencer.ring.conflatedCount
     },
-    snapshot: () => ({ mids: market.mids, published }),
+    snapshot: () => ({ market: market.snapshot(), published }),
   }
 }
