@@ -1,4 +1,6 @@
 import * as z from 'zod'
+import { DEFAULT_INSTRUMENT_SPECS } from '../market/instrument-spec.js'
+import { parseDecimal } from '../market/decimal.js'
 import { integer, list, number, text, whenValid } from './fields.js'
 
 /**
@@ -104,6 +106,32 @@ const agent = z.strictObject({
   stepDeadlineMs: integer(1).optional(),
 })
 
+/** A decimal given as text, as venues publish it: '0.01', '1e-8'. */
+const decimalText = (positive: boolean) =>
+  z.string().superRefine((v, ctx) => {
+    let ok = false
+    try {
+      const d = parseDecimal(v)
+      ok = !positive || d.units > 0n
+    } catch {
+      ok = false
+    }
+    if (!ok) ctx.addIssue({ code: 'custom', input: v, params: { expected: positive ? 'a positive decimal as text' : 'a decimal as text' } })
+  })
+
+const instrumentSpec = z.strictObject({
+  /** Base asset, e.g. 'BTC'. */
+  base: text(),
+  /** Quote asset, e.g. 'USDT': what prices, fees and cash are in. */
+  quote: text(),
+  /** Price increment, as text: '0.01'. */
+  tickSize: decimalText(true),
+  /** Size increment, as text: '0.00001'. */
+  lotSize: decimalText(true),
+  /** Decimals of the quote asset's smallest unit: 0 to 18. */
+  quoteDecimals: integer(0, 18),
+})
+
 const dataFeeds = agent
   .extend({
     /** Where quotes come from: 'synthetic' (generated) or 'replay' (from replayFile). Default 'synthetic'. */
@@ -116,6 +144,12 @@ const dataFeeds = agent
     seed: integer().default(1),
     /** Recorded feed to replay. Required when source is 'replay'; no default. */
     replayFile: text().optional(),
+    /**
+     * Tick and lot of instruments beyond the built-in ones (BTC-USDT,
+     * ETH-USDT, SOL-USDT, AAPL), or to override them, by instrument name.
+     * Every instrument traded needs one. Default none.
+     */
+    instrumentSpecs: z.record(z.string(), instrumentSpec).default({}),
   })
   .superRefine(
     (f, ctx) => {
@@ -123,6 +157,15 @@ const dataFeeds = agent
       ctx.addIssue({ code: 'custom', path: ['replayFile'], message: 'is required when data_feeds.source is "replay"' })
     },
     { when: whenValid('source', 'replayFile') },
+  )
+  .superRefine(
+    (f, ctx) => {
+      f.instruments.forEach((name, k) => {
+        if (name in f.instrumentSpecs || name in DEFAULT_INSTRUMENT_SPECS) return
+        ctx.addIssue({ code: 'custom', path: ['instruments', k], message: `has no tick and lot: add data_feeds.instrumentSpecs.${name}, got ${JSON.stringify(name)}` })
+      })
+    },
+    { when: whenValid('instruments', 'instrumentSpecs') },
   )
 
 const intelligence = agent.extend({

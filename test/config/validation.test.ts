@@ -190,3 +190,41 @@ describe('cross-field rules', () => {
     )
   })
 })
+
+describe('instrument specs', () => {
+  it('requires a tick and lot for every instrument, built in or configured, and checks each spec field', () => {
+    expect(
+      messageOf({
+        data_feeds: {
+          instruments: ['BTC-USDT', 'DOGE-USDT', 'XRP-USDT'],
+          instrumentSpecs: { 'XRP-USDT': { base: 'XRP', quote: 'USDT', tickSize: '0', lotSize: 'one', quoteDecimals: 19 } },
+        },
+      }),
+    ).toBe(
+      [
+        'invalid config (3 problems):',
+        '  data_feeds.instrumentSpecs.XRP-USDT.tickSize: must be a positive decimal as text, got "0"',
+        '  data_feeds.instrumentSpecs.XRP-USDT.lotSize: must be a positive decimal as text, got "one"',
+        '  data_feeds.instrumentSpecs.XRP-USDT.quoteDecimals: must be an integer from 0 to 18, got 19',
+      ].join('\n'),
+    )
+    // The cross-check waits for the specs to be well formed, then names each instrument without one.
+    expect(messageOf({ data_feeds: { instruments: ['BTC-USDT', 'DOGE-USDT'] } })).toBe(
+      ['invalid config (1 problem):', '  data_feeds.instruments[1]: has no tick and lot: add data_feeds.instrumentSpecs.DOGE-USDT, got "DOGE-USDT"'].join('\n'),
+    )
+  })
+
+  it('gives each configured instrument its spec, the config overriding the built-in one', async () => {
+    const { instrumentSpecsOf } = await import('../../src/market/instruments.js')
+    const config = resolveConfig({
+      data_feeds: {
+        instruments: ['DOGE-USDT', 'BTC-USDT'],
+        instrumentSpecs: { 'DOGE-USDT': { base: 'DOGE', quote: 'USDT', tickSize: '0.00001', lotSize: '1', quoteDecimals: 8 } },
+      },
+    })
+    expect(instrumentSpecsOf(config as never)).toStrictEqual([
+      { symbol: 'DOGE-USDT', base: 'DOGE', quote: 'USDT', tickSize: '0.00001', lotSize: '1', quoteDecimals: 8 },
+      { symbol: 'BTC-USDT', base: 'BTC', quote: 'USDT', tickSize: '0.01', lotSize: '0.00001', quoteDecimals: 8 },
+    ])
+  })
+})
