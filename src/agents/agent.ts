@@ -34,6 +34,13 @@ export interface AgentContext<Config = Readonly<Record<string, unknown>>> {
   readonly boards: Readonly<Record<string, SharedArrayBuffer>>
   readonly compute: ComputeRunner
   readonly counters: Counters
+  /**
+   * Wakes the agents that read `ring` on their fast path (their `onFastPath`
+   * runs): a producer calls it after publishing a batch they should react
+   * to between steps. Costs an atomic add per such agent, and a wake-up
+   * only when one is asleep.
+   */
+  readonly notifyFastPath: (ring: RingName) => void
 }
 
 /**
@@ -44,6 +51,13 @@ export interface AgentContext<Config = Readonly<Record<string, unknown>>> {
 export interface Agent<Snapshot = unknown, Config = Readonly<Record<string, unknown>>> {
   init(ctx: AgentContext<Config>, restored: Snapshot | undefined): void | Promise<void>
   step(command: StepCommand, ctx: AgentContext<Config>): void | Promise<void>
+  /**
+   * Between steps, when a producer has published on a ring this agent reads
+   * on its fast path (its registration's `fastPath`): react now, not at the
+   * next cycle. Runs on the agent's thread between its steps, never during
+   * one; keep it short, the next step waits for it.
+   */
+  onFastPath?(ctx: AgentContext<Config>): void
   /** The config changed while running: `ctx.config` is the new section; re-read what was cached from it. */
   configure?(ctx: AgentContext<Config>): void | Promise<void>
   /** State to restore after a crash; plain data (structured-clone safe). */

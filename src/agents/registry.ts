@@ -1,5 +1,6 @@
 import type { FollowMode } from '../cycle/step-follower.js'
 import { CycleStep } from '../cycle/steps.js'
+import type { RingName } from '../cycle/topology.js'
 
 /**
  * How the engine knows an agent: its name (and config section), the steps
@@ -19,6 +20,8 @@ export interface AgentRegistration {
    * serve sockets or timers between steps).
    */
   readonly wait?: FollowMode
+  /** Rings whose new data wakes this agent between steps, to run its `onFastPath`. */
+  readonly fastPath?: readonly RingName[]
 }
 
 const { Sense, Analyze, Compose, EvaluateRisk, Execute, Monitor, Learn, Report } = CycleStep

@@ -18,6 +18,10 @@ export interface AgentHostData {
   consumerIds: Record<string, number>
   boards: Record<string, SharedArrayBuffer>
   wait: FollowMode
+  /** For each ring this agent produces, the control slots of the agents that read it on their fast path. */
+  fastPathReaders: Record<string, number[]>
+  /** This agent reads a ring on its fast path: run its onFastPath whenever its doorbell rings. */
+  fastPath: boolean
 }
 
 /** The control plane of one agent thread, served over comlink. */

@@ -4,6 +4,7 @@ import { childLogger } from '../log/logger.js'
 import { RingBuffer } from '../ring/index.js'
 import type { Agent, AgentContext, AgentFactory, ComputeRunner } from '../agents/agent.js'
 import type { AgentConfigPayload, AgentHostApi, AgentHostData, AgentHostHealth } from './agent-host-api.js'
+import { ringDoorbell } from './control-layout.js'
 import { StepFollower } from './step-follower.js'
 import type { RingName } from './topology.js'
 
@@ -27,6 +28,25 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
   let lastError: string | undefined
   let loop: Promise<void> | undefined
   const follower = new StepFollower(data.control, data.index, data.wait)
+  const controlWords = new Int32Array(data.control)
+  const notifyFastPath = (ring: RingName): void => {
+    const readers = data.fastPathReaders[ring]
+    if (readers !== undefined) for (const index of readers) ringDoorbell(controlWords, index)
+  }
+  let fastPathFailures = 0
+  const between =
+    data.fastPath && agent.onFastPath !== undefined
+      ? (): void => {
+          try {
+            agent.onFastPath!(current!)
+          } catch (err) {
+            // A failing fast path must not take the step barrier down with it: count, log, go on.
+            fastPathFailures++
+            counters['fast_path_failures'] = fastPathFailures
+            logger.error({ err }, 'agent fast path failed')
+          }
+        }
+      : undefined
 
   function context(config: AgentConfigPayload): AgentContext {
     return {
@@ -40,6 +60,7 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
       boards: data.boards,
       compute,
       counters,
+      notifyFastPath,
     }
   }
   /** The context steps run with; replaced whole when the config changes. */
@@ -47,7 +68,7 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
 
   async function followBarrier(): Promise<void> {
     for (;;) {
-      const command = await follower.next()
+      const command = await follower.next(between)
       if (command === undefined) return
       const startNs = monotonicClock.nowNs()
       let ok = true

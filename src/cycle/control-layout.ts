@@ -6,9 +6,12 @@
  * ```
  * line 0        config: magic, agent count
  * line 1        arrivals: the last agent of a step to ack adds 1 and notifies (the coordinator waits here)
- * line 2 + i    agent i: command generation (the agent waits on it), the command's
- *               cycle, step, flags and peers (coordinator writes); ack generation,
- *               ack status, step duration in µs (agent writes)
+ * line 2 + i    agent i: command generation, the command's cycle, step, flags and
+ *               peers (coordinator writes); doorbell (the agent waits on it; the
+ *               coordinator rings it with each command, and producers of the
+ *               rings the agent reads on its fast path ring it when they
+ *               publish); ack generation, ack status, step duration in µs
+ *               (agent writes)
  * ```
  *
  * Each agent has its own command, so an agent that is late never reads a
@@ -39,6 +42,8 @@ export const AGENT_COMMAND_FLAGS = 3
 /** Which agent slots share this command (bits 0–31, 32–63): the last of them to ack wakes the coordinator. */
 export const AGENT_COMMAND_PEERS_LO = 4
 export const AGENT_COMMAND_PEERS_HI = 5
+/** Bumped and notified for every reason the agent should look up: a command, or new data on a fast-path ring. */
+export const AGENT_DOORBELL = 6
 export const AGENT_ACK_GENERATION = 8
 export const AGENT_ACK_STATUS = 9
 export const AGENT_ACK_DURATION_US = 10
@@ -63,3 +68,10 @@ export function controlBytes(agentCount: number): number {
 
 /** Peers are a 64-bit mask. */
 export const MAX_CONTROL_AGENTS = 64
+
+/** Wakes agent `index`: bump its doorbell, then notify whoever waits on it. */
+export function ringDoorbell(words: Int32Array, index: number): void {
+  const word = agentWord(index, AGENT_DOORBELL)
+  Atomics.add(words, word, 1)
+  Atomics.notify(words, word)
+}

@@ -8,6 +8,7 @@ import { AgentSlot } from './agent-slot.js'
 import { AgentThread, withTimeout } from './agent-thread.js'
 import { FLAG_RISK_VERDICT, FLAG_SAFE_MODE } from './control-layout.js'
 import { CycleMetrics } from './cycle-metrics.js'
+import type { RingName } from './topology.js'
 import { nextCycleStart } from './schedule.js'
 import { StepBarrier, type BarrierParticipant, type StepOutcome } from './step-barrier.js'
 import { CYCLE_STEPS, CycleStep, stepName } from './steps.js'
@@ -159,6 +160,10 @@ export class Coordinator {
       consumerIds,
       boards: this.#plane.boards,
       wait: slot.registration.wait ?? 'block',
+      fastPathReaders: Object.fromEntries(
+        rings.map((ring) => [ring, this.#slots.filter((s) => s.registration.fastPath?.includes(ring as RingName) === true && s !== slot).map((s) => s.index)]),
+      ),
+      fastPath: (slot.registration.fastPath?.length ?? 0) > 0,
     }
     this.#barrier.resetSlot(slot.index)
     slot.state = 'starting'

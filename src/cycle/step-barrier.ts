@@ -20,6 +20,7 @@ import {
   MAX_CONTROL_AGENTS,
   STOP_GENERATION,
   agentWord,
+  ringDoorbell,
   controlBytes,
 } from './control-layout.js'
 
@@ -97,7 +98,7 @@ export class StepBarrier {
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_STEP), step)
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_FLAGS), flags)
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_GENERATION), generation)
-      Atomics.notify(words, agentWord(p.index, AGENT_COMMAND_GENERATION))
+      ringDoorbell(words, p.index)
     }
 
     const outcome: StepOutcome = { acked: [], late: [], elapsedNs: 0 }
@@ -167,7 +168,7 @@ export class StepBarrier {
   stop(indices: Iterable<number>): void {
     for (const index of indices) {
       Atomics.store(this.#words, agentWord(index, AGENT_COMMAND_GENERATION), STOP_GENERATION)
-      Atomics.notify(this.#words, agentWord(index, AGENT_COMMAND_GENERATION))
+      ringDoorbell(this.#words, index)
     }
   }
 

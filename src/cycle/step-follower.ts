@@ -9,6 +9,7 @@ import {
   AGENT_COMMAND_PEERS_HI,
   AGENT_COMMAND_PEERS_LO,
   AGENT_COMMAND_STEP,
+  AGENT_DOORBELL,
   ARRIVALS,
   CONFIG_MAGIC,
   CONTROL_MAGIC,
@@ -67,15 +68,25 @@ export class StepFollower {
     this.#served = Atomics.load(this.#words, agentWord(index, AGENT_COMMAND_GENERATION))
   }
 
-  /** The next command for this agent, or undefined when told to stop. */
-  async next(): Promise<StepCommand | undefined> {
+  /**
+   * The next command for this agent, or undefined when told to stop.
+   * `between`, when given, runs each time the doorbell rings without a
+   * command (a producer published on a ring the agent reads on its fast
+   * path), and once before the first wait: it must return quickly.
+   */
+  async next(between?: () => void): Promise<StepCommand | undefined> {
     const words = this.#words
     const commandWord = agentWord(this.#index, AGENT_COMMAND_GENERATION)
+    const doorbellWord = agentWord(this.#index, AGENT_DOORBELL)
     // Let control messages that arrived meanwhile be served, every few
     // milliseconds rather than every step: a turn of the event loop after
     // each ack would compete for the cores with the next step's agents.
     if (this.mode === 'block' && performance.now() - this.#lastYieldMs >= YIELD_EVERY_MS) await this.#yield()
     for (;;) {
+      // Read the doorbell before looking for work: a ring after the look
+      // changes it, so the wait below returns at once instead of sleeping
+      // through it.
+      const bell = Atomics.load(words, doorbellWord)
       const generation = Atomics.load(words, commandWord)
       if (generation === STOP_GENERATION) return undefined
       if (generation !== this.#served && generation !== 0) {
@@ -89,10 +100,11 @@ export class StepFollower {
           safeMode: (flags & FLAG_SAFE_MODE) !== 0,
         }
       }
+      if (between !== undefined) between()
       if (this.mode === 'block') {
-        if (Atomics.wait(words, commandWord, generation, this.sliceMs) === 'timed-out') await this.#yield()
+        if (Atomics.wait(words, doorbellWord, bell, this.sliceMs) === 'timed-out') await this.#yield()
       } else {
-        const waited = Atomics.waitAsync(words, commandWord, generation)
+        const waited = Atomics.waitAsync(words, doorbellWord, bell)
         if (waited.async) await waited.value
       }
     }

@@ -12,6 +12,7 @@ export function inProcessEngine(input: Record<string, unknown> = {}) {
   const engineConfig = resolveConfig(input) as unknown as Record<string, Record<string, unknown>>
   const plane = createDataPlane(createBoards())
   const clock = new ManualClock(1e12)
+  const fastPathNotices: Record<string, number> = {}
   /** A context with the agent's resolved section, `overrides` on top. */
   const context = (name: string, overrides: Record<string, unknown> = {}): AgentContext => {
     const { rings, consumerIds } = ringsOf(name)
@@ -26,9 +27,13 @@ export function inProcessEngine(input: Record<string, unknown> = {}) {
       boards: plane.boards,
       compute: { run: () => Promise.reject(new Error('no compute pool in-process')) },
       counters: {},
+      // In-process, the test drives each agent's onFastPath itself; this tallies what a producer rang.
+      notifyFastPath: (ring) => {
+        fastPathNotices[ring] = (fastPathNotices[ring] ?? 0) + 1
+      },
     }
   }
-  return { plane, clock, context }
+  return { plane, clock, context, fastPathNotices }
 }
 
 export function command(cycle: number, step: number, flags: { riskVerdict?: boolean; safeMode?: boolean } = {}) {
