@@ -46,6 +46,10 @@ export type WavesErrorCode =
   | 'ERR_COMPUTE_QUEUE_FULL'
   | 'ERR_COMPUTE_ABORTED'
   | 'ERR_COMPUTE_CLOSED'
+  // orders/
+  | 'ERR_ORDER_TRANSITION'
+  // venues/sim/
+  | 'ERR_SIM_VENUE_CONFIG'
 
 export class WavesError extends Error {
   readonly code: WavesErrorCode
