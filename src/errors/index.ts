@@ -46,10 +46,14 @@ export type WavesErrorCode =
   | 'ERR_COMPUTE_QUEUE_FULL'
   | 'ERR_COMPUTE_ABORTED'
   | 'ERR_COMPUTE_CLOSED'
+  // feeds/
+  | 'ERR_FEED_CONFIG'
+  | 'ERR_FEED_STATE'
   // orders/
   | 'ERR_ORDER_TRANSITION'
   // venues/sim/
   | 'ERR_SIM_VENUE_CONFIG'
+  | 'ERR_SIM_MARKET_DATA'
 
 export class WavesError extends Error {
   readonly code: WavesErrorCode
