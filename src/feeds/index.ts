@@ -1,0 +1,66 @@
+import { monotonicClock, type Clock } from '../clock/clock.js'
+import { WavesError } from '../errors/index.js'
+import type { Logger } from '../log/logger.js'
+import { BinanceStreamParser } from './binance-stream-parser.js'
+import { CsvReplaySource } from './csv-replay-source.js'
+import type { CsvKind } from './csv-rows.js'
+import type { FeedSource, ReplayPace } from './feed-source.js'
+import type { HeadlineScorer } from './headline-scorer.js'
+import type { ReconnectBackoffOptions } from './reconnect-backoff.js'
+import { SentimentFileSource, sentimentWebSocketSource } from './sentiment-source.js'
+import type { SymbolTable } from './symbol-table.js'
+import { WebSocketSource, binanceSubscribeFrame } from './websocket-source.js'
+
+export * from './feed-source.js'
+export { SymbolTable } from './symbol-table.js'
+export { CsvReplaySource } from './csv-replay-source.js'
+export { WebSocketSource, binanceSubscribeFrame } from './websocket-source.js'
+export { SentimentFileSource, sentimentWebSocketSource } from './sentiment-source.js'
+export { DerivedSignals } from './derived-signals.js'
+export { RingFeedSink } from './ring-feed-sink.js'
+export { FeedPipeline, type FeedPipelineOptions } from './feed-pipeline.js'
+export { ValidationBridge, type ValidationCounts } from './validation/validation-bridge.js'
+
+/** Which source to run and how: what a config section would name. */
+export type FeedSourceSpec =
+  /** A Binance public-data CSV file replayed. */
+  | { type: 'csv'; file: string; venue: string; kind?: CsvKind; symbol?: string; pace?: ReplayPace }
+  /** A Binance-shaped market-data stream: `streams` like 'btcusdt@trade', 'btcusdt@bookTicker', 'btcusdt@depth@100ms'. */
+  | { type: 'binance-ws'; url: string; venue: string; streams: readonly string[]; backoff?: ReconnectBackoffOptions; idleTimeoutMs?: number }
+  /** Scored headlines, JSON lines. */
+  | { type: 'sentiment-file'; file: string; pace?: ReplayPace }
+  /** Scored headlines, one JSON record per frame; `subscribeFrames` sent after every connect. */
+  | { type: 'sentiment-ws'; url: string; subscribeFrames?: readonly string[]; backoff?: ReconnectBackoffOptions }
+
+export interface FeedSourceContext {
+  symbols: SymbolTable
+  clock?: Clock
+  logger?: Logger
+  /** Scores text-only headlines; without one, unscored records are rejected. */
+  scorer?: HeadlineScorer
+}
+
+/** The source a spec names, built and checked (unknown venue or symbol: ERR_FEED_CONFIG). */
+export function createFeedSource(spec: FeedSourceSpec, ctx: FeedSourceContext): FeedSource {
+  const clock = ctx.clock ?? monotonicClock
+  const optional = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+  switch (spec.type) {
+    case 'csv':
+      return new CsvReplaySource({ file: spec.file, venue: spec.venue, symbols: ctx.symbols, clock, ...optional({ kind: spec.kind, symbol: spec.symbol, pace: spec.pace }) })
+    case 'binance-ws': {
+      const venueId = ctx.symbols.venueId(spec.venue)
+      if (venueId < 0) throw new WavesError('ERR_FEED_CONFIG', `venue ${spec.venue} is not a configured venue`, { venue: spec.venue })
+      return new WebSocketSource({
+        url: spec.url,
+        name: `binance-ws:${spec.venue}`,
+        parser: new BinanceStreamParser(ctx.symbols, venueId, clock),
+        subscribeFrames: [binanceSubscribeFrame(spec.streams)],
+        ...optional({ backoff: spec.backoff, idleTimeoutMs: spec.idleTimeoutMs, logger: ctx.logger }),
+      })
+    }
+    case 'sentiment-file':
+      return new SentimentFileSource({ file: spec.file, symbols: ctx.symbols, clock, ...optional({ pace: spec.pace, scorer: ctx.scorer }) })
+    case 'sentiment-ws':
+      return sentimentWebSocketSource({ url: spec.url, symbols: ctx.symbols, clock, ...optional({ subscribeFrames: spec.subscribeFrames, backoff: spec.backoff, scorer: ctx.scorer, logger: ctx.logger }) })
+  }
+}
