@@ -8,7 +8,7 @@ import type { BookAction, Side } from '../schemas/index.js'
  * schemas/market.fbs field for field, so a sink can write it into a ring
  * slot without translation.
  *
- * A sink may reuse nothing it is given after the call returns: sources reuse
+ * A sink must not hold on to an event after the call returns: sources reuse
  * their event objects from one call to the next, so a sink that keeps an
  * event copies it.
  */

@@ -68,6 +68,8 @@ describe('validation bridge', () => {
   const cases: [FeedRejectReason, (b: ValidationBridge) => void][] = [
     ['not_finite', (b) => b.quote(quote({ bidPriceTicks: NaN }))],
     ['not_finite', (b) => b.trade(trade({ tsNs: Infinity }))],
+    ['not_finite', (b) => b.quote(quote({ venueSequence: NaN }))],
+    ['not_finite', (b) => b.bookDelta(delta({ venueSequence: 5, firstVenueSequence: NaN }))],
     ['non_positive_price', (b) => b.quote(quote({ bidPriceTicks: 0 }))],
     ['non_positive_price', (b) => b.trade(trade({ priceTicks: -5 }))],
     ['non_positive_size', (b) => b.quote(quote({ askSizeLots: 0 }))],

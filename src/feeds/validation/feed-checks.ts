@@ -62,7 +62,7 @@ export function checkQuote(q: QuoteFields, instruments: number, venues: number, 
 }
 
 export function checkBookDelta(d: FeedBookDelta, u: FeedUniverse): FeedRejectReason | undefined {
-  if (!Number.isFinite(d.tsNs) || !Number.isFinite(d.venueSequence)) return 'not_finite'
+  if (!Number.isFinite(d.tsNs) || !Number.isFinite(d.venueSequence) || (d.firstVenueSequence !== undefined && !Number.isFinite(d.firstVenueSequence))) return 'not_finite'
   if (d.side !== Side.Buy && d.side !== Side.Sell) return 'malformed'
   if (d.action !== BookAction.Set && d.action !== BookAction.Delete) return 'malformed'
   return instrumentCheck(d.instrumentId, d.venueId, u) ?? levelCheck(d.priceTicks, d.sizeLots, d.action === BookAction.Set)

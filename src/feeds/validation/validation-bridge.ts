@@ -118,8 +118,8 @@ export class ValidationBridge implements FeedSink {
     const bad = checkQuoteFields(q, this.#u) ?? this.#timeCheck('quote', this.#cell(q), q.tsNs)
     if (bad !== undefined) return this.#refuse(bad, 'quote', q)
     const cell = this.#cell(q)
+    if (!Number.isFinite(q.venueSequence)) return this.#refuse('not_finite', 'quote', q)
     if (q.venueSequence > 0) {
-      if (!Number.isFinite(q.venueSequence)) return this.#refuse('not_finite', 'quote', q)
       if (q.venueSequence <= this.#lastQuoteSequence[cell]!) return this.#refuse('stale_sequence', 'quote', q)
       this.#lastQuoteSequence[cell] = q.venueSequence
     }
