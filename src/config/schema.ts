@@ -134,8 +134,12 @@ const instrumentSpec = z.strictObject({
 
 const dataFeeds = agent
   .extend({
-    /** Where quotes come from: 'synthetic' (generated) or 'replay' (from replayFile). Default 'synthetic'. */
-    source: z.enum(['synthetic', 'replay']).default('synthetic'),
+    /**
+     * Where market data comes from: 'synthetic' (a seeded L2 market),
+     * 'replay' (replayFile), 'websocket' (websocketUrl, a Binance-shaped
+     * stream). Default 'synthetic'.
+     */
+    source: z.enum(['synthetic', 'replay', 'websocket']).default('synthetic'),
     /** Default ['BTC-USDT', 'ETH-USDT']. */
     instruments: list(text()).default(['BTC-USDT', 'ETH-USDT']),
     /** Default ['sim-a', 'sim-b']. */
@@ -145,6 +149,26 @@ const dataFeeds = agent
     /** Recorded feed to replay. Required when source is 'replay'; no default. */
     replayFile: text().optional(),
     /**
+     * What replayFile holds: 'lobster' (a LOBSTER message file), or a Binance
+     * public-data CSV: 'aggTrades', 'trades', 'bookTicker', 'klines'. Default:
+     * told by the file's name.
+     */
+    replayFormat: z.enum(['lobster', 'aggTrades', 'trades', 'bookTicker', 'klines']).optional(),
+    /** The instrument replayFile is about, as the venue spells it. Default: told by the file's name. */
+    replaySymbol: text().optional(),
+    /** Replay pace: 1 keeps the recorded gaps, 10 is ten times faster, 0 as fast as the ring takes it. Default 1. */
+    replaySpeed: number({ min: 0 }).default(1),
+    /** A Binance-shaped market-data stream, e.g. 'wss://…/stream'. Required when source is 'websocket'. */
+    websocketUrl: text().optional(),
+    /** Streams to subscribe, e.g. 'btcusdt@trade', 'btcusdt@bookTicker', 'btcusdt@depth@100ms'. Default: trades and book tickers of every instrument. */
+    websocketStreams: list(text()).optional(),
+    /** The configured venue a replayed or streamed feed belongs to. Default the first of venues. */
+    feedVenue: text().optional(),
+    /** Scored headlines to replay, JSON lines. No default: no sentiment feed. */
+    sentimentFile: text().optional(),
+    /** Events older than this versus the clock are rejected as stale, ms. No default: no age check. */
+    maxFeedAgeMs: integer(1).optional(),
+    /**
      * Tick and lot of instruments beyond the built-in ones (BTC-USDT,
      * ETH-USDT, SOL-USDT, AAPL), or to override them, by instrument name.
      * Every instrument traded needs one. Default none.
@@ -153,10 +177,21 @@ const dataFeeds = agent
   })
   .superRefine(
     (f, ctx) => {
-      if (f.source !== 'replay' || f.replayFile !== undefined) return
-      ctx.addIssue({ code: 'custom', path: ['replayFile'], message: 'is required when data_feeds.source is "replay"' })
+      if (f.source === 'replay' && f.replayFile === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['replayFile'], message: 'is required when data_feeds.source is "replay"' })
+      }
+      if (f.source === 'websocket' && f.websocketUrl === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['websocketUrl'], message: 'is required when data_feeds.source is "websocket"' })
+      }
     },
-    { when: whenValid('source', 'replayFile') },
+    { when: whenValid('source', 'replayFile', 'websocketUrl') },
+  )
+  .superRefine(
+    (f, ctx) => {
+      if (f.feedVenue === undefined || f.venues.includes(f.feedVenue)) return
+      ctx.addIssue({ code: 'custom', path: ['feedVenue'], message: `must be one of data_feeds.venues, got ${JSON.stringify(f.feedVenue)}` })
+    },
+    { when: whenValid('feedVenue', 'venues') },
   )
   .superRefine(
     (f, ctx) => {

@@ -21,6 +21,7 @@ describe('resolveConfig defaults', () => {
         instruments: ['BTC-USDT', 'ETH-USDT'],
         venues: ['sim-a', 'sim-b'],
         seed: 1,
+        replaySpeed: 1,
         instrumentSpecs: {},
       },
       market_conditions: agentDefaults,

@@ -73,7 +73,7 @@ describe('resolveConfig validation', () => {
         '  supervision.breaker.windowMs: must be a positive integer, got 0',
         '  compute.maxThreads: must be a positive integer, got 0',
         '  data_feeds.enabled: expected true or false, got "no"',
-        '  data_feeds.source: must be one of "synthetic", "replay", got "file"',
+        '  data_feeds.source: must be one of "synthetic", "replay", "websocket", got "file"',
         '  data_feeds.instruments[1]: must be a non-empty string, got ""',
         '  data_feeds.venues: must be a non-empty list without repeats, got []',
         '  data_feeds.seed: must be an integer, got 0.5',
@@ -169,6 +169,13 @@ describe('cross-field rules', () => {
       ['invalid config (1 problem):', '  data_feeds.replayFile: is required when data_feeds.source is "replay"'].join('\n'),
     )
     expect(resolveConfig({ data_feeds: { source: 'replay', replayFile: 'ticks.bin' } }).data_feeds.replayFile).toBe('ticks.bin')
+    expect(messageOf({ data_feeds: { source: 'websocket', feedVenue: 'nowhere' } })).toBe(
+      [
+        'invalid config (2 problems):',
+        '  data_feeds.websocketUrl: is required when data_feeds.source is "websocket"',
+        '  data_feeds.feedVenue: must be one of data_feeds.venues, got "nowhere"',
+      ].join('\n'),
+    )
   })
 
   it('checks cross-field rules alongside other problems in the same section, never on a malformed value', () => {
