@@ -19,6 +19,8 @@ export interface FeedPipelineOptions {
   signalWindow?: number
   /** Deltas and trades held while the ring is full. Default 65_536. */
   backlogMessages?: number
+  /** Called after messages reach the ring, once per microtask turn at most: wake the ring's readers here. */
+  onPublished?: () => void
 }
 
 /**
@@ -41,6 +43,7 @@ export class FeedPipeline {
       venues,
       ...(options.backlogMessages !== undefined && { backlogMessages: options.backlogMessages }),
       ...(options.logger !== undefined && { logger: options.logger }),
+      ...(options.onPublished !== undefined && { onPublished: options.onPublished }),
     })
     this.signals = new DerivedSignals({ instruments, venues, window: options.signalWindow ?? 500 }, this.ring)
     this.bridge = new ValidationBridge(this.signals, {

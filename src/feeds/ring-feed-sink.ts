@@ -11,6 +11,12 @@ export interface RingFeedSinkOptions {
   backlogMessages?: number
   /** Where a backlog overflow is reported (once per episode); absent: counted only. */
   logger?: Logger
+  /**
+   * Called after messages were published, at most once per turn of the
+   * event loop's microtasks however many were (a depth frame of fifty
+   * levels wakes readers once): where a producer rings its readers' doorbell.
+   */
+  onPublished?: () => void
 }
 
 /** What the writer has done; exact. */
@@ -66,6 +72,10 @@ export class RingFeedSink implements FeedSink {
   #head = 0
   #size = 0
   #overflowing = false
+  readonly #onPublished: (() => void) | undefined
+  #notifyQueued = false
+  /** `sequencer.next` when readers were last told. */
+  #notifiedNext: number
   // Structs and pending events reused by the encoders: no closure per message.
   readonly #quote = new Quote()
   readonly #delta = new BookDelta()
@@ -86,6 +96,8 @@ export class RingFeedSink implements FeedSink {
     this.#backlogBytes = new Uint8Array(backlog * this.#slotBytes)
     this.#backlogBuffer = new ByteBuffer(this.#backlogBytes)
     this.#backlogType = new Int32Array(backlog)
+    this.#onPublished = options.onPublished
+    this.#notifiedNext = sequencer.next
   }
 
   /** Deltas and trades waiting for room. */
@@ -98,16 +110,19 @@ export class RingFeedSink implements FeedSink {
     this.#q = q
     this.publisher.offer(q.instrumentId * this.#venues + q.venueId - 1, MessageType.Quote, Quote.sizeOf(), this.#encodeQuote)
     this.counts.quotes++
+    this.#published()
   }
 
   bookDelta(d: FeedBookDelta): void {
     this.#d = d
     if (this.#write(MessageType.BookDelta, BookDelta.sizeOf(), this.#encodeDelta)) this.counts.bookDeltas++
+    this.#published()
   }
 
   trade(t: FeedTrade): void {
     this.#t = t
     if (this.#write(MessageType.Trade, Trade.sizeOf(), this.#encodeTrade)) this.counts.trades++
+    this.#published()
   }
 
   bookSnapshot(s: FeedBookSnapshot): void {
@@ -151,7 +166,21 @@ export class RingFeedSink implements FeedSink {
     }
     if (last >= 0) sequencer.publish(last)
     if (this.#size === 0) this.#overflowing = false
+    this.#published()
     return held + this.#size
+  }
+
+  /** Queues one wake-up of the readers if anything was published since the last. */
+  #published(): void {
+    if (this.#onPublished === undefined || this.#notifyQueued || this.#sequencer.next === this.#notifiedNext) return
+    this.#notifyQueued = true
+    queueMicrotask(this.#notify)
+  }
+
+  readonly #notify = (): void => {
+    this.#notifyQueued = false
+    this.#notifiedNext = this.#sequencer.next
+    this.#onPublished!()
   }
 
   /** Straight into the ring when nothing waits and there is room; else to the back of the backlog. */

@@ -35,7 +35,7 @@ describe('feed pipeline', () => {
     expect(ids).toEqual(Array.from({ length: 5000 }, (_, k) => 3800397495 + k))
     const counters: Record<string, number> = {}
     pipeline.writeCounters(counters)
-    expect(counters).toMatchObject({ accepted_trade: 5000, rejected_malformed: 0, ring_trades: 5000, ring_overflowed: 0, ring_backlog: 0, sequence_gaps: 0 })
+    expect(counters).toMatchObject({ accepted_trade: 5000, rejected_malformed: 0, ring_trades: 5000, ring_overflowed: 0, ring_backlog: 0, trade_id_gaps: 0 })
     expect(counters['ring_backlogged']).toBe(5000 - 1024)
     expect(pipeline.signals.reading(0, 1).trades).toBe(5000)
   })

@@ -135,7 +135,7 @@ describe('validation bridge', () => {
     expect(sink.order).toEqual(['quote', 'quote', 'trade', 'quote'])
   })
 
-  it('counts forward gaps in book sequences and trade ids and forwards the event that shows them', () => {
+  it('counts forward gaps in book sequences and in trade ids and forwards the event that shows them', () => {
     const { sink, bridge: b } = bridge()
     for (const s of [1, 2, 2, 5]) b.bookDelta(delta({ venueSequence: s }))
     expect(sink.deltas.map((d) => d.venueSequence)).toEqual([1, 2, 2, 5])
@@ -147,7 +147,8 @@ describe('validation bridge', () => {
     b.bookDelta(delta({ venueSequence: 14 }))
     expect(b.counts.rejected.stale_sequence).toBe(1)
     for (const id of [100, 101, 104]) b.trade(trade({ venueTradeId: id }))
-    expect([b.counts.sequenceGaps, b.counts.missedSequences]).toEqual([3, 6])
+    expect([b.counts.tradeIdGaps, b.counts.missedTradeIds]).toEqual([1, 2])
+    expect([b.counts.sequenceGaps, b.counts.missedSequences]).toEqual([2, 4])
     expect(sink.trades).toHaveLength(3)
   })
 

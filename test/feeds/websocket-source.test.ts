@@ -149,7 +149,7 @@ describe('WebSocket source against a real ws server', () => {
     expect(source.lastBackoffMs).toBe(150)
     expect(reconnectedAt - dropAt).toBeGreaterThanOrEqual(145)
     expect(bridge.rejectedTotal).toBe(0)
-    expect(bridge.counts.sequenceGaps).toBe(0)
+    expect(bridge.counts.tradeIdGaps).toBe(0)
   })
 
   it('backs off exponentially while the server is down and connects when it comes up', async () => {

@@ -33,10 +33,18 @@ const KINDS: readonly FeedEventKind[] = ['quote', 'bookSnapshot', 'bookDelta', '
 export interface ValidationCounts {
   accepted: Record<FeedEventKind, number>
   rejected: Record<FeedRejectReason, number>
-  /** Forward jumps in a venue sequence or trade id: data missed upstream. The event that reveals one is good and is forwarded. */
+  /** Forward jumps in a book's venue sequence: updates missed upstream. The event that reveals one is good and is forwarded. */
   sequenceGaps: number
-  /** Sequence numbers (or trade ids) skipped by those gaps. */
+  /** Sequence numbers skipped by those gaps. */
   missedSequences: number
+  /**
+   * Forward jumps in a venue's trade ids for one instrument: prints missed,
+   * where the venue numbers each instrument's trades contiguously (Binance
+   * does; a venue numbering trades across instruments shows gaps here that
+   * lose nothing).
+   */
+  tradeIdGaps: number
+  missedTradeIds: number
   /** Throws from the downstream sink, caught so the feed keeps going. */
   sinkErrors: number
 }
@@ -94,6 +102,8 @@ export class ValidationBridge implements FeedSink {
       rejected: Object.fromEntries(FEED_REJECT_REASONS.map((r) => [r, 0])) as Record<FeedRejectReason, number>,
       sequenceGaps: 0,
       missedSequences: 0,
+      tradeIdGaps: 0,
+      missedTradeIds: 0,
       sinkErrors: 0,
     }
   }
@@ -111,6 +121,8 @@ export class ValidationBridge implements FeedSink {
     for (const reason of FEED_REJECT_REASONS) into[`rejected_${reason}`] = this.counts.rejected[reason]
     into['sequence_gaps'] = this.counts.sequenceGaps
     into['missed_sequences'] = this.counts.missedSequences
+    into['trade_id_gaps'] = this.counts.tradeIdGaps
+    into['missed_trade_ids'] = this.counts.missedTradeIds
     into['sink_errors'] = this.counts.sinkErrors
   }
 
@@ -149,7 +161,10 @@ export class ValidationBridge implements FeedSink {
       const first = d.firstVenueSequence ?? d.venueSequence
       // Several changes of one venue update share its sequence, except the update a snapshot already holds.
       if (d.venueSequence < last || (d.venueSequence === last && this.#bookFromSnapshot[cell] === 1)) return this.#refuse('stale_sequence', 'bookDelta', d)
-      if (last > 0 && first > last + 1) this.#gap(first - last - 1)
+      if (last > 0 && first > last + 1) {
+        this.counts.sequenceGaps++
+        this.counts.missedSequences += first - last - 1
+      }
       this.#lastBookSequence[cell] = d.venueSequence
       this.#bookFromSnapshot[cell] = 0
     }
@@ -164,7 +179,10 @@ export class ValidationBridge implements FeedSink {
     if (t.venueTradeId > 0) {
       const last = this.#lastTradeId[cell]!
       if (t.venueTradeId <= last) return this.#refuse('stale_sequence', 'trade', t)
-      if (last > 0 && t.venueTradeId > last + 1) this.#gap(t.venueTradeId - last - 1)
+      if (last > 0 && t.venueTradeId > last + 1) {
+        this.counts.tradeIdGaps++
+        this.counts.missedTradeIds += t.venueTradeId - last - 1
+      }
       this.#lastTradeId[cell] = t.venueTradeId
     }
     this.#lastTsNs.trade[cell] = t.tsNs
@@ -192,11 +210,6 @@ export class ValidationBridge implements FeedSink {
     if (tsNs < this.#lastTsNs[kind][cell]!) return 'out_of_order'
     if (this.#clock !== undefined && tsNs < this.#clock.nowNs() - this.#maxAgeNs) return 'stale'
     return undefined
-  }
-
-  #gap(missed: number): void {
-    this.counts.sequenceGaps++
-    this.counts.missedSequences += missed
   }
 
   #forward<K extends FeedEventKind>(kind: K, event: Parameters<FeedSink[K]>[0]): void {
