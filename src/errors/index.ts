@@ -49,6 +49,7 @@ export type WavesErrorCode =
   // feeds/
   | 'ERR_FEED_CONFIG'
   | 'ERR_FEED_STATE'
+  | 'ERR_FEED_SOURCE'
   // orders/
   | 'ERR_ORDER_TRANSITION'
   // venues/sim/

@@ -94,6 +94,8 @@ export class CsvReplaySource implements FeedSource {
           sink.quote(parser.quote)
         }
       }
+    } catch (err) {
+      throw new WavesError('ERR_FEED_SOURCE', `${this.name} could not read ${this.#options.file}: ${(err as Error).message}`, { file: this.#options.file, line: this.lines }, { cause: err })
     } finally {
       reader.close()
       input.destroy()

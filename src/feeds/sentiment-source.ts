@@ -139,6 +139,8 @@ export class SentimentFileSource implements FeedSource {
         parser.event.tsNs = tsNs
         sink.sentiment(parser.event)
       }
+    } catch (err) {
+      throw new WavesError('ERR_FEED_SOURCE', `${this.name} could not read ${this.#file}: ${(err as Error).message}`, { file: this.#file, line: this.lines }, { cause: err })
     } finally {
       reader.close()
       input.destroy()

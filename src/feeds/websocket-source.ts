@@ -75,6 +75,13 @@ export class WebSocketSource implements FeedSource {
   constructor(options: WebSocketSourceOptions) {
     checkBackoffOptions(options.backoff ?? {})
     if (options.idleTimeoutMs !== undefined && !(options.idleTimeoutMs > 0)) throw new RangeError(`idleTimeoutMs must be a positive number of ms, got ${options.idleTimeoutMs}`)
+    let protocol = ''
+    try {
+      protocol = new URL(options.url).protocol
+    } catch {
+      // Reported below with the same message as a wrong scheme.
+    }
+    if (protocol !== 'ws:' && protocol !== 'wss:') throw new WavesError('ERR_FEED_CONFIG', `feed url must be a ws: or wss: URL, got ${JSON.stringify(options.url)}`, { url: options.url })
     this.name = options.name ?? `ws:${options.url}`
     this.#options = options
     this.#random = options.random ?? Math.random

@@ -166,6 +166,13 @@ describe('CSV replay of Binance aggTrades', () => {
     ])
   })
 
+  it('fails a missing file with the file named', async () => {
+    const source = new CsvReplaySource({ file: 'BTCUSDT-aggTrades-1999-01-01.csv', symbols: testSymbols(), venue: 'binance' })
+    await expect(source.start(new CollectingSink())).rejects.toThrow(
+      "csv:aggTrades:BTCUSDT could not read BTCUSDT-aggTrades-1999-01-01.csv: ENOENT: no such file or directory, open 'BTCUSDT-aggTrades-1999-01-01.csv'",
+    )
+  })
+
   it('refuses a file whose symbol is not configured, naming it', () => {
     expect(() => new CsvReplaySource({ file: 'XRPUSDT-aggTrades-2026-01-01.csv', symbols: testSymbols(), venue: 'binance' })).toThrow(
       'symbol XRPUSDT of XRPUSDT-aggTrades-2026-01-01.csv is not a configured instrument',

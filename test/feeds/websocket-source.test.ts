@@ -206,6 +206,8 @@ describe('WebSocket source against a real ws server', () => {
     expect([0, 1, 2, 3, 10].map((a) => reconnectDelayMs(a, { initialMs: 100, maxMs: 1000 }, 0))).toEqual([50, 100, 200, 400, 500])
     expect(reconnectDelayMs(2, { initialMs: 100, maxMs: 1000 }, 0.999)).toBeCloseTo(399.8)
     expect(() => nextConnectionState('idle', 'opened')).toThrow('a WebSocket feed cannot go from idle on opened')
+    expect(() => new WebSocketSource({ url: 'http://127.0.0.1:1', parser: { parse: () => 'event', reason: 'malformed' } })).toThrow('feed url must be a ws: or wss: URL, got "http://127.0.0.1:1"')
+    expect(() => new WebSocketSource({ url: 'not a url', parser: { parse: () => 'event', reason: 'malformed' } })).toThrow('feed url must be a ws: or wss: URL, got "not a url"')
     expect(() => new WebSocketSource({ url: 'ws://x', parser: { parse: () => 'event', reason: 'malformed' }, backoff: { initialMs: 10, maxMs: 5 } })).toThrow(
       'backoff.maxMs must be at least backoff.initialMs (10), got 5',
     )
