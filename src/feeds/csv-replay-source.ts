@@ -41,6 +41,8 @@ export class CsvReplaySource implements FeedSource {
   readonly #options: CsvReplayOptions
   readonly #parser: CsvRowParser
   #stopped = false
+  #stop!: () => void
+  readonly #stopSignal = new Promise<void>((resolve) => (this.#stop = resolve))
   #input: ReadStream | undefined
   #reader: Interface | undefined
 
@@ -85,6 +87,8 @@ export class CsvReplaySource implements FeedSource {
         // Offsets, not epoch nanoseconds: epoch ns exceed 2^53 and would lose digits in a double.
         const tsNs = pacer.tsNsOf((parser.recordedTime - firstTime) * unitNs)
         await pacer.waitFor(tsNs, stopped)
+        const room = sink.ready?.()
+        if (room !== undefined) await Promise.race([room, this.#stopSignal])
         if (this.#stopped) break
         if (result === 'trade') {
           parser.trade.tsNs = tsNs
@@ -104,6 +108,7 @@ export class CsvReplaySource implements FeedSource {
 
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#stop()
     this.#reader?.close()
   }
 }

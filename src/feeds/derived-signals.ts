@@ -158,4 +158,8 @@ export class DerivedSignals implements FeedSink {
   reject(reason: FeedRejectReason, detail: Readonly<Record<string, unknown>>): void {
     this.downstream?.reject(reason, detail)
   }
+
+  ready(): Promise<void> | undefined {
+    return this.downstream?.ready?.()
+  }
 }

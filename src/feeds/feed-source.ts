@@ -148,6 +148,12 @@ export interface FeedSink {
    * count every call and log only a sample.
    */
   reject(reason: FeedRejectReason, detail: Readonly<Record<string, unknown>>): void
+  /**
+   * Backpressure for sources that can wait (replays): undefined when the sink
+   * takes more now, else a promise that resolves when it does. Live sources
+   * cannot make a venue wait and do not ask.
+   */
+  ready?(): Promise<void> | undefined
 }
 
 /**

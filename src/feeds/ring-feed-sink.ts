@@ -147,6 +147,25 @@ export class RingFeedSink implements FeedSink {
     this.counts.rejects++
   }
 
+  /**
+   * Backpressure for replays: once the backlog is half full, a replay waits
+   * (flushing every millisecond as readers free room) until it is down to a
+   * quarter. So a file replayed as fast as possible goes as fast as the
+   * ring's slowest reader, and loses nothing.
+   */
+  ready(): Promise<void> | undefined {
+    if (this.#size < this.#capacity / 2) return undefined
+    return new Promise((resolve) => {
+      const poll = (): void => {
+        this.flush()
+        // A closed ring has no readers left to make room: stop waiting.
+        if (this.#size <= this.#capacity / 4 || this.#sequencer.ring.closed) resolve()
+        else setTimeout(poll, 1)
+      }
+      poll()
+    })
+  }
+
   /** Publishes held quotes, then backlogged deltas and trades, while the ring has room; returns what is still waiting. */
   flush(): number {
     const held = this.publisher.flush()

@@ -108,6 +108,8 @@ export class SentimentFileSource implements FeedSource {
   readonly #parser: SentimentRecordParser
   #reader: Interface | undefined
   #stopped = false
+  #stop!: () => void
+  readonly #stopSignal = new Promise<void>((resolve) => (this.#stop = resolve))
 
   constructor(options: SentimentFileOptions) {
     this.name = `sentiment:${options.file.split(/[\\/]/).pop()}`
@@ -135,6 +137,8 @@ export class SentimentFileSource implements FeedSource {
         if (Number.isNaN(firstMs)) firstMs = parser.recordedMs
         const tsNs = this.pacer.tsNsOf((parser.recordedMs - firstMs) * 1e6)
         await this.pacer.waitFor(tsNs, () => this.#stopped)
+        const room = sink.ready?.()
+        if (room !== undefined) await Promise.race([room, this.#stopSignal])
         if (this.#stopped) break
         parser.event.tsNs = tsNs
         sink.sentiment(parser.event)
@@ -149,6 +153,7 @@ export class SentimentFileSource implements FeedSource {
 
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#stop()
     this.#reader?.close()
   }
 }

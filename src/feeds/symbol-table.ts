@@ -6,6 +6,13 @@ import type { FeedRejectReason } from './feed-source.js'
 export type Conversion = { ok: true; steps: number } | { ok: false; reason: FeedRejectReason }
 
 const NOT_FINITE_TEXT = /^[+-]?(nan|inf(inity)?)$/i
+/**
+ * The decimals a venue sends: up to 30 digits each side of the point and an
+ * exponent of at most two digits. Anything longer is refused before exact
+ * parsing, where an exponent like 1e9999999 would cost a bigint of millions
+ * of digits: a feed must not be stalled by one hostile field.
+ */
+const VENUE_DECIMAL = /^\s*[+-]?(\d{1,30}(\.\d{0,30})?|\.\d{1,30})([eE][+-]?\d{1,2})?\s*$/
 
 /**
  * Maps a venue's symbols to the engine's instrument ids (config order, from
@@ -63,6 +70,7 @@ export class SymbolTable {
     // JSON hands sources anything; only text and numbers are prices.
     if (typeof value !== 'string' && typeof value !== 'number') return { ok: false, reason: 'malformed' }
     if (typeof value === 'number' ? !Number.isFinite(value) : NOT_FINITE_TEXT.test(value.trim())) return { ok: false, reason: 'not_finite' }
+    if (!VENUE_DECIMAL.test(typeof value === 'number' ? String(value) : value)) return { ok: false, reason: 'malformed' }
     try {
       const steps = offGrid === 'off_tick_grid' ? precision.priceToTicks(value) : precision.sizeToLots(value)
       return { ok: true, steps }

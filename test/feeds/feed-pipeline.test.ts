@@ -40,6 +40,23 @@ describe('feed pipeline', () => {
     expect(pipeline.signals.reading(0, 1).trades).toBe(5000)
   })
 
+  it('replays as fast as the slowest reader takes it, losing nothing, when the ring is small', async () => {
+    const { sequencer, consumer } = market(64)
+    const clock = new ManualClock(0)
+    const source = createFeedSource({ type: 'csv', file: AGG_TRADES, venue: 'binance', pace: { mode: 'fast' } }, { symbols: testSymbols(), clock })
+    const pipeline = new FeedPipeline(source, { instruments: 2, venues: 2, sequencer, clock, backlogMessages: 256 })
+    const trade = new Trade()
+    const ids: number[] = []
+    // A reader that takes at most 32 messages every 2 ms.
+    const reader = setInterval(() => consumer.drain((ring, _s, _t, offset) => void ids.push(trade.__init(offset, ring.byteBuffer).venueTradeId()), 32), 2)
+    await pipeline.start()
+    await until(() => (pipeline.flush(), ids.length === 5000), 20_000, 'every trade read')
+    clearInterval(reader)
+    expect(ids).toEqual(Array.from({ length: 5000 }, (_, k) => 3800397495 + k))
+    expect(pipeline.ring.counts).toMatchObject({ trades: 5000, overflowed: 0 })
+    expect(pipeline.ring.counts.backlogged).toBeGreaterThan(0)
+  })
+
   it('runs a Binance WebSocket source from its spec against a real server', async () => {
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 })
     await new Promise((r) => server.once('listening', r))

@@ -104,6 +104,16 @@ describe('fuzzing the feed parsers', () => {
     )
   })
 
+  it('refuses decimals too long or with huge exponents before parsing them, at once', () => {
+    const symbols = testSymbols()
+    const started = performance.now()
+    expect(symbols.priceTicks(0, '87648.21e9999999')).toEqual({ ok: false, reason: 'malformed' })
+    expect(symbols.sizeLots(0, '1'.repeat(31))).toEqual({ ok: false, reason: 'malformed' })
+    expect(symbols.priceTicks(0, '8764821e-2')).toEqual({ ok: true, steps: 8764821 })
+    expect(symbols.priceTicks(0, 5e-324)).toEqual({ ok: false, reason: 'malformed' })
+    expect(performance.now() - started).toBeLessThan(50)
+  })
+
   it('prop_stream_frames: any frame is an event, a control reply or one counted rejection, never a throw', () => {
     const symbols = testSymbols()
     fc.assert(

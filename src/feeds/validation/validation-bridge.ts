@@ -198,6 +198,10 @@ export class ValidationBridge implements FeedSink {
     this.#forward('sentiment', s)
   }
 
+  ready(): Promise<void> | undefined {
+    return this.downstream.ready?.()
+  }
+
   reject(reason: FeedRejectReason, detail: Readonly<Record<string, unknown>>): void {
     this.#refuse(FEED_REJECT_REASONS.includes(reason) ? reason : 'malformed', 'source', detail)
   }
