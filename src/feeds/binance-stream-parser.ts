@@ -37,6 +37,8 @@ export class BinanceStreamParser {
   reason: FeedRejectReason = 'malformed'
   /** Wall-clock arrival minus the venue's event time of the last frame that had one, ms. */
   venueDelayMs = NaN
+  /** Replies refusing a request (a subscription to a stream the venue does not have, say). */
+  requestErrors = 0
 
   constructor(table: SymbolTable, venueId: number, clock: Clock) {
     this.#table = table
@@ -55,7 +57,10 @@ export class BinanceStreamParser {
       return this.#reject('malformed')
     }
     if (!isObject(frame)) return this.#reject('malformed')
-    if ('id' in frame && ('result' in frame || 'error' in frame)) return 'control'
+    if ('id' in frame && ('result' in frame || 'error' in frame)) {
+      if (frame['error'] !== undefined && frame['error'] !== null) this.requestErrors++
+      return 'control'
+    }
     const stream = typeof frame['stream'] === 'string' ? frame['stream'] : ''
     const data = isObject(frame['data']) ? frame['data'] : frame
     if (typeof data['E'] === 'number') this.venueDelayMs = Date.now() - data['E']

@@ -192,14 +192,18 @@ describe('WebSocket source against a real ws server', () => {
       socket.send(JSON.stringify({ stream: 'xrpusdt@trade', data: { e: 'trade', s: 'XRPUSDT', t: 1, p: '1', q: '1', m: true } }))
       socket.send(JSON.stringify({ stream: 'btcusdt@trade', data: { e: 'trade', s: 'BTCUSDT', t: 2, p: '87648.215', q: '1', m: true } }))
       socket.send(JSON.stringify({ stream: 'btcusdt@depth', data: { e: 'depthUpdate', s: 'BTCUSDT', U: 1, u: 2, b: [['87648.20', '1'], ['87648.10', '-x']], a: [] } }))
+      socket.send(JSON.stringify({ error: { code: 2, msg: 'Invalid request' }, id: 1 }))
       socket.send(Buffer.from(tradeFrame(3)))
     }
     const sink = new CollectingSink()
-    const source = client(await market.listening(), sink)
+    const symbols = testSymbols()
+    const parser = new BinanceStreamParser(symbols, 1, monotonicClock)
+    const source = client(await market.listening(), sink, { parser })
     await until(() => sink.trades.length === 1, 5000, 'the good trade')
     expect(sink.rejectCounts()).toEqual({ malformed: 2, unknown_instrument: 1, off_tick_grid: 1 })
     expect(sink.deltas).toEqual([])
     expect(source.counters).toMatchObject({ rejectedFrames: 4, drops: 0 })
+    expect(parser.requestErrors).toBe(1)
   })
 
   it('computes growing jittered waits and refuses impossible transitions', () => {
