@@ -26,6 +26,7 @@ export type CsvLineResult = 'trade' | 'quote' | 'header' | 'blank' | 'rejected'
 const COLUMNS: Record<CsvKind, [number, number]> = { aggTrades: [7, 8], trades: [6, 7], bookTicker: [6, 7], klines: [11, 12] }
 
 const INTEGER = /^\d{1,19}$/
+const HEADER_CELL = /^[A-Za-z_ ]+$/
 
 /** Nanoseconds per unit of an epoch timestamp, judged by its size (ms until the year 5000, then µs, then ns). */
 export function epochUnitNs(value: number): number {
@@ -74,10 +75,10 @@ export class CsvRowParser {
     const text = line.trim()
     if (text.length === 0) return 'blank'
     const cells = text.split(',')
-    // A header is a first line whose first cell is not a number.
-    if (first && !/^\d/.test(cells[0]!)) return 'header'
     const [fewest, most] = COLUMNS[this.kind]
     if (cells.length < fewest || cells.length > most) return this.#reject('malformed')
+    // A header is a first line of column names only; any other first line is data, good or bad.
+    if (first && cells.every((c) => HEADER_CELL.test(c))) return 'header'
     switch (this.kind) {
       case 'aggTrades':
         return this.#trade(cells[0]!, cells[1]!, cells[2]!, cells[5]!, cells[6]!)

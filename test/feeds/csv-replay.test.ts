@@ -166,6 +166,16 @@ describe('CSV replay of Binance aggTrades', () => {
     ])
   })
 
+  it('counts a bad first line as bad, not as a header', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csv-replay-'))
+    const file = join(dir, 'BTCUSDT-aggTrades-2026-01-02.csv')
+    writeFileSync(file, ['x,87648.21,0.1,1,1,1767225600039409,True', readFileSync(AGG_TRADES, 'utf8').split('\n')[0]].join('\n'))
+    const sink = new CollectingSink()
+    await new CsvReplaySource({ file, symbols: testSymbols(), venue: 'binance', clock: new ManualClock(0) }).start(sink)
+    expect(sink.rejects.map((r) => [r.reason, r.detail['line']])).toEqual([['malformed', 1]])
+    expect(sink.trades).toHaveLength(1)
+  })
+
   it('fails a missing file with the file named', async () => {
     const source = new CsvReplaySource({ file: 'BTCUSDT-aggTrades-1999-01-01.csv', symbols: testSymbols(), venue: 'binance' })
     await expect(source.start(new CollectingSink())).rejects.toThrow(
