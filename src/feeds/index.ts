@@ -1,3 +1,14 @@
+/**
+ * Market-data feeds: where the data_feeds agent's events come from and how
+ * they reach the market ring.
+ *
+ * ```
+ * source ──▶ ValidationBridge ──▶ DerivedSignals ──▶ RingFeedSink ──▶ market ring
+ * (csv, ws,    checks, counts per     returns, vol,      structs; quotes conflate,
+ *  sentiment,  reason, logs a sample  spread, imbalance  deltas and trades wait
+ *  ccxt, …)                                              in order, replays wait)
+ * ```
+ */
 import { monotonicClock, type Clock } from '../clock/clock.js'
 import { WavesError } from '../errors/index.js'
 import type { Logger } from '../log/logger.js'
