@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { monotonicClock } from '../../src/clock/clock.js'
+import { Xoshiro128 } from '../../src/compute/prng.js'
+import type { FeedRejectReason } from '../../src/feeds/feed-source.js'
 import { BinanceStreamParser } from '../../src/feeds/binance-stream-parser.js'
 import { reconnectDelayMs } from '../../src/feeds/reconnect-backoff.js'
 import { ValidationBridge } from '../../src/feeds/validation/validation-bridge.js'
@@ -204,6 +206,54 @@ describe('WebSocket source against a real ws server', () => {
     expect(sink.deltas).toEqual([])
     expect(source.counters).toMatchObject({ rejectedFrames: 4, drops: 0 })
     expect(parser.requestErrors).toBe(1)
+  })
+
+  it('fed 10% garbage over a real socket, keeps every good message and counts every bad one by reason', async () => {
+    const rng = Xoshiro128.fromSeed(99)
+    const garbage: [FeedRejectReason, (id: number) => string][] = [
+      ['malformed', () => '{"stream":"btcusdt@trade","data":{"e":"trade"'],
+      ['off_tick_grid', (id) => JSON.stringify({ data: { e: 'trade', s: 'BTCUSDT', t: id, p: '87648.215', q: '0.1', m: true } })],
+      ['unknown_instrument', (id) => JSON.stringify({ data: { e: 'trade', s: 'DOGEUSDT', t: id, p: '0.1', q: '1', m: true } })],
+      ['crossed', (id) => JSON.stringify({ data: { u: id, s: 'BTCUSDT', b: '87650.00', B: '1', a: '87649.99', A: '1' } })],
+      ['stale_sequence', (id) => JSON.stringify({ data: { e: 'trade', s: 'BTCUSDT', t: id - 1, p: '87648.21', q: '0.1', m: true } })],
+      ['not_finite', (id) => JSON.stringify({ data: { e: 'trade', s: 'BTCUSDT', t: id, p: 'NaN', q: '0.1', m: true } })],
+    ]
+    const frames: string[] = []
+    const expected: Partial<Record<FeedRejectReason, number>> = {}
+    let tradeId = 1000
+    let bookId = 1
+    const good: number[] = []
+    for (let k = 0; k < 3000; k++) {
+      if (rng.nextFloat() < 0.1) {
+        const [reason, make] = garbage[rng.nextBelow(garbage.length)]!
+        expected[reason] = (expected[reason] ?? 0) + 1
+        frames.push(make(tradeId))
+      } else if (rng.nextBelow(2) === 0) {
+        good.push(++tradeId)
+        frames.push(tradeFrame(tradeId))
+      } else {
+        frames.push(JSON.stringify({ data: { u: ++bookId, s: 'BTCUSDT', b: '87648.21', B: '1', a: '87648.22', A: '2' } }))
+      }
+    }
+    const market = new MarketServer()
+    cleanups.push(() => market.close())
+    market.onSubscribe = (socket) => {
+      for (const f of frames) socket.send(f)
+    }
+    const sink = new CollectingSink()
+    const bridge = new ValidationBridge(sink, { instruments: 2, venues: 2 })
+    const symbols = testSymbols()
+    const source = new WebSocketSource({ url: `ws://127.0.0.1:${await market.listening()}`, parser: new BinanceStreamParser(symbols, 1, monotonicClock), subscribeFrames: [binanceSubscribeFrame(STREAMS)] })
+    const running = source.start(bridge)
+    cleanups.push(async () => {
+      await source.stop()
+      await running
+    })
+    await until(() => source.counters.frames === frames.length + 1, 10_000, 'every frame')
+    expect(sink.trades.map((t) => t.venueTradeId)).toEqual(good)
+    expect(sink.quotes.map((q) => q.venueSequence)).toEqual(Array.from({ length: bookId - 1 }, (_, k) => k + 2))
+    expect(Object.fromEntries(Object.entries(bridge.counts.rejected).filter(([, n]) => n > 0))).toEqual(expected)
+    expect(bridge.rejectedTotal).toBeGreaterThan(250)
   })
 
   it('computes growing jittered waits and refuses impossible transitions', () => {
