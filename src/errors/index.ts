@@ -23,6 +23,11 @@ export type WavesErrorCode =
   | 'ERR_DECIMAL_FORMAT'
   | 'ERR_INSTRUMENT_SPEC'
   | 'ERR_OFF_GRID'
+  // market/book/
+  | 'ERR_BOOK_CONFIG'
+  | 'ERR_BOOK_SNAPSHOT'
+  // market/lobster/
+  | 'ERR_LOBSTER_FORMAT'
   // schemas/
   | 'ERR_UNKNOWN_MESSAGE_TYPE'
   // native/
