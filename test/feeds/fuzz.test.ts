@@ -159,9 +159,9 @@ describe('fuzzing the feed parsers', () => {
           fc.constantFrom('tsNs', 'instrumentId', 'venueId', 'bidPriceTicks', 'askPriceTicks', 'bidSizeLots', 'askSizeLots', 'venueSequence', 'priceTicks', 'sizeLots', 'side', 'action', 'aggressor', 'venueTradeId', 'score', 'firstVenueSequence'),
           num,
         ),
-        fc.array(fc.record({ priceTicks: num, sizeLots: num, orderCount: num }), { maxLength: 4 }),
+        fc.oneof(fc.array(fc.record({ priceTicks: num, sizeLots: num, orderCount: num }), { maxLength: 4 }), fc.constantFrom(undefined, null, 5, 'levels')),
         (kind, fields, levels) => {
-          const event = { headline: 'h', bids: levels, asks: [...levels].reverse(), ...fields }
+          const event = { headline: 'h', bids: levels, asks: Array.isArray(levels) ? [...levels].reverse() : levels, ...fields }
           ;(bridge[kind] as (e: unknown) => void)(event)
           sent++
           expect(accepted(bridge) + bridge.rejectedTotal).toBe(sent)

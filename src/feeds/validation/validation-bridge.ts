@@ -26,6 +26,12 @@ export interface ValidationBridgeOptions extends FeedUniverse {
   logEvery?: number
 }
 
+/** A snapshot for the log: its levels counted, not copied (and a broken one described, not dereferenced). */
+function snapshotDetail(s: FeedBookSnapshot): object {
+  const count = (levels: unknown): unknown => (Array.isArray(levels) ? levels.length : typeof levels)
+  return { ...s, bids: count(s.bids), asks: count(s.asks) }
+}
+
 export type FeedEventKind = 'quote' | 'bookSnapshot' | 'bookDelta' | 'trade' | 'sentiment'
 const KINDS: readonly FeedEventKind[] = ['quote', 'bookSnapshot', 'bookDelta', 'trade', 'sentiment']
 
@@ -141,10 +147,10 @@ export class ValidationBridge implements FeedSink {
 
   bookSnapshot(s: FeedBookSnapshot): void {
     const bad = checkBookSnapshot(s, this.#u) ?? this.#timeCheck('bookSnapshot', this.#cell(s), s.tsNs)
-    if (bad !== undefined) return this.#refuse(bad, 'bookSnapshot', { ...s, bids: s.bids.length, asks: s.asks.length })
+    if (bad !== undefined) return this.#refuse(bad, 'bookSnapshot', snapshotDetail(s))
     const cell = this.#cell(s)
     if (s.venueSequence > 0) {
-      if (s.venueSequence < this.#lastBookSequence[cell]!) return this.#refuse('stale_sequence', 'bookSnapshot', { ...s, bids: s.bids.length, asks: s.asks.length })
+      if (s.venueSequence < this.#lastBookSequence[cell]!) return this.#refuse('stale_sequence', 'bookSnapshot', snapshotDetail(s))
       this.#lastBookSequence[cell] = s.venueSequence
       this.#bookFromSnapshot[cell] = 1
     }
