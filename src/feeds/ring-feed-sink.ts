@@ -1,7 +1,7 @@
 import { ByteBuffer } from 'flatbuffers'
 import type { Logger } from '../log/logger.js'
 import { ConflatingPublisher, type PayloadEncoder, type SingleProducerSequencer } from '../ring/index.js'
-import { BookAction, BookDelta, MessageType, Quote, Trade } from '../schemas/index.js'
+import { BookAction, BookDelta, MessageType, Quote, Side, Trade } from '../schemas/index.js'
 import type { FeedBookDelta, FeedBookSnapshot, FeedQuote, FeedRejectReason, FeedSentiment, FeedSink, FeedTrade } from './feed-source.js'
 
 export interface RingFeedSinkOptions {
@@ -21,6 +21,7 @@ export interface RingFeedSinkOptions {
 
 /** What the writer has done; exact. */
 export interface RingFeedCounts {
+  /** Quotes offered; those the ring shows are these less its conflated count. */
   quotes: number
   bookDeltas: number
   trades: number
@@ -126,8 +127,8 @@ export class RingFeedSink implements FeedSink {
   }
 
   bookSnapshot(s: FeedBookSnapshot): void {
-    const d: FeedBookDelta = { tsNs: s.tsNs, instrumentId: s.instrumentId, venueId: s.venueId, side: 0, action: BookAction.Set, priceTicks: 0, sizeLots: 0, venueSequence: s.venueSequence }
-    for (const [side, levels] of [[0, s.bids], [1, s.asks]] as const) {
+    const d: FeedBookDelta = { tsNs: s.tsNs, instrumentId: s.instrumentId, venueId: s.venueId, side: Side.Buy, action: BookAction.Set, priceTicks: 0, sizeLots: 0, venueSequence: s.venueSequence }
+    for (const [side, levels] of [[Side.Buy, s.bids], [Side.Sell, s.asks]] as const) {
       d.side = side
       for (const level of levels) {
         d.priceTicks = level.priceTicks
