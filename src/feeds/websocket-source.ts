@@ -22,6 +22,8 @@ export interface WebSocketSourceOptions {
   backoff?: ReconnectBackoffOptions
   /** Reconnect when no frame arrives for this long; absent: never. */
   idleTimeoutMs?: number
+  /** Largest frame taken; a larger one closes the connection (and it reconnects). Default 4 MiB. */
+  maxFrameBytes?: number
   /** Uniform in [0, 1): the backoff's jitter. Default Math.random. */
   random?: () => number
   logger?: Logger
@@ -120,7 +122,7 @@ export class WebSocketSource implements FeedSource {
   }
 
   #connect(): void {
-    const socket = new WebSocket(this.#options.url)
+    const socket = new WebSocket(this.#options.url, { maxPayload: this.#options.maxFrameBytes ?? 4 << 20 })
     this.#socket = socket
     let opened = false
     socket.on('open', () => {

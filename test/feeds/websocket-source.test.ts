@@ -186,6 +186,19 @@ describe('WebSocket source against a real ws server', () => {
     expect(source.counters.resubscribes).toBeGreaterThanOrEqual(1)
   })
 
+  it('drops a connection that sends a frame over maxFrameBytes, and comes back', async () => {
+    const market = new MarketServer()
+    cleanups.push(() => market.close())
+    market.onSubscribe = (socket) => {
+      if (market.connections.length === 1) socket.send('x'.repeat(2048))
+      else socket.send(tradeFrame(1))
+    }
+    const sink = new CollectingSink()
+    const source = client(await market.listening(), sink, { maxFrameBytes: 1024 })
+    await until(() => sink.trades.length === 1, 5000, 'a trade after the reconnect')
+    expect(source.counters).toMatchObject({ connects: 2, drops: 1, resubscribes: 1 })
+  })
+
   it('rejects bad frames with a reason and keeps the connection', async () => {
     const market = new MarketServer()
     cleanups.push(() => market.close())
