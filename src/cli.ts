@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 import { configCheck, CONFIG_CHECK_USAGE } from './config/index.js'
 import { runCommand, RUN_USAGE } from './cycle/run-command.js'
+import { bookCommand, BOOK_USAGE } from './market/lobster/book-command.js'
 
 const usage = `usage: waves <command> [options]
 
 commands:
   run                 run the engine (see waves run --help)
   config check FILE   report the config waves would use, or every problem with it
+  book MESSAGE_FILE   rebuild a LOBSTER order book from its messages (see waves book --help)
   help                this text
 
 ${RUN_USAGE}
 
-${CONFIG_CHECK_USAGE}`
+${CONFIG_CHECK_USAGE}
+
+${BOOK_USAGE}`
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -29,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
         return 2
       }
       return configCheck(rest.slice(1), io)
+    case 'book':
+      return bookCommand(rest, io)
     case undefined:
     case 'help':
     case '--help':
