@@ -21,14 +21,15 @@ const isSequence = (v: unknown): v is number => typeof v === 'number' && Number.
  * reason the sink counts; a frame is all or nothing, so a depth update with
  * one bad level writes none of its levels.
  *
- * Events are stamped with the clock's time of arrival: monotonic per
- * connection, whatever the venue's clock does. The venue's own event time
- * (`E`) feeds `venueDelayMs`.
+ * Events are stamped with the clock's time of arrival (monotonic whatever
+ * the venue's clock does), or optionally with the venue's event time `E`
+ * put on the clock; `venueDelayMs` tracks how late frames arrive either way.
  */
 export class BinanceStreamParser {
   readonly #table: SymbolTable
   readonly #venueId: number
   readonly #clock: Clock
+  readonly #stampVenueTime: boolean
   readonly #trade: FeedTrade
   readonly #quote: FeedQuote
   readonly #delta: FeedBookDelta
@@ -40,7 +41,14 @@ export class BinanceStreamParser {
   /** Replies refusing a request (a subscription to a stream the venue does not have, say). */
   requestErrors = 0
 
-  constructor(table: SymbolTable, venueId: number, clock: Clock) {
+  /**
+   * `stamp` 'venue' puts the venue's event time (`E`) on the clock instead
+   * of the arrival time, so the validation bridge's age limit measures how
+   * late the venue's data is. It trusts the host's wall clock: a clock that
+   * runs ahead of the venue's makes fresh data look old. Default 'arrival'.
+   */
+  constructor(table: SymbolTable, venueId: number, clock: Clock, stamp: 'arrival' | 'venue' = 'arrival') {
+    this.#stampVenueTime = stamp === 'venue'
     this.#table = table
     this.#venueId = venueId
     this.#clock = clock
@@ -63,8 +71,11 @@ export class BinanceStreamParser {
     }
     const stream = typeof frame['stream'] === 'string' ? frame['stream'] : ''
     const data = isObject(frame['data']) ? frame['data'] : frame
-    if (typeof data['E'] === 'number') this.venueDelayMs = Date.now() - data['E']
-    const tsNs = this.#clock.nowNs()
+    let tsNs = this.#clock.nowNs()
+    if (typeof data['E'] === 'number' && Number.isFinite(data['E'])) {
+      this.venueDelayMs = Date.now() - data['E']
+      if (this.#stampVenueTime) tsNs -= this.venueDelayMs * 1e6
+    }
     const event = data['e']
     if (event === 'trade' || event === 'aggTrade') return this.#onTrade(data, event === 'trade' ? data['t'] : data['a'], tsNs, sink)
     if (event === 'depthUpdate') return this.#onDepth(data, tsNs, sink)

@@ -37,7 +37,16 @@ export type FeedSourceSpec =
   /** A Binance public-data CSV file replayed. */
   | { type: 'csv'; file: string; venue: string; kind?: CsvKind; symbol?: string; pace?: ReplayPace }
   /** A Binance-shaped market-data stream: `streams` like 'btcusdt@trade', 'btcusdt@bookTicker', 'btcusdt@depth@100ms'. */
-  | { type: 'binance-ws'; url: string; venue: string; streams: readonly string[]; backoff?: ReconnectBackoffOptions; idleTimeoutMs?: number }
+  | {
+      type: 'binance-ws'
+      url: string
+      venue: string
+      streams: readonly string[]
+      backoff?: ReconnectBackoffOptions
+      idleTimeoutMs?: number
+      /** Stamp events with the venue's event time instead of arrival (see BinanceStreamParser). Default 'arrival'. */
+      stamp?: 'arrival' | 'venue'
+    }
   /** Scored headlines, JSON lines. */
   | { type: 'sentiment-file'; file: string; pace?: ReplayPace }
   /** Scored headlines, one JSON record per frame; `subscribeFrames` sent after every connect. */
@@ -64,7 +73,7 @@ export function createFeedSource(spec: FeedSourceSpec, ctx: FeedSourceContext): 
       return new WebSocketSource({
         url: spec.url,
         name: `binance-ws:${spec.venue}`,
-        parser: new BinanceStreamParser(ctx.symbols, venueId, clock),
+        parser: new BinanceStreamParser(ctx.symbols, venueId, clock, spec.stamp),
         subscribeFrames: [binanceSubscribeFrame(spec.streams)],
         ...optional({ backoff: spec.backoff, idleTimeoutMs: spec.idleTimeoutMs, logger: ctx.logger }),
       })

@@ -186,6 +186,30 @@ describe('WebSocket source against a real ws server', () => {
     expect(source.counters.resubscribes).toBeGreaterThanOrEqual(1)
   })
 
+  it('stamped with venue time, frames the venue sent too long ago are rejected as stale', async () => {
+    const market = new MarketServer()
+    cleanups.push(() => market.close())
+    market.onSubscribe = (socket) => {
+      for (const [t, ageMs] of [[1, 10_000], [2, 7_000], [3, 100], [4, 50]]) {
+        socket.send(JSON.stringify({ data: { e: 'trade', E: Date.now() - ageMs!, s: 'BTCUSDT', t, p: '87648.21', q: '0.1', m: true } }))
+      }
+    }
+    const sink = new CollectingSink()
+    const bridge = new ValidationBridge(sink, { instruments: 2, venues: 2, clock: monotonicClock, maxAgeNs: 5e9 })
+    const parser = new BinanceStreamParser(testSymbols(), 1, monotonicClock, 'venue')
+    const source = new WebSocketSource({ url: `ws://127.0.0.1:${await market.listening()}`, parser, subscribeFrames: [binanceSubscribeFrame(STREAMS)] })
+    const running = source.start(bridge)
+    cleanups.push(async () => {
+      await source.stop()
+      await running
+    })
+    await until(() => source.counters.frames === 5, 5000, 'every frame')
+    expect(sink.trades.map((t) => t.venueTradeId)).toEqual([3, 4])
+    expect(bridge.counts.rejected.stale).toBe(2)
+    expect(parser.venueDelayMs).toBeGreaterThanOrEqual(50)
+    expect(monotonicClock.nowNs() - sink.trades[1]!.tsNs).toBeGreaterThanOrEqual(49e6)
+  })
+
   it('drops a connection that sends a frame over maxFrameBytes, and comes back', async () => {
     const market = new MarketServer()
     cleanups.push(() => market.close())
