@@ -1,6 +1,6 @@
 //! The Rust executor of waves, loaded by Node as an N-API addon.
 //!
-//! Domain modules (`slippage`, ...) are plain Rust and know nothing of Node;
+//! Domain modules (`router`, `slippage`, `slippage_tracker`) are plain Rust and know nothing of Node;
 //! `js` holds the bindings that convert arguments, results and errors.
 //! Nothing here keeps JS values in statics, so every Node environment (the
 //! main thread and each worker thread) can load the addon independently.
@@ -10,4 +10,6 @@ mod ecma_number;
 // sees the bindings as unused; they still compile there, which is the point.
 #[cfg_attr(test, allow(dead_code))]
 mod js;
+mod router;
 mod slippage;
+mod slippage_tracker;

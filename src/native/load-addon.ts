@@ -3,10 +3,10 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import { WavesError } from '../errors/index.js'
 import { childLogger, type Logger } from '../log/logger.js'
 import { PACKAGE_NAME, findPackageRoot } from '../runtime/package-root.js'
 import { fallbackFunctions } from './fallback/index.js'
+import { createNativeRouter, createNativeSlippageTracker, rethrowFromAddon } from './native-classes.js'
 import type { Executor, ExecutorFunctions, FallbackExecutor, NativeExecutor, RawAddon } from './types.js'
 
 // This file runs from src/native/ under vitest and from dist/src/native/
@@ -47,7 +47,9 @@ export function findAddonFile(packageRoot: string): string | undefined {
 function isRawAddon(value: unknown): value is RawAddon {
   if (typeof value !== 'object' || value === null) return false
   const addon = value as Record<string, unknown>
-  return typeof addon['implementationShortfallBps'] === 'function' && typeof addon['addonVersion'] === 'function'
+  return ['implementationShortfallBps', 'addonVersion', 'Router', 'SlippageTracker'].every(
+    (name) => typeof addon[name] === 'function',
+  )
 }
 
 /** Loads the addon at `path`, throwing when it cannot be loaded or lacks an export. */
@@ -59,17 +61,6 @@ export function requireAddon(path: string): RawAddon {
   return loaded
 }
 
-/**
- * The addon reports a bad argument as an Error with `code: 'InvalidArg'` and
- * the same text the fallback uses; callers get the same `WavesError` from both.
- */
-function rethrowFromAddon(err: unknown, fn: string): never {
-  if (err instanceof Error && (err as { code?: unknown }).code === 'InvalidArg') {
-    throw new WavesError('ERR_NATIVE_ARGUMENT', err.message, { function: fn }, { cause: err })
-  }
-  throw err
-}
-
 function nativeFunctions(addon: RawAddon): ExecutorFunctions {
   return {
     implementationShortfallBps(side, arrivalPriceTicks, fills) {
@@ -79,6 +70,8 @@ function nativeFunctions(addon: RawAddon): ExecutorFunctions {
         return rethrowFromAddon(err, 'implementationShortfallBps')
       }
     },
+    createRouter: (options) => createNativeRouter(addon, options),
+    createSlippageTracker: (options) => createNativeSlippageTracker(addon, options),
   }
 }
 

@@ -1,7 +1,88 @@
+export interface RouterOptions {
+  /**
+   * Expected adverse move, in price ticks, per millisecond of a venue's
+   * measured latency: the latency term of each lot's cost. 0 ignores latency.
+   */
+  readonly adverseTicksPerMs: number
+}
+
 /**
- * What the executor offers, whichever implementation answers. Later work adds
- * the Router and SlippageTracker classes here; both implementations must keep
- * the same surface, the same results and the same error messages.
+ * Splits parent orders across venues: a greedy fill of the cheapest lots
+ * first, where a lot at `price` on a venue costs
+ * `side * (price * (1 + side * takerFeeBps / 10_000)) + adverseTicksPerMs * latencyMs`;
+ * equal costs go to the lower venue index. Scratch space is reused, so a
+ * router belongs to one thread.
+ */
+export interface Router {
+  readonly adverseTicksPerMs: number
+  /**
+   * Plans one parent order into `out` (layout in `route-plan.ts`) and
+   * returns how many child orders it holds. One call per decision.
+   *
+   * @param side 1 to buy (take asks), -1 to sell (take bids).
+   * @param sizeLots the parent's size, a positive integer.
+   * @param limitPriceTicks no level beyond it is taken; absent for a market order.
+   * @param levels `[priceTicks, sizeLots]` pairs of every venue in turn, each
+   *   venue's side best first (asks strictly rising, bids strictly falling).
+   * @param venueLevelEnds per venue, the pair index where its levels end.
+   * @param venueCosts per venue `[takerFeeBps, makerFeeBps, latencyMs]`.
+   * @param out at least `planLength(venues)` numbers, apart from the inputs.
+   * @throws WavesError `ERR_NATIVE_ARGUMENT` naming the first bad argument.
+   */
+  route(
+    side: number,
+    sizeLots: number,
+    limitPriceTicks: number | undefined,
+    levels: Float64Array,
+    venueLevelEnds: Uint32Array,
+    venueCosts: Float64Array,
+    out: Float64Array,
+  ): number
+}
+
+export interface SlippageTrackerOptions {
+  /** How many of the last completed orders each percentile window keeps (1..1 048 576). */
+  readonly windowOrders: number
+}
+
+/** Nearest-rank percentiles of implementation shortfall over one window. */
+export interface ShortfallPercentiles {
+  /** Orders in the window. */
+  count: number
+  p50Bps: number
+  p95Bps: number
+  p99Bps: number
+}
+
+/**
+ * Implementation shortfall per order against its arrival price, and rolling
+ * percentiles per instrument and per venue × instrument over the last
+ * `windowOrders` completed orders. Ids are numbers: orders any safe integer
+ * of at least 0, instruments a uint32, venues a uint16 (as in the schemas).
+ */
+export interface SlippageTracker {
+  readonly windowOrders: number
+  /** Orders with an arrival price and not yet completed. */
+  readonly openOrders: number
+  /** Opens an order at decision time; side 1 (buy) or -1 (sell). */
+  recordArrival(orderId: number, instrumentId: number, side: number, arrivalPriceTicks: number): void
+  recordFill(orderId: number, venueId: number, priceTicks: number, sizeLots: number): void
+  /**
+   * Closes the order and returns its shortfall in bps (positive is a cost),
+   * or null when it had no fills; each venue it filled on gets the
+   * shortfall of its own fills. A notional beyond 2^53 - 1 closes it with an error.
+   */
+  completeOrder(orderId: number): number | null
+  /** Over the instrument's last orders, all venues together; null before the first. */
+  instrumentPercentiles(instrumentId: number): ShortfallPercentiles | null
+  /** Over the instrument's last orders that filled on the venue; null before the first. */
+  venuePercentiles(venueId: number, instrumentId: number): ShortfallPercentiles | null
+}
+
+/**
+ * What the executor offers, whichever implementation answers. Both
+ * implementations keep the same surface, the same results and the same
+ * error messages.
  */
 export interface ExecutorFunctions {
   /**
@@ -15,6 +96,10 @@ export interface ExecutorFunctions {
    * @throws WavesError `ERR_NATIVE_ARGUMENT` when an argument is outside that.
    */
   implementationShortfallBps(side: number, arrivalPriceTicks: number, fills: Float64Array): number
+  /** @throws WavesError `ERR_NATIVE_ARGUMENT` for a bad option. */
+  createRouter(options: RouterOptions): Router
+  /** @throws WavesError `ERR_NATIVE_ARGUMENT` for a bad option. */
+  createSlippageTracker(options: SlippageTrackerOptions): SlippageTracker
 }
 
 export interface NativeExecutor extends ExecutorFunctions {
@@ -36,4 +121,6 @@ export type Executor = NativeExecutor | FallbackExecutor
 export interface RawAddon {
   implementationShortfallBps(side: number, arrivalPriceTicks: number, fills: Float64Array): number
   addonVersion(): string
+  Router: new (options: RouterOptions) => Router
+  SlippageTracker: new (options: SlippageTrackerOptions) => SlippageTracker
 }

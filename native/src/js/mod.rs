@@ -2,7 +2,9 @@
 //! explicitly so their text stays the one the TypeScript fallback throws.
 
 mod meta;
+mod router;
 mod slippage;
+mod slippage_tracker;
 
 /// A domain error as a JS exception with `code: 'InvalidArg'` and the domain
 /// error's text as its message, which the loader rewraps as a `WavesError`.

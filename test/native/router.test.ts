@@ -1,0 +1,282 @@
+import { describe, expect, it } from 'vitest'
+
+import { isWavesError } from '../../src/errors/index.js'
+import {
+  createExecutor,
+  fallbackFunctions,
+  planLength,
+  readRoutePlan,
+  type ExecutorFunctions,
+  type RoutePlan,
+} from '../../src/native/index.js'
+
+// Both implementations must be real: a missing build fails here rather than
+// comparing the fallback with itself.
+const silent = { warn: () => {}, debug: () => {} }
+const native = createExecutor({ env: {}, logger: silent })
+
+const implementations: ReadonlyArray<[string, ExecutorFunctions]> = [
+  ['native', native],
+  ['fallback', fallbackFunctions],
+]
+
+interface VenueSpec {
+  levels: Array<[number, number]>
+  takerFeeBps?: number
+  makerFeeBps?: number
+  latencyMs?: number
+}
+
+/** The typed arrays of one decision, from one object per venue. */
+export function books(venues: VenueSpec[]): { levels: Float64Array; ends: Uint32Array; costs: Float64Array } {
+  const levels: number[] = []
+  const ends: number[] = []
+  const costs: number[] = []
+  for (const venue of venues) {
+    for (const [price, size] of venue.levels) levels.push(price, size)
+    ends.push(levels.length / 2)
+    costs.push(venue.takerFeeBps ?? 0, venue.makerFeeBps ?? 0, venue.latencyMs ?? 0)
+  }
+  return { levels: new Float64Array(levels), ends: new Uint32Array(ends), costs: new Float64Array(costs) }
+}
+
+function plan(
+  impl: ExecutorFunctions,
+  side: number,
+  sizeLots: number,
+  limit: number | undefined,
+  venues: VenueSpec[],
+  adverseTicksPerMs = 0,
+): RoutePlan {
+  const router = impl.createRouter({ adverseTicksPerMs })
+  const { levels, ends, costs } = books(venues)
+  const out = new Float64Array(planLength(venues.length))
+  const children = router.route(side, sizeLots, limit, levels, ends, costs, out)
+  return readRoutePlan(out, children)
+}
+
+function errorOf(run: () => unknown): { code: string; message: string } {
+  try {
+    run()
+  } catch (err) {
+    if (!isWavesError(err)) throw err
+    return { code: err.code, message: err.message }
+  }
+  throw new Error('expected an error')
+}
+
+describe('Router: worked examples', () => {
+  it('loads the addon for the comparisons', () => {
+    expect(native.kind, native.kind === 'fallback' ? native.reason : '').toBe('native')
+  })
+
+  describe.each(implementations)('%s', (_name, impl) => {
+    it('a buy takes the cheapest asks across venues, one child per venue', () => {
+      // 5 @ 100 on venue 0, 3 @ 101 on venue 1, then 2 @ 102 on venue 0.
+      const result = plan(impl, 1, 10, undefined, [
+        { levels: [[100, 5], [102, 10]] },
+        { levels: [[101, 3], [103, 10]] },
+      ])
+      expect(result).toEqual({
+        filledLots: 10,
+        unfilledLots: 0,
+        restingVenue: null,
+        children: [
+          { venue: 0, priceLimitTicks: 102, sizeLots: 7, expectedAvgPriceTicks: 704 / 7, expectedFeeTickLots: 0 },
+          { venue: 1, priceLimitTicks: 101, sizeLots: 3, expectedAvgPriceTicks: 101, expectedFeeTickLots: 0 },
+        ],
+      })
+    })
+
+    it('a sell takes the highest bids first', () => {
+      const result = plan(impl, -1, 6, undefined, [{ levels: [[99, 4], [97, 4]] }, { levels: [[98, 4]] }])
+      expect(result.children.map((c) => [c.venue, c.priceLimitTicks, c.sizeLots])).toEqual([
+        [0, 99, 4],
+        [1, 98, 2],
+      ])
+    })
+
+    it('the taker fee moves lots to the venue with the worse price but no fee', () => {
+      // 10 bps of 10 000 is 10 ticks: 10 010 a lot on venue 0 against 10 005 on venue 1.
+      const venues = [{ levels: [[10_000, 5]] as Array<[number, number]>, takerFeeBps: 10 }, { levels: [[10_005, 5]] as Array<[number, number]> }]
+      expect(plan(impl, 1, 5, undefined, venues).children).toEqual([
+        { venue: 1, priceLimitTicks: 10_005, sizeLots: 5, expectedAvgPriceTicks: 10_005, expectedFeeTickLots: 0 },
+      ])
+      // 3 more lots go to venue 0: a fee of 30 000 × 10 / 10 000 = 30 tick-lots.
+      expect(plan(impl, 1, 8, undefined, venues).children[0]).toEqual({
+        venue: 0,
+        priceLimitTicks: 10_000,
+        sizeLots: 3,
+        expectedAvgPriceTicks: 10_000,
+        expectedFeeTickLots: 30,
+      })
+    })
+
+    it('latency costs adverseTicksPerMs ticks per millisecond', () => {
+      // 2 ticks/ms × 3 ms makes venue 0's 100 cost 106, above venue 1's 104.
+      const venues = [{ levels: [[100, 5]] as Array<[number, number]>, latencyMs: 3 }, { levels: [[104, 5]] as Array<[number, number]> }]
+      expect(plan(impl, 1, 5, undefined, venues, 2).children.map((c) => c.venue)).toEqual([1])
+      expect(plan(impl, 1, 5, undefined, venues, 1).children.map((c) => c.venue)).toEqual([0])
+    })
+
+    it('equal costs go to the lower venue index', () => {
+      const result = plan(impl, 1, 5, undefined, [{ levels: [[100, 5]] }, { levels: [[100, 5]] }])
+      expect(result.children.map((c) => c.venue)).toEqual([0])
+    })
+
+    it('stops at the limit and names the venue to rest the remainder on', () => {
+      const venues = [
+        { levels: [[100, 2], [101, 2]] as Array<[number, number]>, makerFeeBps: -1, latencyMs: 1 },
+        { levels: [[102, 2]] as Array<[number, number]>, makerFeeBps: -1, latencyMs: 0.5 },
+      ]
+      const limited = plan(impl, 1, 10, 101, venues)
+      expect(limited).toMatchObject({ filledLots: 4, unfilledLots: 6, restingVenue: 1 })
+      expect(limited.children).toEqual([
+        { venue: 0, priceLimitTicks: 101, sizeLots: 4, expectedAvgPriceTicks: 100.5, expectedFeeTickLots: 0 },
+      ])
+      // A market order takes everything and never rests.
+      expect(plan(impl, 1, 10, undefined, venues)).toMatchObject({ filledLots: 6, unfilledLots: 4, restingVenue: null })
+    })
+
+    it('reads views into larger buffers from their own offsets and leaves the rest of out alone', () => {
+      const backing = new Float64Array([7, 7, 100, 5, 101, 5, 7])
+      const levels = new Float64Array(backing.buffer, 16, 4)
+      const out = new Float64Array(20).fill(-7)
+      const router = impl.createRouter({ adverseTicksPerMs: 0 })
+      expect(router.route(1, 6, undefined, levels, new Uint32Array([2]), new Float64Array([0, 0, 0]), out)).toBe(1)
+      expect(Array.from(out.subarray(0, 9))).toEqual([6, 0, -1, 0, 101, 6, 601 / 6, 0, -7])
+      expect(router.adverseTicksPerMs).toBe(0)
+    })
+  })
+})
+
+describe('Router: errors', () => {
+  const limit = 'must be a positive integer no greater than 9007199254740991'
+  const one: VenueSpec[] = [{ levels: [[100, 5]] }]
+  const cases: ReadonlyArray<[string, number, number, number | undefined, VenueSpec[], string]> = [
+    ['side 0', 0, 1, undefined, one, 'side must be 1 (buy) or -1 (sell), got 0'],
+    ['size 0.5', 1, 0.5, undefined, one, `sizeLots ${limit}, got 0.5`],
+    ['limit NaN', 1, 1, Number.NaN, one, `limitPriceTicks ${limit} when given, got NaN`],
+    [
+      'asks not rising',
+      1,
+      1,
+      undefined,
+      [{ levels: [[100, 5], [100, 1]] }],
+      "levels[2] (priceTicks of level 1, venue 0) must be above the previous level's 100, got 100",
+    ],
+    [
+      'bids not falling',
+      -1,
+      1,
+      undefined,
+      [{ levels: [[100, 5], [101, 1]] }],
+      "levels[2] (priceTicks of level 1, venue 0) must be below the previous level's 100, got 101",
+    ],
+    [
+      'a zero size',
+      1,
+      1,
+      undefined,
+      [{ levels: [] }, { levels: [[100, 0]] }],
+      `levels[1] (sizeLots of level 0, venue 1) ${limit}, got 0`,
+    ],
+    [
+      'a price of 1e21',
+      1,
+      1,
+      undefined,
+      [{ levels: [[1e21, 1]] }],
+      `levels[0] (priceTicks of level 0, venue 0) ${limit}, got 1e+21`,
+    ],
+    [
+      'a taker fee of 100%',
+      1,
+      1,
+      undefined,
+      [{ levels: [], takerFeeBps: 10_000 }],
+      'venueCosts[0] (takerFeeBps of venue 0) must be a finite number above -10000 and below 10000, got 10000',
+    ],
+    [
+      'a maker fee of NaN',
+      1,
+      1,
+      undefined,
+      [{ levels: [], makerFeeBps: Number.NaN }],
+      'venueCosts[1] (makerFeeBps of venue 0) must be a finite number above -10000 and below 10000, got NaN',
+    ],
+    [
+      'a negative latency',
+      1,
+      1,
+      undefined,
+      [{ levels: [] }, { levels: [], latencyMs: -1 }],
+      'venueCosts[5] (latencyMs of venue 1) must be a finite number of at least 0, got -1',
+    ],
+  ]
+
+  describe.each(implementations)('%s', (_name, impl) => {
+    it.each(cases)('%s', (_case, side, size, limitPrice, venues, message) => {
+      expect(errorOf(() => plan(impl, side, size, limitPrice, venues))).toEqual({ code: 'ERR_NATIVE_ARGUMENT', message })
+    })
+
+    it('refuses array shapes that do not fit together', () => {
+      const router = impl.createRouter({ adverseTicksPerMs: 0 })
+      const levels = new Float64Array([100, 5])
+      const costs = new Float64Array(3)
+      const route = (l: Float64Array, ends: Uint32Array, c: Float64Array, out: Float64Array) => () =>
+        router.route(1, 1, undefined, l, ends, c, out)
+      const out = new Float64Array(8)
+      expect(errorOf(route(levels, new Uint32Array([1]), new Float64Array(2), out)).message).toBe(
+        'venueCosts must hold [takerFeeBps, makerFeeBps, latencyMs] for each of 1 venues (3 numbers), got 2',
+      )
+      expect(errorOf(route(new Float64Array(3), new Uint32Array([1]), costs, out)).message).toBe(
+        'levels must hold [priceTicks, sizeLots] pairs, got an odd length 3',
+      )
+      expect(errorOf(route(levels, new Uint32Array([1, 0]), new Float64Array(6), new Float64Array(13))).message).toBe(
+        'venueLevelEnds[1] must not be below the previous end 1, got 0',
+      )
+      expect(errorOf(route(levels, new Uint32Array([2]), costs, out)).message).toBe(
+        'venueLevelEnds must end at the 1 level pairs of levels, got a last end of 2',
+      )
+      expect(errorOf(route(levels, new Uint32Array([1]), costs, new Float64Array(7))).message).toBe(
+        'out must hold at least 8 numbers for this many venues, got 7',
+      )
+    })
+
+    it('refuses an out that shares memory with an input', () => {
+      const router = impl.createRouter({ adverseTicksPerMs: 0 })
+      const shared = new Float64Array([100, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+      const ends = new Uint32Array([1])
+      const costs = new Float64Array(3)
+      expect(errorOf(() => router.route(1, 1, undefined, shared.subarray(0, 2), ends, costs, shared.subarray(1))).message).toBe(
+        'out must not share memory with levels',
+      )
+      // Adjacent but apart is fine.
+      expect(router.route(1, 1, undefined, shared.subarray(0, 2), ends, costs, shared.subarray(2))).toBe(1)
+      const costsInOut = new Float64Array(12)
+      expect(
+        errorOf(() => router.route(1, 1, undefined, new Float64Array([100, 5]), ends, costsInOut.subarray(9), costsInOut.subarray(0, 10)))
+          .message,
+      ).toBe('out must not share memory with venueCosts')
+    })
+
+    it('refuses a negative latency penalty at construction', () => {
+      expect(errorOf(() => impl.createRouter({ adverseTicksPerMs: -0.5 }))).toEqual({
+        code: 'ERR_NATIVE_ARGUMENT',
+        message: 'adverseTicksPerMs must be a finite number of at least 0, got -0.5',
+      })
+    })
+  })
+
+  it('keeps the addon error as the cause', () => {
+    let caught: unknown
+    try {
+      plan(native, 2, 1, undefined, one)
+    } catch (err) {
+      caught = err
+    }
+    expect(isWavesError(caught, 'ERR_NATIVE_ARGUMENT')).toBe(true)
+    expect((caught as Error).cause).toMatchObject({ code: 'InvalidArg' })
+  })
+})
