@@ -55,7 +55,8 @@ export class BookSide {
     this.evictedPriceTicks = NaN
     const i = this.find(this.sign * priceTicks)
     if (i >= 0) return (this.sizes[i]! += sizeLots)
-    return this.#insert(~i, this.sign * priceTicks, sizeLots) ? sizeLots : 0
+    // Adding nothing where nothing rests makes no level.
+    return sizeLots > 0 && this.#insert(~i, this.sign * priceTicks, sizeLots) ? sizeLots : 0
   }
 
   /** Removes size at a price; returns the level's new size (0: the level is gone), or −1 when no level is there. */
