@@ -60,6 +60,14 @@ export type WavesErrorCode =
   // venues/sim/
   | 'ERR_SIM_VENUE_CONFIG'
   | 'ERR_SIM_MARKET_DATA'
+  // venues/ccxt/ and venues/mock-exchange/
+  | 'ERR_VENUE_CONFIG'
+  | 'ERR_VENUE_TIMEOUT'
+  | 'ERR_VENUE_REJECTED'
+  | 'ERR_VENUE_RATE_LIMITED'
+  | 'ERR_VENUE_UNAVAILABLE'
+  | 'ERR_VENUE_MALFORMED'
+  | 'ERR_VENUE_UNKNOWN_ORDER'
 
 export class WavesError extends Error {
   readonly code: WavesErrorCode
