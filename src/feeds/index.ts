@@ -4,9 +4,12 @@
  *
  * ```
  * source ──▶ ValidationBridge ──▶ DerivedSignals ──▶ RingFeedSink ──▶ market ring
- * (csv, ws,    checks, counts per     returns, vol,      structs; quotes conflate,
- *  sentiment,  reason, logs a sample  spread, imbalance  deltas and trades wait
- *  ccxt, …)                                              in order, replays wait)
+ *
+ * source:           csv, lobster, binance-ws, sentiment file or ws, ccxt, …
+ * ValidationBridge: checks every event, counts rejections per reason, logs a sample
+ * DerivedSignals:   returns, realized volatility, spread, imbalance
+ * RingFeedSink:     FlatBuffers structs; quotes conflate, deltas and trades wait
+ *                   in order, replays wait for room
  * ```
  */
 import { monotonicClock, type Clock } from '../clock/clock.js'
@@ -17,6 +20,7 @@ import { CsvReplaySource } from './csv-replay-source.js'
 import type { CsvKind } from './csv-rows.js'
 import type { FeedSource, ReplayPace } from './feed-source.js'
 import type { HeadlineScorer } from './headline-scorer.js'
+import { LobsterReplaySource } from './lobster-replay-source.js'
 import type { ReconnectBackoffOptions } from './reconnect-backoff.js'
 import { SentimentFileSource, sentimentWebSocketSource } from './sentiment-source.js'
 import type { SymbolTable } from './symbol-table.js'
@@ -25,6 +29,7 @@ import { WebSocketSource, binanceSubscribeFrame } from './websocket-source.js'
 export * from './feed-source.js'
 export { SymbolTable } from './symbol-table.js'
 export { CsvReplaySource } from './csv-replay-source.js'
+export { LobsterReplaySource } from './lobster-replay-source.js'
 export { WebSocketSource, binanceSubscribeFrame } from './websocket-source.js'
 export { SentimentFileSource, sentimentWebSocketSource } from './sentiment-source.js'
 export { DerivedSignals } from './derived-signals.js'
@@ -47,6 +52,8 @@ export type FeedSourceSpec =
       /** Stamp events with the venue's event time instead of arrival (see BinanceStreamParser). Default 'arrival'. */
       stamp?: 'arrival' | 'venue'
     }
+  /** A LOBSTER message file; `bookFile` defaults to its `_orderbook_` sibling. */
+  | { type: 'lobster'; messageFile: string; bookFile?: string; venue: string; symbol?: string; pace?: ReplayPace }
   /** Scored headlines, JSON lines. */
   | { type: 'sentiment-file'; file: string; pace?: ReplayPace }
   /** Scored headlines, one JSON record per frame; `subscribeFrames` sent after every connect. */
@@ -78,6 +85,15 @@ export function createFeedSource(spec: FeedSourceSpec, ctx: FeedSourceContext): 
         ...optional({ backoff: spec.backoff, idleTimeoutMs: spec.idleTimeoutMs, logger: ctx.logger }),
       })
     }
+    case 'lobster':
+      return new LobsterReplaySource({
+        messageFile: spec.messageFile,
+        bookFile: spec.bookFile ?? spec.messageFile.replace(/_message_(\d+)\.csv$/, '_orderbook_$1.csv'),
+        venue: spec.venue,
+        symbols: ctx.symbols,
+        clock,
+        ...optional({ symbol: spec.symbol, pace: spec.pace }),
+      })
     case 'sentiment-file':
       return new SentimentFileSource({ file: spec.file, symbols: ctx.symbols, clock, ...optional({ pace: spec.pace, scorer: ctx.scorer }) })
     case 'sentiment-ws':

@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
 import { ManualClock, monotonicClock } from '../../src/clock/clock.js'
 import { ringPayloadBytes } from '../../src/cycle/topology.js'
-import { FeedPipeline, createFeedSource } from '../../src/feeds/index.js'
+import { FeedPipeline, SymbolTable, createFeedSource } from '../../src/feeds/index.js'
+import { DEFAULT_INSTRUMENT_SPECS } from '../../src/market/instrument-spec.js'
 import { RingBuffer, RingConsumer, SingleProducerSequencer } from '../../src/ring/index.js'
 import { MessageType, Trade } from '../../src/schemas/index.js'
 import { testSymbols, until } from './helper.js'
 
 const AGG_TRADES = fileURLToPath(new URL('../../../shared/data/crypto/BTCUSDT-aggTrades-2026-01-01.first5000.csv', import.meta.url))
+const LOBSTER_MESSAGES = fileURLToPath(new URL('../../../shared/data/lobster/AAPL_2012-06-21_34200000_57600000_message_10.csv', import.meta.url))
 
 function market(capacity: number) {
   const ring = RingBuffer.create({ capacity, maxPayloadBytes: ringPayloadBytes('market') })
@@ -87,6 +89,20 @@ describe('feed pipeline', () => {
     await pipeline.stop()
     await running
     await new Promise((r) => server.close(r))
+  })
+
+  it('runs a LOBSTER replay from its spec, finding the order-book file beside the messages', async () => {
+    const { sequencer, consumer } = market(4096)
+    const clock = new ManualClock(0)
+    const symbols = new SymbolTable([DEFAULT_INSTRUMENT_SPECS['AAPL']!], ['nasdaq'])
+    const source = createFeedSource({ type: 'lobster', messageFile: LOBSTER_MESSAGES, venue: 'nasdaq' }, { symbols, clock })
+    const pipeline = new FeedPipeline(source, { instruments: 1, venues: 1, sequencer, clock })
+    await pipeline.start()
+    const types = new Map<number, number>()
+    consumer.drain((_ring, _s, type) => void types.set(type, (types.get(type) ?? 0) + 1))
+    expect(types.get(MessageType.Trade)).toBe(159)
+    expect(types.get(MessageType.BookDelta)).toBe(pipeline.ring.counts.bookDeltas)
+    expect(pipeline.bridge.rejectedTotal).toBe(0)
   })
 
   it('refuses a spec naming a venue the run does not have', () => {
