@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { Side } from '../../src/schemas/index.js'
+import { BookUpdate, OrderBook } from '../../src/market/book/index.js'
 import { LobsterReplay, parseLobsterBookRows, parseLobsterMessages, readLobsterBookRows, readLobsterMessages } from '../../src/market/lobster/index.js'
 
 // The LOBSTER sample: AAPL 2012-06-21, ten levels, the first 999 messages and the book after each.
@@ -28,6 +29,38 @@ describe('LOBSTER replay against its own order-book file', () => {
     // The book ends on the file's last row: its touch, as the file has it.
     const last = bookText.split('\n').at(-1)!.split(',').map(Number)
     expect([replay.book.bestAskTicks(), replay.book.bestBidTicks()]).toEqual([last[0], last[2]])
+  })
+
+  it.each([10, undefined])('publishes each step as the L2 level changes that carry a second book (depth %s), fed only those, to the same rows', (maxLevels) => {
+    const replay = new LobsterReplay(parseLobsterMessages(messageText, 'm.csv'), parseLobsterBookRows(bookText, 'b.csv'))
+    const follower = new OrderBook(maxLevels === undefined ? {} : { maxLevels })
+    const top = (book: OrderBook, side: Side): number[] => {
+      const prices = new Float64Array(10)
+      const sizes = new Float64Array(10)
+      const n = book.topLevels(side, prices, sizes)
+      return [...prices.subarray(0, n), ...sizes.subarray(0, n)]
+    }
+    let changes = 0
+    let updateSequence = 1
+    replay.run((row) => {
+      if (row === 0) {
+        follower.applySnapshot(
+          Array.from({ length: replay.book.levelCount(Side.Buy) }, (_, k) => ({ priceTicks: replay.book.bids.priceAt(k), sizeLots: replay.book.bids.sizeAt(k) })),
+          Array.from({ length: replay.book.levelCount(Side.Sell) }, (_, k) => ({ priceTicks: replay.book.asks.priceAt(k), sizeLots: replay.book.asks.sizeAt(k) })),
+          updateSequence,
+        )
+        return
+      }
+      if (replay.changeCount > 0) updateSequence++
+      for (let k = 0; k < replay.changeCount; k++) {
+        expect(follower.setLevel(replay.changeSide[k]!, replay.changePriceTicks[k]!, replay.changeSizeLots[k]!, updateSequence)).toBe(BookUpdate.Applied)
+        changes++
+      }
+      expect(top(follower, Side.Buy)).toEqual(top(replay.book, Side.Buy))
+      expect(top(follower, Side.Sell)).toEqual(top(replay.book, Side.Sell))
+    })
+    // One change per submission, deletion and execution, one per seed fill, one per level pushed below the top ten.
+    expect(changes).toBe(470 + 369 + 98 + 318 + 328)
   })
 
   it('fails a row, names it and reseeds from the file when a message is wrong', () => {

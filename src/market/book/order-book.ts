@@ -62,6 +62,8 @@ export class OrderBook {
   /** Times the book went from uncrossed to locked, and to crossed. */
   lockedCount = 0
   crossedCount = 0
+  /** Size of the level the last applied update touched: 0 when it went away. What an L2 feed publishes. */
+  levelSizeLots = 0
   #state: BookSyncState = BookSyncState.AwaitingSnapshot
   #lastSequence = 0
   /** A delta of the last sequence was applied: more deltas of the same update may follow. */
@@ -139,6 +141,7 @@ export class OrderBook {
       this.unknownLevels++
       return BookUpdate.UnknownLevel
     }
+    this.levelSizeLots = left
     this.#updateCross()
     return BookUpdate.Applied
   }
@@ -151,7 +154,7 @@ export class OrderBook {
   addSize(side: Side, priceTicks: number, sizeLots: number, venueSequence: number): BookUpdate {
     const admitted = this.#admit(venueSequence, venueSequence)
     if (admitted !== BookUpdate.Applied) return admitted
-    ;(side === Side.Buy ? this.bids : this.asks).add(priceTicks, sizeLots)
+    this.levelSizeLots = (side === Side.Buy ? this.bids : this.asks).add(priceTicks, sizeLots)
     this.#updateCross()
     return BookUpdate.Applied
   }
@@ -160,10 +163,12 @@ export class OrderBook {
   removeSize(side: Side, priceTicks: number, sizeLots: number, venueSequence: number): BookUpdate {
     const admitted = this.#admit(venueSequence, venueSequence)
     if (admitted !== BookUpdate.Applied) return admitted
-    if ((side === Side.Buy ? this.bids : this.asks).remove(priceTicks, sizeLots) < 0) {
+    const left = (side === Side.Buy ? this.bids : this.asks).remove(priceTicks, sizeLots)
+    if (left < 0) {
       this.unknownLevels++
       return BookUpdate.UnknownLevel
     }
+    this.levelSizeLots = left
     this.#updateCross()
     return BookUpdate.Applied
   }

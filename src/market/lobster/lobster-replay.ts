@@ -55,6 +55,15 @@ export class LobsterReplay {
   readonly counts: LobsterReplayCounts
   /** What the first differing rows looked like, for a human. */
   readonly mismatches: string[] = []
+  /**
+   * The levels the last step changed, as an L2 feed publishes them: side,
+   * price and the level's new size (0: gone). The message's own level, a
+   * level it pushed below the top N, and any level filled from the file.
+   */
+  changeCount = 0
+  readonly changeSide: Uint8Array
+  readonly changePriceTicks: Float64Array
+  readonly changeSizeLots: Float64Array
   readonly #seedBids: BookLevelInput[]
   readonly #seedAsks: BookLevelInput[]
 
@@ -75,6 +84,9 @@ export class LobsterReplay {
     this.verify = options.verify ?? true
     this.book = new OrderBook({ maxLevels: levels, initialLevels: levels })
     this.counts = { rows: rows.count, rowsCompared: 0, rowsExact: 0, seedFills: 0, resyncs: 0, unknownLevels: 0, events: [0, 0, 0, 0, 0, 0, 0, 0] }
+    this.changeSide = new Uint8Array(levels + 2)
+    this.changePriceTicks = new Float64Array(levels + 2)
+    this.changeSizeLots = new Float64Array(levels + 2)
     this.#seedBids = this.#rowLevels(0, Side.Buy)
     this.#seedAsks = this.#rowLevels(0, Side.Sell)
   }
@@ -96,15 +108,23 @@ export class LobsterReplay {
     const type = m.eventType[i]!
     const sequence = i + 1
     this.counts.events[type]!++
+    this.changeCount = 0
     if (type <= LobsterEvent.VisibleExecution) {
       const side = m.direction[i] === 1 ? Side.Buy : Side.Sell
+      const priceTicks = m.priceTicks[i]!
+      const bookSide = side === Side.Buy ? book.bids : book.asks
       if (type === LobsterEvent.Submission) {
-        book.addSize(side, m.priceTicks[i]!, m.sizeLots[i]!, sequence)
+        book.addSize(side, priceTicks, m.sizeLots[i]!, sequence)
+        // The level pushed out goes first: a follower kept to N levels then has room for the new one.
+        if (!Number.isNaN(bookSide.evictedPriceTicks)) this.#changed(side, bookSide.evictedPriceTicks, 0)
+        if (book.levelSizeLots > 0) this.#changed(side, priceTicks, book.levelSizeLots)
       } else {
-        const bookSide = side === Side.Buy ? book.bids : book.asks
         const before = bookSide.count
-        if (book.removeSize(side, m.priceTicks[i]!, m.sizeLots[i]!, sequence) === BookUpdate.UnknownLevel) this.counts.unknownLevels++
-        else if (bookSide.count < before) this.#fillFromBelow(i, side, bookSide, sequence)
+        if (book.removeSize(side, priceTicks, m.sizeLots[i]!, sequence) === BookUpdate.UnknownLevel) this.counts.unknownLevels++
+        else {
+          this.#changed(side, priceTicks, book.levelSizeLots)
+          if (bookSide.count < before) this.#fillFromBelow(i, side, bookSide, sequence)
+        }
       }
     } else {
       book.advanceSequence(sequence)
@@ -146,8 +166,16 @@ export class LobsterReplay {
       const sizeLots = cells[at + 1]!
       if (sizeLots === 0) break
       this.book.setLevel(side, cells[at]!, sizeLots, sequence)
+      this.#changed(side, cells[at]!, sizeLots)
       this.counts.seedFills++
     }
+  }
+
+  #changed(side: Side, priceTicks: number, sizeLots: number): void {
+    const k = this.changeCount++
+    this.changeSide[k] = side
+    this.changePriceTicks[k] = priceTicks
+    this.changeSizeLots[k] = sizeLots
   }
 
   #matches(i: number, bookSide: BookSide, side: Side): boolean {
