@@ -115,8 +115,7 @@ export class CcxtVenue {
         const placed = (await this.#timed(() => this.#exchange.createOrder(symbol, market ? 'market' : 'limit', order.side === Side.Sell ? 'sell' : 'buy', amount, price, params))) as CcxtOrderLike
         return this.#report(placed, order.instrumentId, ctx)
       } catch (err) {
-        if (isWavesError(err)) throw err
-        kind = this.#count(failureKindOf(err))
+        kind = this.#kindOf(err)
         failure = err
       }
       if (kind === 'duplicate' || UNCERTAIN_KINDS.has(kind)) {
@@ -144,8 +143,7 @@ export class CcxtVenue {
         const cancelled = (await this.#timed(() => this.#exchange.cancelOrder(undefined as unknown as string, symbol, { origClientOrderId: clientOrderId }))) as CcxtOrderLike
         return this.#report(cancelled, instrumentId, ctx)
       } catch (err) {
-        if (isWavesError(err)) throw err
-        kind = this.#count(failureKindOf(err))
+        kind = this.#kindOf(err)
         failure = err
       }
       if (kind === 'not_found' || UNCERTAIN_KINDS.has(kind)) {
@@ -234,6 +232,13 @@ export class CcxtVenue {
     this.counters.retries++
     this.#log.debug({ ...ctx, kind, attempt, waitMs }, 'venue call retried')
     await this.#sleep(waitMs)
+  }
+
+  /** An answer the adapter could not map is as uncertain as one ccxt could not parse; other own errors pass. */
+  #kindOf(err: unknown): FailureKind {
+    if (isWavesError(err, 'ERR_VENUE_MALFORMED')) return 'malformed'
+    if (isWavesError(err)) throw err
+    return this.#count(failureKindOf(err))
   }
 
   #count(kind: FailureKind): FailureKind {
