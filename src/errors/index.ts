@@ -68,6 +68,10 @@ export type WavesErrorCode =
   | 'ERR_VENUE_UNAVAILABLE'
   | 'ERR_VENUE_MALFORMED'
   | 'ERR_VENUE_UNKNOWN_ORDER'
+  // accounting/
+  | 'ERR_FEE_INPUT'
+  | 'ERR_FEE_SCHEDULE'
+  | 'ERR_ACCOUNTING_INPUT'
 
 export class WavesError extends Error {
   readonly code: WavesErrorCode
