@@ -9,6 +9,10 @@
  *                    consumer worker: OrderBook.applyDelta, as market_conditions will
  * ```
  *
+ * The feed path runs flat out (throughput; its latency is mostly time
+ * queued in the ring) and paced at one message per 0.1 ms (`paced`: the
+ * latency from decode to applied with an idle consumer to wake).
+ *
  * Every pass starts from the first order-book row and must end on the last
  * one exactly (levels that enter the top ten from below come from the file,
  * as in the oracle test); the feed path's consumer must apply every delta
@@ -69,10 +73,11 @@ function naiveRun(book: NaiveBook, files: { m: ReturnType<typeof readLobsterMess
   return (passes * (n - 1)) / ((monotonicClock.nowNs() - startNs) / 1e9)
 }
 
-async function feedPathRun(passes: number, messagesPerPass: number): Promise<{ msgsPerSec: number; samplesNs: Float64Array }> {
+async function feedPathRun(passes: number, messagesPerPass: number, intervalMs?: number): Promise<{ msgsPerSec: number; samplesNs: Float64Array }> {
   const ring = RingBuffer.create({ capacity: 16_384, maxPayloadBytes: largestStructBytes([MessageType.BookDelta, MessageType.Trade]) })
   const start = new StartLine()
-  const base: Omit<FeedPathJob, 'side'> = { sab: ring.sab, go: start.sab, ...lobsterSampleFiles(), passes, sampleEvery: 8 }
+  const pacing = intervalMs === undefined ? { sampleEvery: 8 } : { sampleEvery: 1, intervalMs }
+  const base: Omit<FeedPathJob, 'side'> = { sab: ring.sab, go: start.sab, ...lobsterSampleFiles(), passes, ...pacing }
   const consumer = startBenchWorker<FeedConsumerResult>(WORKER, { ...base, side: 'consume' })
   const producer = startBenchWorker<FeedProducerResult>(WORKER, { ...base, side: 'produce' })
   await Promise.all([consumer.ready, producer.ready])
@@ -129,6 +134,12 @@ export async function bookSuite(options: BenchOptions): Promise<BenchDocument> {
     const mid = [...runs].sort((a, b) => a.msgsPerSec - b.msgsPerSec)[Math.floor(runs.length / 2)]!
     rate.set('waves feed-path', mid.msgsPerSec)
     rows.push({ name: 'waves feed-path', msgsPerSec: Math.round(mid.msgsPerSec), ...latencyPercentiles(mid.samplesNs) })
+  }
+
+  if (wants(options, 'waves feed-path paced')) {
+    // One message every 0.1 ms: the consumer goes idle between them, so this is decode to applied without a queue.
+    const paced = await feedPathRun(options.quick ? 1 : 3, m.count, 0.1)
+    rows.push({ name: 'waves feed-path paced', msgsPerSec: null, ...latencyPercentiles(paced.samplesNs) })
   }
 
   const ratios: Record<string, number> = {}

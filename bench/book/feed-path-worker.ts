@@ -25,6 +25,8 @@ export interface FeedPathJob {
   passes: number
   /** The consumer keeps one latency sample in this many deltas. */
   sampleEvery: number
+  /** Paced run: the producer sleeps this long before each message, so the consumer goes idle between them. Absent: flat out. */
+  intervalMs?: number
 }
 export interface FeedProducerResult {
   startMs: number
@@ -45,6 +47,7 @@ const job = workerData as FeedPathJob
 const post = (message: unknown): void => parentPort!.postMessage(message)
 const messages = readLobsterMessages(job.messageFile)
 const rows = readLobsterBookRows(job.bookFile)
+const sleeper = new Int32Array(new SharedArrayBuffer(4))
 
 function produce(): FeedProducerResult {
   const ring = RingBuffer.attach(job.sab)
@@ -88,6 +91,7 @@ function produce(): FeedProducerResult {
       replay.seed()
     }
     for (let i = 1; i < n; i++) {
+      if (job.intervalMs !== undefined) Atomics.wait(sleeper, 0, 0, job.intervalMs)
       const tsNs = monotonicClock.nowNs()
       replay.step(i)
       const changes = replay.changeCount
