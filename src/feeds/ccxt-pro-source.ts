@@ -11,7 +11,7 @@ import type { SymbolTable } from './symbol-table.js'
 export interface CcxtProMarketData {
   watchOrderBook(symbol: string, limit?: number): Promise<unknown>
   watchTrades(symbol: string): Promise<unknown>
-  watchTicker(symbol: string): Promise<unknown>
+  watchTicker(symbol: string, params?: Record<string, unknown>): Promise<unknown>
   close(): Promise<unknown>
 }
 
@@ -110,7 +110,8 @@ export class CcxtProSource implements FeedSource {
           if (this.#stopped) break
           this.counters.trades += this.#events.trades(instrumentId, trades, this.#clock.nowNs(), sink)
         } else {
-          const ticker = (await ex.watchTicker(symbol)) as CcxtTickerLike
+          // The full 24-hour ticker stream carries the best bid and offer; ccxt's default mini ticker does not.
+          const ticker = (await ex.watchTicker(symbol, { name: 'ticker' })) as CcxtTickerLike
           if (this.#stopped) break
           this.#events.quote(instrumentId, ticker, this.#clock.nowNs(), sink)
           this.counters.quotes++

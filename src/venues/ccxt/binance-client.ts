@@ -1,4 +1,5 @@
 import ccxt from 'ccxt'
+import { Agent } from 'node:http'
 
 /** What ccxt's binance (REST, or `pro` with WebSockets) looks like to the adapter and the feeds. */
 export type CcxtExchange = InstanceType<typeof ccxt.binance>
@@ -54,6 +55,9 @@ export function pointBinanceAt(exchange: CcxtExchange | CcxtProExchange, urls: {
   ws['ws-api'] = { spot: urls.wsApi, future: `${wsOrigin}/unexpected/ws-api/future`, delivery: `${wsOrigin}/unexpected/ws-api/delivery` }
   api['ws'] = ws
   // The test and demo URL sets would bypass the above if sandbox mode were switched on.
+  // ccxt opens plain ws:// sockets only through an HTTP agent it is given.
+  const withAgent = exchange as unknown as { httpAgent: unknown }
+  withAgent.httpAgent ??= new Agent({ keepAlive: true })
   const all = exchange.urls as Record<string, unknown>
   delete all['test']
   delete all['demo']

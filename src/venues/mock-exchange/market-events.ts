@@ -97,3 +97,9 @@ export function tickerEvent(ticker: Record<string, unknown>, nowMs: number): obj
     l: t['lowPrice'], v: t['volume'], q: t['quoteVolume'], O: t['openTime'], C: t['closeTime'], F: t['firstId'], L: t['lastId'], n: t['count'],
   }
 }
+
+/** The `24hrMiniTicker` stream event: last price and the day's range, no book. */
+export function miniTickerEvent(ticker: Record<string, unknown>, nowMs: number): object {
+  const t = ticker
+  return { e: '24hrMiniTicker', E: nowMs, s: t['symbol'], c: t['lastPrice'], o: t['openPrice'], h: t['highPrice'], l: t['lowPrice'], v: t['volume'], q: t['quoteVolume'] }
+}

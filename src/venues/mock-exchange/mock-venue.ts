@@ -7,7 +7,7 @@ import type { Execution, MatchOutcome, OrderReport } from '../sim/venue-messages
 import { BINANCE_ERRORS, orderRejected, type BinanceError } from './binance-errors.js'
 import { binanceSymbolOf } from './exchange-info.js'
 import { executionReportEvent } from './execution-report.js'
-import { aggTradeEvent, depthUpdateEvent, tickerEvent, tickerJson, tradeEvent } from './market-events.js'
+import { aggTradeEvent, depthUpdateEvent, miniTickerEvent, tickerEvent, tickerJson, tradeEvent } from './market-events.js'
 import { MockAccount, toBalanceUnits, type MockFill, type MockOrder } from './mock-account.js'
 import { PublicMarket } from './public-market.js'
 import type { StreamHub } from './stream-hub.js'
@@ -170,7 +170,7 @@ export class MockVenue {
       const event = depthUpdateEvent(instrument.symbol, instrument.market, changes, instrument.precision, nowMs)
       const lower = instrument.symbol.toLowerCase()
       for (const stream of [`${lower}@depth`, `${lower}@depth@100ms`, `${lower}@depth@1000ms`]) this.#streams.publish(stream, event)
-      this.#streams.publish(`${lower}@ticker`, tickerEvent(this.ticker(instrument), nowMs))
+      this.#publishTicker(instrument, nowMs)
     }
     return fills.filter((fill) => this.orders.has(fill.execution.clientOrderId))
   }
@@ -180,7 +180,14 @@ export class MockVenue {
     const nowMs = this.#nowMs()
     this.#streams.publish(`${lower}@trade`, tradeEvent(instrument.symbol, trade, instrument.precision, nowMs))
     this.#streams.publish(`${lower}@aggtrade`, aggTradeEvent(instrument.symbol, trade, instrument.precision, nowMs))
-    this.#streams.publish(`${lower}@ticker`, tickerEvent(this.ticker(instrument), nowMs))
+    this.#publishTicker(instrument, nowMs)
+  }
+
+  #publishTicker(instrument: MockInstrument, nowMs: number): void {
+    const lower = instrument.symbol.toLowerCase()
+    const ticker = this.ticker(instrument)
+    this.#streams.publish(`${lower}@ticker`, tickerEvent(ticker, nowMs))
+    this.#streams.publish(`${lower}@miniticker`, miniTickerEvent(ticker, nowMs))
   }
 
   /** Whether the free balance covers a new order: quote for a limit buy's notional, base for a sell. */
