@@ -95,6 +95,19 @@ describe('order book levels', () => {
     expect(refusal(() => new OrderBook({ maxLevels: 0 }))).toBe('ERR_BOOK_CONFIG: maxLevels must be a whole number of at least 1, got 0')
   })
 
+  it('loads a deep snapshot, kept to the depth when there is one', () => {
+    const bids = Array.from({ length: 5000 }, (_, k) => ({ priceTicks: 100_000 - k, sizeLots: k + 1 }))
+    const asks = Array.from({ length: 5000 }, (_, k) => ({ priceTicks: 100_001 + 2 * k, sizeLots: 1 }))
+    const deep = new OrderBook({ initialLevels: 4 })
+    deep.applySnapshot(bids, asks, 7)
+    expect([deep.levelCount(Side.Buy), deep.levelCount(Side.Sell), deep.lastSequence]).toEqual([5000, 5000, 7])
+    expect([deep.bids.priceAt(4999), deep.bids.sizeAt(4999), deep.asks.priceAt(4999)]).toEqual([95_001, 5000, 109_999])
+    expect(deep.depthImbalance(5000)).toBe((12_502_500 - 5000) / (12_502_500 + 5000))
+    const shallow = new OrderBook({ maxLevels: 10 })
+    shallow.applySnapshot(bids, asks, 7)
+    expect([shallow.levelCount(Side.Buy), shallow.bids.priceAt(9), shallow.asks.priceAt(9)]).toEqual([10, 99_991, 100_019])
+  })
+
   it('grows past its initial levels', () => {
     const b = new OrderBook({ initialLevels: 2 })
     b.applySnapshot([], [], 0)

@@ -106,19 +106,14 @@ export class BookSide {
     return total
   }
 
-  clear(): void {
-    this.count = 0
-  }
-
-  /** Appends a level worse than every level held (snapshot loading, worst last). */
-  appendWorse(priceTicks: number, sizeLots: number): void {
-    if (this.count === this.keys.length) this.#grow()
-    // Shift up by one: snapshots are loaded once, not per message.
-    this.keys.copyWithin(1, 0, this.count)
-    this.sizes.copyWithin(1, 0, this.count)
-    this.keys[0] = this.sign * priceTicks
-    this.sizes[0] = sizeLots
-    this.count++
+  /** Replaces the side with `n` levels given best first (a snapshot; already checked to be ordered). */
+  load(levels: ArrayLike<{ readonly priceTicks: number; readonly sizeLots: number }>, n: number): void {
+    while (this.keys.length < n) this.#grow()
+    for (let k = 0; k < n; k++) {
+      this.keys[n - 1 - k] = this.sign * levels[k]!.priceTicks
+      this.sizes[n - 1 - k] = levels[k]!.sizeLots
+    }
+    this.count = n
   }
 
   #insert(at: number, key: number, sizeLots: number): boolean {

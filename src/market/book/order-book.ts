@@ -114,11 +114,8 @@ export class OrderBook {
   applySnapshot(bids: ArrayLike<BookLevelInput>, asks: ArrayLike<BookLevelInput>, venueSequence: number): void {
     checkSnapshotSide(bids, 1, 'bid')
     checkSnapshotSide(asks, -1, 'ask')
-    for (const [side, levels] of [[this.bids, bids], [this.asks, asks]] as const) {
-      side.clear()
-      const n = Math.min(levels.length, side.maxLevels)
-      for (let k = 0; k < n; k++) side.appendWorse(levels[k]!.priceTicks, levels[k]!.sizeLots)
-    }
+    this.bids.load(bids, Math.min(bids.length, this.bids.maxLevels))
+    this.asks.load(asks, Math.min(asks.length, this.asks.maxLevels))
     if (this.#state === BookSyncState.OutOfSync) this.resyncs++
     this.snapshots++
     this.#state = nextSyncState(this.#state, BookSyncEvent.Snapshot)
