@@ -60,8 +60,7 @@ function produce(): FeedProducerResult {
   let updateSequence = 1
   let deltas = 0
   let trades = 0
-  const writeDelta = (tsNs: number, side: Side, priceTicks: number, sizeLots: number): void => {
-    const s = sequencer.claim(1)
+  const writeDelta = (s: number, tsNs: number, side: Side, priceTicks: number, sizeLots: number): void => {
     delta.__init(sequencer.setHeader(s, BookDelta.sizeOf(), MessageType.BookDelta), bb)
     delta.mutate_ts_ns(tsNs)
     delta.mutate_instrument_id(0)
@@ -71,8 +70,12 @@ function produce(): FeedProducerResult {
     delta.mutate_price_ticks(priceTicks)
     delta.mutate_size_lots(sizeLots)
     delta.mutate_venue_sequence(updateSequence)
-    sequencer.publish(s)
     deltas++
+  }
+  const publishDelta = (tsNs: number, side: Side, priceTicks: number, sizeLots: number): void => {
+    const s = sequencer.claim(1)
+    writeDelta(s, tsNs, side, priceTicks, sizeLots)
+    sequencer.publish(s)
   }
   post('ready')
   StartLine.wait(job.go)
@@ -85,8 +88,8 @@ function produce(): FeedProducerResult {
       const tsNs = monotonicClock.nowNs()
       for (const side of [Side.Buy, Side.Sell]) {
         const seed = new Map(rowSide(rows, 0, side))
-        for (const [p] of rowSide(rows, n - 1, side)) if (!seed.has(p)) writeDelta(tsNs, side, p, 0)
-        for (const [p, s] of seed) writeDelta(tsNs, side, p, s)
+        for (const [p] of rowSide(rows, n - 1, side)) if (!seed.has(p)) publishDelta(tsNs, side, p, 0)
+        for (const [p, s] of seed) publishDelta(tsNs, side, p, s)
       }
       replay.seed()
     }
@@ -95,12 +98,15 @@ function produce(): FeedProducerResult {
       const tsNs = monotonicClock.nowNs()
       replay.step(i)
       const changes = replay.changeCount
-      if (changes > 0) updateSequence++
-      for (let k = 0; k < changes; k++) writeDelta(tsNs, replay.changeSide[k]!, replay.changePriceTicks[k]!, replay.changeSizeLots[k]!)
       const type = messages.eventType[i]!
-      if (type === LobsterEvent.VisibleExecution || type === LobsterEvent.HiddenExecution) {
-        const s = sequencer.claim(1)
-        trade.__init(sequencer.setHeader(s, Trade.sizeOf(), MessageType.Trade), bb)
+      const traded = type === LobsterEvent.VisibleExecution || type === LobsterEvent.HiddenExecution ? 1 : 0
+      if (changes + traded === 0) continue
+      // One claim and one publish per message: its level changes and its trade go out together.
+      const first = sequencer.claim(changes + traded)
+      if (changes > 0) updateSequence++
+      for (let k = 0; k < changes; k++) writeDelta(first + k, tsNs, replay.changeSide[k]!, replay.changePriceTicks[k]!, replay.changeSizeLots[k]!)
+      if (traded === 1) {
+        trade.__init(sequencer.setHeader(first + changes, Trade.sizeOf(), MessageType.Trade), bb)
         trade.mutate_ts_ns(tsNs)
         trade.mutate_instrument_id(0)
         trade.mutate_venue_id(1)
@@ -109,9 +115,9 @@ function produce(): FeedProducerResult {
         trade.mutate_price_ticks(messages.priceTicks[i]!)
         trade.mutate_size_lots(messages.sizeLots[i]!)
         trade.mutate_venue_trade_id(i)
-        sequencer.publish(s)
         trades++
       }
+      sequencer.publish(first + changes + traded - 1)
     }
   }
   ring.close()
