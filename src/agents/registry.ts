@@ -28,7 +28,8 @@ const { Sense, Analyze, Compose, EvaluateRisk, Execute, Monitor, Learn, Report }
 
 /** The engine's agents. Adding one is a folder under src/agents/ and a line here. */
 export const DEFAULT_AGENTS: readonly AgentRegistration[] = Object.freeze([
-  { name: 'data_feeds', steps: [Sense], module: 'src/agents/data-feeds/index' },
+  // async: a replayed file or a socket writes between steps, on the event loop.
+  { name: 'data_feeds', steps: [Sense], module: 'src/agents/data-feeds/index', wait: 'async' },
   { name: 'market_conditions', steps: [Sense, Learn], module: 'src/agents/market-conditions/index' },
   { name: 'validation', steps: [Sense, Compose], module: 'src/agents/validation/index' },
   { name: 'intelligence', steps: [Analyze, Learn], module: 'src/agents/intelligence/index' },

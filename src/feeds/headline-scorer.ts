@@ -1,3 +1,5 @@
+import winkSentiment from 'wink-sentiment'
+
 /**
  * Scores a headline's sentiment from −1 (most negative) to +1 (most
  * positive). Sources use one only for records that carry no score.
@@ -6,36 +8,19 @@ export interface HeadlineScorer {
   score(headline: string): number
 }
 
-/**
- * The shape of a lexicon analyzer that scores tokens, as `natural`'s
- * `SentimentAnalyzer` does (`getSentiment(tokens)`: the mean lexicon value
- * per token; AFINN values run from −5 to +5).
- */
-export interface TokenSentimentAnalyzer {
-  getSentiment(tokens: string[]): number
-}
+/** The largest magnitude of wink-sentiment's normalized score (AFINN's ±5). */
+const WINK_MAX = 5
 
 /**
- * A scorer over a token analyzer: tokenizes, asks the analyzer, and maps its
- * mean per-token value onto [−1, 1] by dividing by the lexicon's largest
- * magnitude (5 for AFINN) and clamping. Text with no scorable token scores 0.
+ * wink-sentiment: the AFINN-165 lexicon plus emoji and emoticon lists, with
+ * negation ("not good" scores negative). Its normalized score is a
+ * per-token mean on AFINN's −5..+5, mapped here onto −1..+1. A general
+ * lexicon: it does not know market words it has no entry for ("rallies"
+ * scores 0), which is why scored sources are preferred where they exist.
  */
-export class LexiconHeadlineScorer implements HeadlineScorer {
-  readonly #analyzer: TokenSentimentAnalyzer
-  readonly #tokenize: (text: string) => string[]
-  readonly #scale: number
-
-  constructor(analyzer: TokenSentimentAnalyzer, tokenize: (text: string) => string[], lexiconMax = 5) {
-    if (!(lexiconMax > 0)) throw new RangeError(`lexiconMax must be positive, got ${lexiconMax}`)
-    this.#analyzer = analyzer
-    this.#tokenize = tokenize
-    this.#scale = lexiconMax
-  }
-
+export class WinkHeadlineScorer implements HeadlineScorer {
   score(headline: string): number {
-    const tokens = this.#tokenize(headline)
-    if (tokens.length === 0) return 0
-    const value = this.#analyzer.getSentiment(tokens) / this.#scale
+    const value = winkSentiment(headline).normalizedScore / WINK_MAX
     return Number.isFinite(value) ? Math.max(-1, Math.min(1, value)) : 0
   }
 }

@@ -10,6 +10,10 @@ export interface ScaledDecimal {
   readonly scale: number
 }
 
+/** Largest exponent and digit count accepted: far beyond any price, size or fee. */
+const MAX_EXPONENT = 100
+const MAX_DIGITS = 100
+
 const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/
 
 /** Parses `'12.340'`, `'-0.5'`, `'1e-8'` or a finite number (through its shortest round-trip text). */
@@ -22,6 +26,10 @@ export function parseDecimal(value: string | number): ScaledDecimal {
     throw new WavesError('ERR_DECIMAL_FORMAT', `not a decimal number: ${JSON.stringify(value)}`, { value })
   }
   const exponent = match[4] === undefined ? 0 : Number(match[4])
+  // A venue's number never needs more; a hostile '1e999999999' would build a gigantic bigint.
+  if (Math.abs(exponent) > MAX_EXPONENT || whole.length + fraction.length > MAX_DIGITS) {
+    throw new WavesError('ERR_DECIMAL_FORMAT', `decimal number out of range: ${JSON.stringify(value).slice(0, 64)}`, { value: String(value).slice(0, 64) })
+  }
   let units = BigInt(whole + fraction || '0')
   let scale = fraction.length - exponent
   if (scale < 0) {

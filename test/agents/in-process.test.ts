@@ -25,9 +25,18 @@ describe('agents in-process', () => {
       await conditions.step(command(cycle, CycleStep.Sense), conditionsCtx)
       await validation.step(command(cycle, CycleStep.Sense), validationCtx)
     }
-    // 5 cycles × 10 updates × 3 instruments × 2 venues.
-    expect(feedsCtx.counters['published']).toBe(300)
+    // 5 cycles × 10 updates × 3 instruments × 2 venues, each with its book's deltas and some trades.
+    expect(feedsCtx.counters['accepted_quote']).toBe(300)
+    expect(feedsCtx.counters['ring_quotes']).toBe(300)
+    expect(feedsCtx.counters['ring_book_deltas']).toBe(feedsCtx.counters['accepted_bookDelta'])
+    expect(feedsCtx.counters['ring_trades']).toBe(feedsCtx.counters['accepted_trade'])
+    expect(feedsCtx.counters['ring_trades']).toBeGreaterThan(0)
+    const rejected = Object.entries(feedsCtx.counters).filter(([k, v]) => k.startsWith('rejected_') && v !== 0)
+    expect(rejected).toEqual([])
+    expect(feedsCtx.counters['sequence_gaps']).toBe(0)
+    expect(feedsCtx.counters['trade_id_gaps']).toBe(0)
     expect(conditionsCtx.counters['quotes']).toBe(300)
+    expect(conditionsCtx.counters['trades']).toBe(feedsCtx.counters['ring_trades'])
     expect(validationCtx.counters['valid']).toBe(300)
 
     const board = new BoardReader(Board.attach(engine.plane.boards['market_conditions']!))
@@ -50,10 +59,10 @@ describe('agents in-process', () => {
     }
   })
 
-  it('the same seed gives the same market, the conflation counter stays exact when nobody reads', async () => {
+  it('the same seed gives the same market, and when nobody reads, every event is in the ring, conflated, held or counted lost', async () => {
     const run = async () => {
       const engine = inProcessEngine()
-      const ctx = engine.context('data_feeds', { seed: 42, updatesPerStep: 50_000 })
+      const ctx = engine.context('data_feeds', { seed: 42, updatesPerStep: 20_000 })
       const feeds = createDataFeeds()
       await feeds.init(ctx as never, undefined)
       await feeds.step(command(1, CycleStep.Sense), ctx as never)
@@ -62,11 +71,17 @@ describe('agents in-process', () => {
     const a = await run()
     const b = await run()
     expect(a.snapshot).toEqual(b.snapshot)
-    // 50 000 updates × 2 instruments × 2 venues offered to a ring of 65 536 nobody reads.
-    const offered = 200_000
-    expect(a.counters['published']).toBe(offered)
-    const inRing = 65_536
-    expect(a.counters['held']! + a.counters['conflated']! + inRing).toBe(offered)
-    expect(a.counters['held']).toBe(4)
+    const c = a.counters
+    // 20 000 updates × 2 instruments × 2 venues offered to a ring of 65 536 nobody reads.
+    expect(c['accepted_quote']).toBe(80_000)
+    expect(c['ring_quotes']).toBe(80_000)
+    // Deltas and trades are never conflated: written, waiting in the backlog, or counted lost.
+    expect(c['ring_book_deltas']! + c['ring_trades']! + c['ring_overflowed']!).toBe(c['accepted_bookDelta']! + c['accepted_trade']!)
+    expect(c['ring_overflowed']).toBeGreaterThan(0)
+    const deltasAndTradesInRing = c['ring_book_deltas']! + c['ring_trades']! - c['ring_backlog']!
+    const quotesHeld = deltasAndTradesInRing + (c['ring_quotes']! - c['ring_conflated']!) - 65_536
+    // What is not in the ring and not conflated is held, at most one per instrument and venue.
+    expect(quotesHeld).toBeGreaterThanOrEqual(0)
+    expect(quotesHeld).toBeLessThanOrEqual(4)
   })
 })

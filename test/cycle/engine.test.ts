@@ -44,8 +44,11 @@ describe('TradingEngineCycle', () => {
     const feeds = await engine.agentHealth('data_feeds')
     expect(conditions.counters['quotes']).toBeGreaterThan(0)
     expect(validation.counters['valid']).toBeGreaterThan(0)
-    // Every quote the feed published reached each reader, or was counted as conflated.
-    expect(feeds.counters['published']).toBeGreaterThanOrEqual(conditions.counters['quotes']!)
+    // A reader sees no more than the feed wrote: every quote it took was the feed's, and every trade.
+    expect(feeds.counters['ring_quotes']).toBeGreaterThanOrEqual(conditions.counters['quotes']!)
+    expect(feeds.counters['ring_trades']).toBeGreaterThanOrEqual(conditions.counters['trades']!)
+    expect(conditions.counters['trades']).toBeGreaterThan(0)
+    expect(feeds.counters['ring_overflowed']).toBe(0)
     await until(() => status.compute !== undefined, 1_000, 'compute stats')
   })
 

@@ -4,25 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
 import { ManualClock } from '../../src/clock/clock.js'
 import { MARKET_WIDE_INSTRUMENT } from '../../src/feeds/feed-source.js'
-import { LexiconHeadlineScorer, type TokenSentimentAnalyzer } from '../../src/feeds/headline-scorer.js'
+import { WinkHeadlineScorer } from '../../src/feeds/headline-scorer.js'
 import { SentimentFileSource, sentimentWebSocketSource } from '../../src/feeds/sentiment-source.js'
 import { ValidationBridge } from '../../src/feeds/validation/validation-bridge.js'
 import { CollectingSink, testSymbols, until } from './helper.js'
 
 const HEADLINES = fileURLToPath(new URL('../fixtures/feeds/headlines.jsonl', import.meta.url))
-
-/**
- * A lexicon analyzer of the shape `natural`'s SentimentAnalyzer has (mean
- * AFINN-style value per token), over a handful of words, until that package
- * is installed.
- */
-const wordListAnalyzer: TokenSentimentAnalyzer = {
-  getSentiment(tokens) {
-    const lexicon: Record<string, number> = { rallies: 3, record: 2, crash: -4, hack: -3, slips: -2 }
-    return tokens.reduce((sum, t) => sum + (lexicon[t.toLowerCase()] ?? 0), 0) / tokens.length
-  },
-}
-const words = (text: string): string[] => text.match(/[A-Za-z]+/g) ?? []
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -52,13 +39,14 @@ describe('sentiment source', () => {
   it('scores text-only records with the scorer, and the bridge refuses a score out of range', async () => {
     const sink = new CollectingSink()
     const bridge = new ValidationBridge(sink, { instruments: 2, venues: 1 })
-    const scorer = new LexiconHeadlineScorer(wordListAnalyzer, words)
+    const scorer = new WinkHeadlineScorer()
     await new SentimentFileSource({ file: HEADLINES, symbols: testSymbols(), clock: new ManualClock(0), scorer }).start(bridge)
-    // "Ether rallies as upgrade nears": 3 over 5 tokens, over AFINN's 5.
-    expect(sink.sentiments.find((s) => s.instrumentId === 1)).toEqual({ tsNs: 3e9, instrumentId: 1, score: 0.12, headline: 'Ether rallies as upgrade nears' })
-    expect(sink.sentiments.map((s) => s.score)).toEqual([0.62, -0.2, 0.12, -0.45])
+    // "Ether upgrade a huge success": wink-sentiment's normalized 1.5, over AFINN's 5.
+    expect(sink.sentiments.find((s) => s.instrumentId === 1)).toEqual({ tsNs: 3e9, instrumentId: 1, score: 0.3, headline: 'Ether upgrade a huge success' })
+    expect(sink.sentiments.map((s) => s.score)).toEqual([0.62, -0.2, 0.3, -0.45])
     expect(bridge.counts.rejected).toMatchObject({ score_out_of_range: 1, malformed: 2, unknown_instrument: 1 })
-    expect(scorer.score('crash crash crash')).toBe(-0.8)
+    expect(scorer.score('Markets rally on strong jobs data')).toBe(0.4)
+    expect(scorer.score('Not good: losses widen')).toBe(-0.6)
     expect(scorer.score('...')).toBe(0)
   })
 
@@ -77,13 +65,13 @@ describe('sentiment source', () => {
     await new Promise((r) => server.once('listening', r))
     cleanups.push(() => new Promise((r) => server.close(() => r())))
     server.on('connection', (socket) => {
-      socket.send(JSON.stringify({ ts: Date.now(), symbol: 'ETHUSDT', headline: 'Ether rallies as upgrade nears' }))
+      socket.send(JSON.stringify({ ts: Date.now(), symbol: 'ETHUSDT', headline: 'Ether upgrade a huge success' }))
       socket.send('{"ts":')
       socket.send(JSON.stringify({ ts: Date.now(), headline: 'Markets calm', score: 0 }))
     })
     const clock = new ManualClock(77)
     const sink = new CollectingSink()
-    const source = sentimentWebSocketSource({ url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, symbols: testSymbols(), clock, scorer: new LexiconHeadlineScorer(wordListAnalyzer, words) })
+    const source = sentimentWebSocketSource({ url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, symbols: testSymbols(), clock, scorer: new WinkHeadlineScorer() })
     const running = source.start(sink)
     cleanups.push(async () => {
       await source.stop()
@@ -91,7 +79,7 @@ describe('sentiment source', () => {
     })
     await until(() => sink.sentiments.length === 2, 5000, 'two headlines')
     expect(sink.sentiments).toEqual([
-      { tsNs: 77, instrumentId: 1, score: 0.12, headline: 'Ether rallies as upgrade nears' },
+      { tsNs: 77, instrumentId: 1, score: 0.3, headline: 'Ether upgrade a huge success' },
       { tsNs: 77, instrumentId: MARKET_WIDE_INSTRUMENT, score: 0, headline: 'Markets calm' },
     ])
     expect(sink.rejectCounts()).toEqual({ malformed: 1 })

@@ -17,6 +17,8 @@ describe('decimal', () => {
     expect(() => parseDecimal('1.2.3')).toThrow('not a decimal number: "1.2.3"')
     expect(() => parseDecimal('')).toThrow('not a decimal number: ""')
     expect(() => parseDecimal(Number.NaN)).toThrow('not a finite number: NaN')
+    expect(() => parseDecimal('87648.21e9999999')).toThrow('decimal number out of range: "87648.21e9999999"')
+    expect(() => parseDecimal('1'.repeat(101))).toThrow('decimal number out of range')
   })
 
   it('prop_format_then_parse_is_identity', () => {

@@ -1,11 +1,11 @@
-import { WavesError } from '../../errors/index.js'
-import type { ByteBuffer } from 'flatbuffers'
-import { ConflatingPublisher, SingleProducerSequencer } from '../../ring/index.js'
-import { MessageType, Quote } from '../../schemas/index.js'
-import { universeOf } from '../../market/instruments.js'
 import type { WavesConfig } from '../../config/index.js'
-import type { Agent } from '../agent.js'
-import { SyntheticMarket, type SyntheticMarketSink, type SyntheticQuote } from './synthetic-market.js'
+import { WinkHeadlineScorer } from '../../feeds/headline-scorer.js'
+import { createFeedSource, FeedPipeline, SymbolTable, type FeedSource, type FeedSourceSpec, type ReplayPace } from '../../feeds/index.js'
+import { instrumentSpecsOf, universeOf } from '../../market/instruments.js'
+import { SingleProducerSequencer } from '../../ring/index.js'
+import type { Agent, AgentContext } from '../agent.js'
+import { SyntheticMarket } from './synthetic-market.js'
+import { SyntheticSource } from './synthetic-source.js'
 
 type DataFeedsConfig = WavesConfig['data_feeds'] & {
   /** Market updates per instrument per sense step; default 1 (a knob for tests, not a config key yet). */
@@ -13,72 +13,107 @@ type DataFeedsConfig = WavesConfig['data_feeds'] & {
 }
 
 interface Snapshot {
-  market: ReturnType<SyntheticMarket['snapshot']>
-  published: number
+  market: ReturnType<SyntheticMarket['snapshot']> | undefined
 }
 
 /**
- * data_feeds: writes market data into the market ring. The embedded default
- * is a seeded synthetic market; replay, WebSocket and exchange feeds come
- * with the market-data capability. Publishing conflates per instrument and
- * venue, so a slow reader never blocks the feed and nothing vanishes
- * uncounted.
+ * data_feeds: runs the configured market-data source through the validation
+ * bridge and the derived signals into the market ring. The embedded default
+ * is the seeded synthetic L2 market, advanced once per sense step; a replayed
+ * file or a WebSocket stream writes as its data arrives, between steps too.
+ * Quotes conflate per instrument and venue when a reader lags; book deltas
+ * and trades wait in order and any loss is counted. Readers on the fast path
+ * are woken after every sense step and every write between steps.
  */
 export default function createDataFeeds(): Agent<Snapshot, DataFeedsConfig> {
-  let market: SyntheticMarket
-  let publisher: ConflatingPublisher
-  let venues = 0
-  const quote = new Quote()
-  let published = 0
+  let pipeline: FeedPipeline
+  let synthetic: SyntheticSource | undefined
+  const extras: FeedSource[] = []
   let updatesPerStep = 1
-  let now = (): number => 0
-
-  let pending!: SyntheticQuote
-  // One encoder for every offer: no closure per message.
-  const encode = (_bytes: Uint8Array, offset: number, byteBuffer: ByteBuffer): void => {
-    quote.__init(offset, byteBuffer)
-    quote.mutate_ts_ns(now())
-    quote.mutate_instrument_id(pending.instrumentId)
-    quote.mutate_venue_id(pending.venueId)
-    quote.mutate_flags(0)
-    quote.mutate_bid_price_ticks(pending.bidPriceTicks)
-    quote.mutate_bid_size_lots(pending.bidSizeLots)
-    quote.mutate_ask_price_ticks(pending.askPriceTicks)
-    quote.mutate_ask_size_lots(pending.askSizeLots)
-    quote.mutate_venue_sequence(published + 1)
-  }
-  const publish = (q: SyntheticQuote): void => {
-    pending = q
-    publisher.offer(q.instrumentId * venues + (q.venueId - 1), MessageType.Quote, Quote.sizeOf(), encode)
-    published++
-  }
-  const sink: SyntheticMarketSink = { quote: publish, bookDelta: () => {}, trade: () => {} }
 
   return {
     init(ctx, restored) {
-      const source = ctx.config.source
-      if (source !== 'synthetic') {
-        throw new WavesError('ERR_FEED_UNAVAILABLE', `data_feeds source ${source} is not available yet; use synthetic`, { source })
-      }
       const universe = universeOf(ctx.engineConfig)
-      venues = universe.venues.length
-      market = new SyntheticMarket(ctx.config.seed, universe.instruments.length, venues)
-      publisher = new ConflatingPublisher(new SingleProducerSequencer(ctx.rings.market!), { keys: universe.instruments.length * venues })
+      const symbols = new SymbolTable(instrumentSpecsOf(ctx.engineConfig), universe.venues)
+      const source = sourceOf(ctx, symbols)
+      if (source instanceof SyntheticSource) {
+        synthetic = source
+        if (restored?.market !== undefined) source.market.restore(restored.market)
+      }
+      pipeline = new FeedPipeline(source, {
+        instruments: universe.instruments.length,
+        venues: universe.venues.length,
+        sequencer: new SingleProducerSequencer(ctx.rings.market!),
+        clock: ctx.clock,
+        logger: ctx.logger,
+        ...(ctx.config.maxFeedAgeMs !== undefined && { maxAgeNs: ctx.config.maxFeedAgeMs * 1e6 }),
+        onPublished: () => ctx.notifyFastPath('market'),
+      })
       updatesPerStep = ctx.config.updatesPerStep ?? 1
-      now = () => ctx.clock.nowNs()
-      if (restored) {
-        market.restore(restored.market)
-        published = restored.published
+      const ended = (what: string) => (err: unknown) => {
+        ctx.counters['source_failures'] = (ctx.counters['source_failures'] ?? 0) + 1
+        ctx.logger.error({ err, source: what }, 'feed source failed')
+      }
+      pipeline.start().catch(ended(source.name))
+      if (ctx.config.sentimentFile !== undefined) {
+        const headlines = createFeedSource(
+          { type: 'sentiment-file', file: ctx.config.sentimentFile, pace: paceOf(ctx.config.replaySpeed) },
+          { symbols, clock: ctx.clock, logger: ctx.logger, scorer: new WinkHeadlineScorer() },
+        )
+        extras.push(headlines)
+        headlines.start(pipeline.bridge).catch(ended(headlines.name))
       }
     },
     step(command, ctx) {
       if (command.step !== 2) return
-      publisher.flush()
-      for (let u = 0; u < updatesPerStep; u++) market.advance(sink)
-      ctx.counters['published'] = published
-      ctx.counters['held'] = publisher.held
-      ctx.counters['conflated'] = publisher.sequencer.ring.conflatedCount
+      synthetic?.advance(updatesPerStep)
+      pipeline.flush()
+      pipeline.writeCounters(ctx.counters)
+      ctx.notifyFastPath('market')
     },
-    snapshot: () => ({ market: market.snapshot(), published }),
+    snapshot: () => ({ market: synthetic?.market.snapshot() }),
+    async stop() {
+      await Promise.all([pipeline.stop(), ...extras.map((s) => s.stop())])
+    },
   }
+}
+
+function paceOf(speed: number): ReplayPace {
+  return speed === 0 ? { mode: 'fast' } : { mode: 'recorded', speed }
+}
+
+/** The source the config names, built against the run's instruments and venues. */
+function sourceOf(ctx: AgentContext<DataFeedsConfig>, symbols: SymbolTable): FeedSource {
+  const c = ctx.config
+  const venue = c.feedVenue ?? symbols.venues[0]!
+  const built = { symbols, clock: ctx.clock, logger: ctx.logger }
+  switch (c.source) {
+    case 'synthetic':
+      return new SyntheticSource(new SyntheticMarket(c.seed, symbols.instruments.length, symbols.venues.length), ctx.clock)
+    case 'websocket': {
+      const streams = c.websocketStreams ?? symbols.instruments.flatMap((_, id) => defaultStreams(symbols, id))
+      // An age limit needs the venue's own event time: stamped on arrival, nothing is ever stale.
+      const stamp = c.maxFeedAgeMs !== undefined ? 'venue' : 'arrival'
+      return createFeedSource({ type: 'binance-ws', url: c.websocketUrl!, venue, streams, stamp }, built)
+    }
+    case 'replay': {
+      const lobster = c.replayFormat === 'lobster' || (c.replayFormat === undefined && /_message_\d+\.csv$/i.test(c.replayFile!))
+      if (lobster) {
+        const spec: FeedSourceSpec = { type: 'lobster', messageFile: c.replayFile!, venue, pace: paceOf(c.replaySpeed) }
+        if (c.replaySymbol !== undefined) spec.symbol = c.replaySymbol
+        return createFeedSource(spec, built)
+      }
+      const spec: FeedSourceSpec = { type: 'csv', file: c.replayFile!, venue, pace: paceOf(c.replaySpeed) }
+      if (c.replayFormat !== undefined) spec.kind = c.replayFormat
+      if (c.replaySymbol !== undefined) spec.symbol = c.replaySymbol
+      return createFeedSource(spec, built)
+    }
+  }
+}
+
+/** Trades and book tickers of one instrument, as Binance names its streams ('btcusdt@trade'). */
+function defaultStreams(symbols: SymbolTable, instrumentId: number): string[] {
+  const spec = symbols.precisions[instrumentId]!.spec
+  const stream = `${spec.base}${spec.quote}`.toLowerCase()
+  return [`${stream}@trade`, `${stream}@bookTicker`]
 }

@@ -48,7 +48,7 @@ interface SyntheticSnapshot {
   variance: number[]
   books: number[]
   sequences: number[]
-  tradeId: number
+  tradeIds: number[]
 }
 
 /**
@@ -69,7 +69,8 @@ export class SyntheticMarket {
   readonly #books: Float64Array
   readonly #next: [Float64Array, Float64Array]
   readonly #sequence: Float64Array
-  #tradeId = 0
+  // Per instrument and venue, as venues number their trades.
+  readonly #tradeIds: Float64Array
   readonly #delta: SyntheticBookDelta = { instrumentId: 0, venueId: 0, side: Side.Buy, action: BookAction.Set, priceTicks: 0, sizeLots: 0, venueSequence: 0 }
 
   constructor(seed: number, instruments: number, venues: number, startMidTicks = 1_000_000) {
@@ -81,6 +82,7 @@ export class SyntheticMarket {
     this.#books = new Float64Array(instruments * venues * 2 * 2 * SYNTHETIC_DEPTH)
     this.#next = [new Float64Array(2 * SYNTHETIC_DEPTH), new Float64Array(2 * SYNTHETIC_DEPTH)]
     this.#sequence = new Float64Array(instruments * venues)
+    this.#tradeIds = new Float64Array(instruments * venues)
   }
 
   get instruments(): number {
@@ -128,7 +130,7 @@ export class SyntheticMarket {
     if (!(touchSize > 0)) return
     const size = 1 + this.#rng.nextBelow(touchSize)
     const price = this.#books[o]!
-    sink.trade({ instrumentId: instrument, venueId: venue, aggressor, priceTicks: price, sizeLots: size, venueTradeId: ++this.#tradeId })
+    sink.trade({ instrumentId: instrument, venueId: venue, aggressor, priceTicks: price, sizeLots: size, venueTradeId: ++this.#tradeIds[cell]! })
     this.#books[o + SYNTHETIC_DEPTH] = touchSize - size
     this.#emit(sink, instrument, venue, cell, restingSide, size === touchSize ? BookAction.Delete : BookAction.Set, price, touchSize - size)
   }
@@ -200,7 +202,7 @@ export class SyntheticMarket {
       variance: Array.from(this.#variance),
       books: Array.from(this.#books),
       sequences: Array.from(this.#sequence),
-      tradeId: this.#tradeId,
+      tradeIds: Array.from(this.#tradeIds),
     }
   }
 
@@ -209,7 +211,7 @@ export class SyntheticMarket {
     this.#variance.set(s.variance.slice(0, this.#variance.length))
     if (s.books.length === this.#books.length) this.#books.set(s.books)
     if (s.sequences.length === this.#sequence.length) this.#sequence.set(s.sequences)
-    this.#tradeId = s.tradeId
+    if (s.tradeIds.length === this.#tradeIds.length) this.#tradeIds.set(s.tradeIds)
   }
 
   /** Mid prices, for reports. */

@@ -1,0 +1,61 @@
+import type { Clock } from '../../clock/clock.js'
+import { BookAction, Side } from '../../schemas/index.js'
+import type { FeedBookDelta, FeedQuote, FeedSink, FeedSource, FeedTrade } from '../../feeds/feed-source.js'
+import { SyntheticMarket, type SyntheticMarketSink } from './synthetic-market.js'
+
+/**
+ * The seeded synthetic market as a feed source: it writes nothing on its
+ * own, the data_feeds agent advances it once per sense step (`advance`),
+ * and each event goes to the sink stamped with the clock, like any feed's.
+ */
+export class SyntheticSource implements FeedSource {
+  readonly name = 'synthetic'
+  readonly market: SyntheticMarket
+  readonly #clock: Clock
+  #sink: FeedSink | undefined
+  #stopped: (() => void) | undefined
+  readonly #quote: FeedQuote = { tsNs: 0, instrumentId: 0, venueId: 0, bidPriceTicks: 0, bidSizeLots: 0, askPriceTicks: 0, askSizeLots: 0, venueSequence: 0 }
+  readonly #delta: FeedBookDelta = { tsNs: 0, instrumentId: 0, venueId: 0, side: Side.Buy, action: BookAction.Set, priceTicks: 0, sizeLots: 0, venueSequence: 0 }
+  readonly #trade: FeedTrade = { tsNs: 0, instrumentId: 0, venueId: 0, aggressor: Side.Buy, priceTicks: 0, sizeLots: 0, venueTradeId: 0 }
+  readonly #forward: SyntheticMarketSink
+
+  constructor(market: SyntheticMarket, clock: Clock) {
+    this.market = market
+    this.#clock = clock
+    this.#forward = {
+      quote: (q) => {
+        Object.assign(this.#quote, q)
+        this.#quote.tsNs = this.#clock.nowNs()
+        this.#sink!.quote(this.#quote)
+      },
+      bookDelta: (d) => {
+        Object.assign(this.#delta, d)
+        this.#delta.tsNs = this.#clock.nowNs()
+        this.#sink!.bookDelta(this.#delta)
+      },
+      trade: (t) => {
+        Object.assign(this.#trade, t)
+        this.#trade.tsNs = this.#clock.nowNs()
+        this.#sink!.trade(this.#trade)
+      },
+    }
+  }
+
+  start(sink: FeedSink): Promise<void> {
+    this.#sink = sink
+    return new Promise((resolve) => {
+      this.#stopped = resolve
+    })
+  }
+
+  /** Moves the market `steps` ticks of time, writing what happened; nothing before start or after stop. */
+  advance(steps: number): void {
+    if (this.#sink === undefined || this.#stopped === undefined) return
+    for (let k = 0; k < steps; k++) this.market.advance(this.#forward)
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped?.()
+    this.#stopped = undefined
+  }
+}
