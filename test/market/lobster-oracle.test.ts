@@ -77,6 +77,16 @@ describe('LOBSTER replay against its own order-book file', () => {
     expect(replay.mismatches).toEqual(['row 503 (line 503) differs after message 503 (line 503, submission)'])
   })
 
+  it('parses and counts cross trades and halts, which leave the visible book alone', () => {
+    // After message 100: a cross trade and a halt, each with its own order-book row, the same as row 100.
+    const messages = messageText.split('\n')
+    const rows = bookText.split('\n')
+    messages.splice(100, 0, '34201.5,6,-1,500,5858000,-1', '34201.6,7,0,0,-1,-1')
+    rows.splice(100, 0, rows[99]!, rows[99]!)
+    const replay = new LobsterReplay(parseLobsterMessages(messages.join('\n'), 'm.csv'), parseLobsterBookRows(rows.join('\n'), 'b.csv'))
+    expect(replay.run()).toEqual({ ...SAMPLE_COUNTS, rows: 1001, rowsCompared: 1000, rowsExact: 1000, events: [0, 470, 0, 369, 98, 61, 1, 1] })
+  })
+
   it('accepts files with a header row of any column names', () => {
     const messages = parseLobsterMessages(`Time,Type,OrderID,Size,Price,Direction\n${messageText}`, 'm.csv')
     const rows = parseLobsterBookRows(`${Array.from({ length: 40 }, (_, k) => `col${k}`).join(',')}\n${bookText}`, 'b.csv')
