@@ -36,17 +36,30 @@ export class CcxtFeedEvents {
     this.#venueId = venueId
   }
 
-  /** A whole book as a snapshot of its top `depth` levels a side. */
-  book(instrumentId: number, book: CcxtBookLike, depth: number, tsNs: number, sink: FeedSink): void {
+  /**
+   * A whole book as a snapshot of its top `depth` levels a side; false when
+   * rejected. ccxt hands back an empty book for a body it could not parse, so
+   * a book with no levels and no sequence is refused as malformed.
+   */
+  book(instrumentId: number, book: CcxtBookLike, depth: number, tsNs: number, sink: FeedSink): boolean {
+    if (!Array.isArray(book.bids) || !Array.isArray(book.asks) || (book.bids.length === 0 && book.asks.length === 0 && book.nonce === undefined)) {
+      this.#reject(sink, 'malformed', instrumentId, book)
+      return false
+    }
     const bids = this.#levels(instrumentId, book.bids, depth, sink)
     const asks = this.#levels(instrumentId, book.asks, depth, sink)
-    if (bids === undefined || asks === undefined) return
+    if (bids === undefined || asks === undefined) return false
     sink.bookSnapshot({ tsNs, instrumentId, venueId: this.#venueId, bids, asks, venueSequence: book.nonce ?? 0 })
+    return true
   }
 
   /** New trades only: a trade id at or below the last one sent is skipped (polls and watches overlap). */
   trades(instrumentId: number, trades: readonly CcxtTradeLike[], tsNs: number, sink: FeedSink): number {
     let sent = 0
+    if (!Array.isArray(trades)) {
+      this.#reject(sink, 'malformed', instrumentId, trades)
+      return 0
+    }
     for (const trade of trades) {
       const venueTradeId = Number(trade.id ?? 0)
       const last = this.#lastTradeId.get(instrumentId) ?? 0
@@ -65,15 +78,24 @@ export class CcxtFeedEvents {
   }
 
   /** The ticker's best bid and offer as a quote; a ticker without both sides is not a quote. */
-  quote(instrumentId: number, ticker: CcxtTickerLike, tsNs: number, sink: FeedSink): void {
+  quote(instrumentId: number, ticker: CcxtTickerLike, tsNs: number, sink: FeedSink): boolean {
     const values = [ticker.bid, ticker.ask, ticker.bidVolume, ticker.askVolume]
-    if (values.some((v) => v === undefined)) return this.#reject(sink, 'malformed', instrumentId, ticker)
+    if (values.some((v) => v === undefined)) {
+      this.#reject(sink, 'malformed', instrumentId, ticker)
+      return false
+    }
     const bid = this.#symbols.priceTicks(instrumentId, ticker.bid!)
     const ask = this.#symbols.priceTicks(instrumentId, ticker.ask!)
     const bidSize = this.#symbols.sizeLots(instrumentId, ticker.bidVolume!)
     const askSize = this.#symbols.sizeLots(instrumentId, ticker.askVolume!)
-    for (const c of [bid, ask, bidSize, askSize]) if (!c.ok) return this.#reject(sink, c.reason, instrumentId, ticker)
+    for (const c of [bid, ask, bidSize, askSize]) {
+      if (!c.ok) {
+        this.#reject(sink, c.reason, instrumentId, ticker)
+        return false
+      }
+    }
     sink.quote({ tsNs, instrumentId, venueId: this.#venueId, bidPriceTicks: step(bid), askPriceTicks: step(ask), bidSizeLots: step(bidSize), askSizeLots: step(askSize), venueSequence: 0 })
+    return true
   }
 
   #levels(instrumentId: number, levels: CcxtBookLike['bids'], depth: number, sink: FeedSink): FeedBookLevel[] | undefined {

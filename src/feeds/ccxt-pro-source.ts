@@ -103,8 +103,7 @@ export class CcxtProSource implements FeedSource {
         if (channel === 'book') {
           const book = (await ex.watchOrderBook(symbol)) as CcxtBookLike
           if (this.#stopped) break
-          this.#events.book(instrumentId, book, depth, this.#clock.nowNs(), sink)
-          this.counters.snapshots++
+          if (this.#events.book(instrumentId, book, depth, this.#clock.nowNs(), sink)) this.counters.snapshots++
         } else if (channel === 'trades') {
           const trades = (await ex.watchTrades(symbol)) as CcxtTradeLike[]
           if (this.#stopped) break
@@ -113,8 +112,7 @@ export class CcxtProSource implements FeedSource {
           // The full 24-hour ticker stream carries the best bid and offer; ccxt's default mini ticker does not.
           const ticker = (await ex.watchTicker(symbol, { name: 'ticker' })) as CcxtTickerLike
           if (this.#stopped) break
-          this.#events.quote(instrumentId, ticker, this.#clock.nowNs(), sink)
-          this.counters.quotes++
+          if (this.#events.quote(instrumentId, ticker, this.#clock.nowNs(), sink)) this.counters.quotes++
         }
         failures = 0
       } catch (err) {

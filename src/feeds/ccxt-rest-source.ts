@@ -99,13 +99,11 @@ export class CcxtRestSource implements FeedSource {
         try {
           if (channel === 'book') {
             const book = (await ex.fetchOrderBook(symbol, depth)) as CcxtBookLike
-            this.#events.book(id, book, depth, this.#clock.nowNs(), sink)
-            this.counters.snapshots++
+            if (this.#events.book(id, book, depth, this.#clock.nowNs(), sink)) this.counters.snapshots++
           } else if (channel === 'trades') {
             this.counters.trades += this.#events.trades(id, (await ex.fetchTrades(symbol)) as CcxtTradeLike[], this.#clock.nowNs(), sink)
           } else {
-            this.#events.quote(id, (await ex.fetchTicker(symbol)) as CcxtTickerLike, this.#clock.nowNs(), sink)
-            this.counters.quotes++
+            if (this.#events.quote(id, (await ex.fetchTicker(symbol)) as CcxtTickerLike, this.#clock.nowNs(), sink)) this.counters.quotes++
           }
         } catch (err) {
           this.counters.errors++
