@@ -5,12 +5,16 @@
  * {"suite","rows":[{"name","msgsPerSec","p50us","p99us","p999us"}],"ratios"}.
  */
 import { printDocument, warnAboutCores, type BenchDocument, type BenchOptions } from './harness/report.js'
+import { bookSuite } from './book/book.suite.js'
 import { cycleSuite } from './cycle/cycle.suite.js'
+import { executionSuite } from './execution/execution.suite.js'
 import { ringSuite } from './ring/ring.suite.js'
 
 const suites: Record<string, (options: BenchOptions) => Promise<BenchDocument>> = {
   ring: ringSuite,
   cycle: cycleSuite,
+  book: bookSuite,
+  execution: executionSuite,
 }
 
 function parse(argv: string[]): { names: string[]; options: BenchOptions } {

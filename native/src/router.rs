@@ -149,11 +149,17 @@ impl fmt::Display for RouteError {
 
 impl std::error::Error for RouteError {}
 
-/// Whether `v` is an integer in `1..=MAX_EXACT`. The round trip through
-/// `u64` stands in for `trunc`, which is a libm call on baseline x86-64.
+/// `2^52`: from here up every double is an integer.
+const TWO_POW_52: f64 = 4_503_599_627_370_496.0;
+
+/// Whether `v` is an integer in `1..=MAX_EXACT`. Below `2^52`, adding and
+/// subtracting `2^52` rounds `v` to an integer (round to nearest), so `v` is
+/// one exactly when it comes back unchanged: plain double operations with
+/// no branch, where `trunc` is a libm call on baseline x86-64. NaN fails
+/// every comparison.
 #[inline]
 fn is_positive_exact(v: f64) -> bool {
-    v >= 1.0 && v <= MAX_EXACT as f64 && (v as u64) as f64 == v
+    (v >= 1.0) & (v <= MAX_EXACT as f64) & ((v >= TWO_POW_52) | ((v + TWO_POW_52) - TWO_POW_52 == v))
 }
 
 #[inline]
@@ -171,6 +177,8 @@ fn overlaps<A, B>(a: &[A], b: &[B]) -> bool {
 
 /// One decision's input, borrowed from the caller's typed arrays.
 pub struct RouteRequest<'a> {
+    /// Expected adverse move, in ticks, per millisecond of venue latency.
+    pub adverse_ticks_per_ms: f64,
     /// 1 to buy (take asks), -1 to sell (take bids).
     pub side: f64,
     pub size_lots: f64,
@@ -184,13 +192,16 @@ pub struct RouteRequest<'a> {
     pub venue_costs: &'a [f64],
 }
 
-/// A router with its scratch space, reused across decisions so a decision
+/// The scratch space of routing decisions, reused so that a decision
 /// allocates only when it sees more venues than any before it.
 #[derive(Debug, Default)]
 pub struct Router {
-    adverse_ticks_per_ms: f64,
     heap: Vec<u32>,
     cost: Vec<f64>,
+    /// Per venue, `1 + side * takerFeeBps / 10_000` and `adverse * latency`:
+    /// the two halves of the cost model, computed once a decision.
+    fee_factor: Vec<f64>,
+    penalty: Vec<f64>,
     next: Vec<u32>,
     filled_lots: Vec<f64>,
     notional: Vec<f64>,
@@ -198,25 +209,12 @@ pub struct Router {
 }
 
 impl Router {
-    /// # Errors
-    /// `AdverseTicksPerMs` unless it is finite and at least 0.
-    pub fn new(adverse_ticks_per_ms: f64) -> Result<Self, RouteError> {
-        if !(adverse_ticks_per_ms.is_finite() && adverse_ticks_per_ms >= 0.0) {
-            return Err(RouteError::AdverseTicksPerMs(adverse_ticks_per_ms));
-        }
-        Ok(Self { adverse_ticks_per_ms, ..Self::default() })
-    }
-
-    pub fn adverse_ticks_per_ms(&self) -> f64 {
-        self.adverse_ticks_per_ms
-    }
-
     /// Writes the plan into `out` (see [`PLAN_HEADER`], [`CHILD_FIELDS`]),
     /// children in venue order, and returns how many children there are.
     ///
     /// # Errors
     /// A [`RouteError`] naming the first bad argument, in a fixed order:
-    /// side, size, limit, array shapes, `out`, then venue by venue its costs
+    /// adverse move, side, size, limit, array shapes, `out`, then venue by venue its costs
     /// and its levels. Nothing is written to `out` on error.
     // The safe entry for Rust callers and the tests; the binding validates
     // first so that it can borrow `out` mutably only once that is sound.
@@ -238,6 +236,9 @@ impl Router {
         let mut start = 0u32;
         for v in 0..venues {
             let end = req.venue_level_ends[v];
+            let costs = &req.venue_costs[v * VENUE_COST_FIELDS..(v + 1) * VENUE_COST_FIELDS];
+            self.fee_factor[v] = 1.0 + side * costs[0] / BASIS_POINTS;
+            self.penalty[v] = req.adverse_ticks_per_ms * costs[2];
             self.filled_lots[v] = 0.0;
             self.notional[v] = 0.0;
             if start < end && side * req.levels[2 * start as usize] <= beyond {
@@ -293,18 +294,17 @@ impl Router {
         children
     }
 
+    /// `side * (price * (1 + side * takerFeeBps / 10_000)) + adverse * latencyMs`.
     #[inline]
     fn level_cost(&self, req: &RouteRequest<'_>, v: usize, level: u32) -> f64 {
-        let side = req.side;
-        let taker = req.venue_costs[v * VENUE_COST_FIELDS];
-        let latency = req.venue_costs[v * VENUE_COST_FIELDS + 2];
-        let price = req.levels[2 * level as usize];
-        side * (price * (1.0 + side * taker / BASIS_POINTS)) + self.adverse_ticks_per_ms * latency
+        req.side * (req.levels[2 * level as usize] * self.fee_factor[v]) + self.penalty[v]
     }
 
     fn reserve(&mut self, venues: usize) {
         if self.cost.len() < venues {
             self.cost.resize(venues, 0.0);
+            self.fee_factor.resize(venues, 0.0);
+            self.penalty.resize(venues, 0.0);
             self.next.resize(venues, 0);
             self.filled_lots.resize(venues, 0.0);
             self.notional.resize(venues, 0.0);
@@ -382,6 +382,10 @@ fn resting_venue(venue_costs: &[f64]) -> f64 {
 /// # Errors
 /// The first bad argument.
 pub fn validate(req: &RouteRequest<'_>, out: &[f64]) -> Result<(), RouteError> {
+    let adverse = req.adverse_ticks_per_ms;
+    if !(adverse.is_finite() && adverse >= 0.0) {
+        return Err(RouteError::AdverseTicksPerMs(adverse));
+    }
     let side = req.side;
     if side != 1.0 && side != -1.0 {
         return Err(RouteError::Side(side));
@@ -441,16 +445,19 @@ pub fn validate(req: &RouteRequest<'_>, out: &[f64]) -> Result<(), RouteError> {
         let end = end as usize;
         // The first level has nothing to be above or below.
         let mut previous = if side > 0.0 { f64::NEG_INFINITY } else { f64::INFINITY };
-        for level in start..end {
-            let (price, size) = (req.levels[2 * level], req.levels[2 * level + 1]);
-            if !is_positive_exact(price) {
-                return Err(RouteError::LevelPrice { venue, level, value: price });
-            }
-            if !is_positive_exact(size) {
-                return Err(RouteError::LevelSize { venue, level, value: size });
-            }
-            if side * price <= side * previous {
-                return Err(RouteError::LevelOrder { venue, level, value: price, previous, rising: side > 0.0 });
+        for (offset, pair) in req.levels[2 * start..2 * end].chunks_exact(2).enumerate() {
+            let (price, size) = (pair[0], pair[1]);
+            // One branch per level on the common path; which check failed
+            // is worked out, in the documented order, only on the way out.
+            if !(is_positive_exact(price) & is_positive_exact(size) & (side * price > side * previous)) {
+                let level = start + offset;
+                return Err(if !is_positive_exact(price) {
+                    RouteError::LevelPrice { venue, level, value: price }
+                } else if !is_positive_exact(size) {
+                    RouteError::LevelSize { venue, level, value: size }
+                } else {
+                    RouteError::LevelOrder { venue, level, value: price, previous, rising: side > 0.0 }
+                });
             }
             previous = price;
         }

@@ -27,16 +27,20 @@ function construct<T>(make: () => T, fn: string): T {
   }
 }
 
-/** The addon's Router behind the executor's interface: one addon call per decision. */
+/**
+ * The addon's router behind the executor's interface: one addon call per
+ * decision, to a plain function (the addon keeps the scratch space per thread).
+ */
 class NativeRouter implements Router {
-  readonly #inner: Router
+  readonly adverseTicksPerMs: number
+  readonly #addon: RawAddon
 
   constructor(addon: RawAddon, options: RouterOptions) {
-    this.#inner = construct(() => new addon.Router(options), 'Router')
-  }
-
-  get adverseTicksPerMs(): number {
-    return this.#inner.adverseTicksPerMs
+    const adverse = options.adverseTicksPerMs
+    // A decision over no venues checks the option with the addon's own message.
+    construct(() => addon.routeParentOrder(adverse, 1, 1, undefined, NO_LEVELS, NO_ENDS, NO_LEVELS, new Float64Array(3)), 'Router')
+    this.adverseTicksPerMs = adverse
+    this.#addon = addon
   }
 
   route(
@@ -49,12 +53,15 @@ class NativeRouter implements Router {
     out: Float64Array,
   ): number {
     try {
-      return this.#inner.route(side, sizeLots, limitPriceTicks, levels, venueLevelEnds, venueCosts, out)
+      return this.#addon.routeParentOrder(this.adverseTicksPerMs, side, sizeLots, limitPriceTicks, levels, venueLevelEnds, venueCosts, out)
     } catch (err) {
       return rethrowFromAddon(err, 'Router.route')
     }
   }
 }
+
+const NO_LEVELS = new Float64Array(0)
+const NO_ENDS = new Uint32Array(0)
 
 class NativeSlippageTracker implements SlippageTracker {
   readonly #inner: SlippageTracker

@@ -11,7 +11,7 @@ export interface RouterOptions {
  * first, where a lot at `price` on a venue costs
  * `side * (price * (1 + side * takerFeeBps / 10_000)) + adverseTicksPerMs * latencyMs`;
  * equal costs go to the lower venue index. Scratch space is reused, so a
- * router belongs to one thread.
+ * router belongs to one thread (the addon keeps one per thread).
  */
 export interface Router {
   readonly adverseTicksPerMs: number
@@ -121,6 +121,15 @@ export type Executor = NativeExecutor | FallbackExecutor
 export interface RawAddon {
   implementationShortfallBps(side: number, arrivalPriceTicks: number, fills: Float64Array): number
   addonVersion(): string
-  Router: new (options: RouterOptions) => Router
+  routeParentOrder(
+    adverseTicksPerMs: number,
+    side: number,
+    sizeLots: number,
+    limitPriceTicks: number | undefined,
+    levels: Float64Array,
+    venueLevelEnds: Uint32Array,
+    venueCosts: Float64Array,
+    out: Float64Array,
+  ): number
   SlippageTracker: new (options: SlippageTrackerOptions) => SlippageTracker
 }

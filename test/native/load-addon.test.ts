@@ -83,9 +83,9 @@ describe('finding the addon', () => {
 
   it('exports exactly what the executor binds', () => {
     const addon = requireAddon(findAddonFile(root) ?? 'native/*.node is missing')
-    // A class the addon exports is a `create…` factory on the executor.
-    const bound = Object.keys(fallbackFunctions).map((name) => name.replace(/^create/, ''))
-    expect(Object.keys(addon).sort()).toEqual(['addonVersion', ...bound].sort())
+    // The executor's factories wrap the addon's router function and tracker class.
+    expect(Object.keys(fallbackFunctions).sort()).toEqual(['createRouter', 'createSlippageTracker', 'implementationShortfallBps'])
+    expect(Object.keys(addon).sort()).toEqual(['SlippageTracker', 'addonVersion', 'implementationShortfallBps', 'routeParentOrder'])
     expect(addon.addonVersion()).toBe(cargoVersion())
   })
 })

@@ -108,14 +108,6 @@ function validate(
   }
 }
 
-/** The cost of one lot at `level` of venue `v`: the model in `native/src/router.rs`. */
-function levelCost(side: number, adverse: number, levels: Float64Array, venueCosts: Float64Array, v: number, level: number): number {
-  const taker = venueCosts[v * VENUE_COST_FIELDS] as number
-  const latency = venueCosts[v * VENUE_COST_FIELDS + 2] as number
-  const price = levels[2 * level] as number
-  return side * (price * (1 + side * taker / BASIS_POINTS)) + adverse * latency
-}
-
 /** Where an unfilled remainder would rest: lowest maker fee, then latency, then venue index. */
 function restingVenue(venueCosts: Float64Array): number {
   let best = -1
@@ -139,6 +131,10 @@ export class FallbackRouter implements Router {
   #heap = new Uint32Array(0)
   #heapLength = 0
   #cost = new Float64Array(0)
+  // Per venue, `1 + side * takerFeeBps / 10_000` and `adverse * latency`:
+  // the two halves of the cost model, computed once a decision.
+  #feeFactor = new Float64Array(0)
+  #penalty = new Float64Array(0)
   #next = new Uint32Array(0)
   #filledLots = new Float64Array(0)
   #notional = new Float64Array(0)
@@ -165,6 +161,8 @@ export class FallbackRouter implements Router {
     const venues = venueLevelEnds.length
     this.#reserve(venues)
     const cost = this.#cost
+    const feeFactor = this.#feeFactor
+    const penalty = this.#penalty
     const next = this.#next
     const filledLots = this.#filledLots
     const notional = this.#notional
@@ -177,11 +175,13 @@ export class FallbackRouter implements Router {
     let start = 0
     for (let v = 0; v < venues; v++) {
       const end = venueLevelEnds[v] as number
+      feeFactor[v] = 1 + side * (venueCosts[v * VENUE_COST_FIELDS] as number) / BASIS_POINTS
+      penalty[v] = adverse * (venueCosts[v * VENUE_COST_FIELDS + 2] as number)
       filledLots[v] = 0
       notional[v] = 0
       if (start < end && side * (levels[2 * start] as number) <= beyond) {
         next[v] = start
-        cost[v] = levelCost(side, adverse, levels, venueCosts, v, start)
+        cost[v] = side * ((levels[2 * start] as number) * (feeFactor[v] as number)) + (penalty[v] as number)
         this.#push(v)
       }
       start = end
@@ -201,7 +201,7 @@ export class FallbackRouter implements Router {
       const following = level + 1
       if (following < (venueLevelEnds[v] as number) && side * (levels[2 * following] as number) <= beyond) {
         next[v] = following
-        cost[v] = levelCost(side, adverse, levels, venueCosts, v, following)
+        cost[v] = side * ((levels[2 * following] as number) * (feeFactor[v] as number)) + (penalty[v] as number)
         this.#siftDown(0)
       } else {
         this.#pop()
@@ -231,6 +231,8 @@ export class FallbackRouter implements Router {
     if (this.#cost.length >= venues) return
     this.#heap = new Uint32Array(venues)
     this.#cost = new Float64Array(venues)
+    this.#feeFactor = new Float64Array(venues)
+    this.#penalty = new Float64Array(venues)
     this.#next = new Uint32Array(venues)
     this.#filledLots = new Float64Array(venues)
     this.#notional = new Float64Array(venues)

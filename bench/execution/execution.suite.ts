@@ -1,0 +1,149 @@
+/**
+ * The execution suite: one routing decision, in the Rust addon and in its
+ * TypeScript fallback, on one thread.
+ *
+ * ```
+ *   parent order + 8 venues × 50 levels (typed arrays)
+ *        │ one call
+ *        ├──▶ waves router native ── N-API ──▶ Rust router (k-way merge) ──▶ plan in out[]
+ *        └──▶ fallback router ────────────────▶ TS Router (same algorithm) ─▶ plan in out[]
+ * ```
+ *
+ * Rows: `waves router native` and `fallback router` (decisions/s, median of
+ * the runs, and p50/p99/p99.9 µs per decision, each timed alone);
+ * `waves addon call` (the cost of one trivial call across the boundary,
+ * `addonVersion()`, a function with no arguments returning a short string:
+ * calls/s, and per-call percentiles of 1 000-call batches, since one call
+ * is below the clock's resolution).
+ * Both routers must write the same plans bit for bit, or the run fails.
+ */
+import { createExecutor, fallbackFunctions, findAddonFile, findPackageRoot, planLength, requireAddon, type Router } from '../../src/native/index.js'
+import { monotonicClock } from '../../src/clock/clock.js'
+import { failIfNot, median, ratio, round, wants, type BenchDocument, type BenchOptions, type BenchRow } from '../harness/report.js'
+import { ADVERSE_TICKS_PER_MS, VENUES, routerDecisions, type RouterDecision } from './router-decisions.js'
+
+const DISTINCT_DECISIONS = 256
+const ADDON_CALL_BATCH = 1_000
+
+/**
+ * Exact percentiles of samples in nanoseconds, in microseconds. The shared
+ * latency histogram floors at 1 µs, and a native decision is about that
+ * size, so these rows sort their samples instead.
+ */
+function percentilesUs(samplesNs: Float64Array): Pick<BenchRow, 'p50us' | 'p99us' | 'p999us'> {
+  const sorted = samplesNs.slice().sort()
+  const at = (q: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor((q / 100) * sorted.length))]! / 1000)
+  return { p50us: at(50), p99us: at(99), p999us: at(99.9) }
+}
+
+function route(router: Router, d: RouterDecision, out: Float64Array): number {
+  return router.route(d.side, d.sizeLots, d.limitPriceTicks, d.levels, d.venueLevelEnds, d.venueCosts, out)
+}
+
+/** Both contenders must write the same plan for every decision, bit for bit. */
+function checkAgreement(native: Router, fallback: Router, decisions: RouterDecision[]): void {
+  const a = new Float64Array(planLength(VENUES))
+  const b = new Float64Array(planLength(VENUES))
+  decisions.forEach((d, i) => {
+    const children = route(native, d, a)
+    failIfNot(children === route(fallback, d, b), `decision ${i}: the child counts differ`)
+    failIfNot(children > 0 && a[0]! > 0, `decision ${i}: nothing routed`)
+    const bitsA = new BigUint64Array(a.buffer)
+    const bitsB = new BigUint64Array(b.buffer)
+    for (let k = 0; k < 3 + 5 * children; k++) failIfNot(bitsA[k] === bitsB[k], `decision ${i}: plans differ at out[${k}]`)
+  })
+}
+
+/** Decisions per second over `count` decisions; the filled lots summed as a check. */
+function throughput(router: Router, decisions: RouterDecision[], count: number): { perSec: number; filledLots: number } {
+  const out = new Float64Array(planLength(VENUES))
+  let filledLots = 0
+  const startNs = monotonicClock.nowNs()
+  for (let i = 0; i < count; i++) {
+    route(router, decisions[i % decisions.length]!, out)
+    filledLots += out[0]!
+  }
+  return { perSec: count / ((monotonicClock.nowNs() - startNs) / 1e9), filledLots }
+}
+
+function latencies(router: Router, decisions: RouterDecision[], count: number): Float64Array {
+  const out = new Float64Array(planLength(VENUES))
+  const samplesNs = new Float64Array(count)
+  for (let i = 0; i < count; i++) {
+    const d = decisions[i % decisions.length]!
+    const startNs = monotonicClock.nowNs()
+    route(router, d, out)
+    samplesNs[i] = monotonicClock.nowNs() - startNs
+  }
+  return samplesNs
+}
+
+function addonCallRow(options: BenchOptions): BenchRow {
+  const root = findPackageRoot()
+  const path = root === undefined ? undefined : findAddonFile(root)
+  failIfNot(path !== undefined, 'the addon is not built: npm run build:native')
+  const addon = requireAddon(path)
+  const version = addon.addonVersion()
+  const batches = options.quick ? 500 : 5_000
+  const perCallNs = new Float64Array(batches)
+  let same = 0
+  for (let b = 0; b < batches; b++) {
+    const startNs = monotonicClock.nowNs()
+    for (let i = 0; i < ADDON_CALL_BATCH; i++) if (addon.addonVersion() === version) same++
+    perCallNs[b] = (monotonicClock.nowNs() - startNs) / ADDON_CALL_BATCH
+  }
+  failIfNot(same === batches * ADDON_CALL_BATCH, `addon call: ${same} of ${batches * ADDON_CALL_BATCH} calls answered ${version}`)
+  const totalNs = perCallNs.reduce((a, b) => a + b, 0) * ADDON_CALL_BATCH
+  return { name: 'waves addon call', msgsPerSec: Math.round((batches * ADDON_CALL_BATCH) / (totalNs / 1e9)), ...percentilesUs(perCallNs) }
+}
+
+export async function executionSuite(options: BenchOptions): Promise<BenchDocument> {
+  const executor = createExecutor()
+  failIfNot(executor.kind === 'native', `the addon did not load: ${executor.kind === 'fallback' ? executor.reason : ''}`)
+  const contenders: Array<[string, Router]> = [
+    ['waves router native', executor.createRouter({ adverseTicksPerMs: ADVERSE_TICKS_PER_MS })],
+    ['fallback router', fallbackFunctions.createRouter({ adverseTicksPerMs: ADVERSE_TICKS_PER_MS })],
+  ]
+  const decisions = routerDecisions(DISTINCT_DECISIONS)
+  checkAgreement(contenders[0]![1], contenders[1]![1], decisions)
+
+  const count = options.quick ? 20_000 : 200_000
+  const samples = options.quick ? 5_000 : 100_000
+  // What every run must fill, from a plain loop over the same decisions.
+  const filledLots = throughput(contenders[1]![1], decisions, count).filledLots
+  const rows: BenchRow[] = []
+  const rate = new Map<string, number>()
+  const p50 = new Map<string, number>()
+  for (const [name, router] of contenders) {
+    if (!wants(options, name)) continue
+    // Warm-up: the fallback's JIT tiers and the addon's first calls are not the steady state.
+    throughput(router, decisions, Math.min(count, 20_000))
+    const runs: number[] = []
+    for (let r = 0; r < options.runs; r++) {
+      const run = throughput(router, decisions, count)
+      failIfNot(run.filledLots === filledLots, `${name}: filled ${run.filledLots} lots, expected ${filledLots}`)
+      runs.push(run.perSec)
+    }
+    const percentiles = percentilesUs(latencies(router, decisions, samples))
+    rate.set(name, median(runs))
+    p50.set(name, percentiles.p50us!)
+    rows.push({ name, msgsPerSec: Math.round(median(runs)), ...percentiles })
+  }
+
+  if (wants(options, 'waves addon call')) rows.push(addonCallRow(options))
+
+  // waves tick-to-order: the fast path end to end (a tick published on the
+  // market ring → strategy → inline pre-trade risk → this router → the order
+  // on the venue ring), p50/p99/p99.9 µs from the tick's timestamp to the
+  // order's. It belongs here as one more row producer, guarded by
+  // wants(options, 'waves tick-to-order'), with its own failIfNot on the
+  // orders it sees.
+
+  const candidates: Record<string, number | undefined> = {
+    'waves router native/fallback decisions': ratio(rate.get('waves router native'), rate.get('fallback router')),
+    'fallback/waves router native p50': ratio(p50.get('fallback router'), p50.get('waves router native')),
+  }
+  const ratios: Record<string, number> = {}
+  for (const [k, v] of Object.entries(candidates)) if (v !== undefined) ratios[k] = v
+  return { suite: 'execution', rows, ratios }
+}
