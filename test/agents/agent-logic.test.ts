@@ -3,7 +3,7 @@ import { SYNTHETIC_DEPTH, SyntheticMarket, type SyntheticMarketSink } from '../.
 import { ReturnHistory } from '../../src/agents/intelligence/return-history.js'
 import { PreTradeCheck } from '../../src/agents/risk-management/pre-trade-check.js'
 import { MeanReversion } from '../../src/agents/strategy-engine/mean-reversion.js'
-import { checkQuote } from '../../src/agents/validation/quote-checks.js'
+import { checkQuote } from '../../src/feeds/validation/feed-checks.js'
 import { BookAction, Side } from '../../src/schemas/index.js'
 
 describe('pre-trade check', () => {

@@ -37,7 +37,10 @@ describe('agents in-process', () => {
     expect(feedsCtx.counters['trade_id_gaps']).toBe(0)
     expect(conditionsCtx.counters['quotes']).toBe(300)
     expect(conditionsCtx.counters['trades']).toBe(feedsCtx.counters['ring_trades'])
-    expect(validationCtx.counters['valid']).toBe(300)
+    expect(validationCtx.counters['valid_quote']).toBe(300)
+    expect(validationCtx.counters['valid_trade']).toBe(feedsCtx.counters['ring_trades'])
+    expect(validationCtx.counters['valid_book_delta']).toBe(feedsCtx.counters['ring_book_deltas'])
+    expect(Object.keys(validationCtx.counters).filter((k) => k.startsWith('rejected_'))).toEqual([])
 
     const board = new BoardReader(Board.attach(engine.plane.boards['market_conditions']!))
     const read = board.readWith((bb) => {

@@ -43,7 +43,7 @@ describe('TradingEngineCycle', () => {
     const validation = await engine.agentHealth('validation')
     const feeds = await engine.agentHealth('data_feeds')
     expect(conditions.counters['quotes']).toBeGreaterThan(0)
-    expect(validation.counters['valid']).toBeGreaterThan(0)
+    expect(validation.counters['valid_quote']).toBeGreaterThan(0)
     // A reader sees no more than the feed wrote: every quote it took was the feed's, and every trade.
     expect(feeds.counters['ring_quotes']).toBeGreaterThanOrEqual(conditions.counters['quotes']!)
     expect(feeds.counters['ring_trades']).toBeGreaterThanOrEqual(conditions.counters['trades']!)
