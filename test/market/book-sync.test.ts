@@ -66,6 +66,18 @@ describe('order book sequencing', () => {
     expect(book.sizeAtPrice(Side.Buy, 98)).toBe(2)
   })
 
+  it('resyncs from a snapshot that arrives as level changes sharing its sequence', () => {
+    const book = synced(10)
+    expect(book.addSize(Side.Buy, 100, 1, 12)).toBe(BookUpdate.Gap)
+    book.beginSnapshot(30)
+    expect(book.syncState).toBe('in_sync')
+    expect(book.levelCount(Side.Buy) + book.levelCount(Side.Sell)).toBe(0)
+    expect(book.setLevel(Side.Buy, 98, 2, 30)).toBe(BookUpdate.Applied)
+    expect(book.setLevel(Side.Sell, 104, 3, 30)).toBe(BookUpdate.Applied)
+    expect(book.setLevel(Side.Sell, 104, 1, 31)).toBe(BookUpdate.Applied)
+    expect([book.bestBidTicks(), book.bestAskTicks(), book.sizeAtPrice(Side.Sell, 104), book.resyncs]).toEqual([98, 104, 1, 1])
+  })
+
   it('takes an update numbered as a range when it covers the next sequence, and calls a range past it a gap', () => {
     const book = synced(100)
     expect(book.setLevel(Side.Buy, 100, 9, 105, 95)).toBe(BookUpdate.Applied)

@@ -1,4 +1,5 @@
-export { OrderBook, CrossState, type OrderBookOptions, type BookLevelInput } from './order-book.js'
+export { OrderBook, CrossState, type OrderBookOptions } from './order-book.js'
+export type { BookLevelInput } from './book-snapshot.js'
 export { BookUpdate, BookSyncState, BookSyncEvent, nextSyncState, syncStateName } from './book-sync.js'
 export { BookSide } from './book-side.js'
 export { microprice, sumOfTopSizes } from './microprice.js'

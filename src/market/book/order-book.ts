@@ -3,6 +3,7 @@ import { BookAction, Side } from '../../schemas/index.js'
 import { depthImbalance } from '../order-flow.js'
 import { BookSide } from './book-side.js'
 import { BookSyncEvent, BookSyncState, BookUpdate, nextSyncState, syncStateName } from './book-sync.js'
+import { checkSnapshotSide, NO_LEVELS, type BookLevelInput } from './book-snapshot.js'
 import { microprice } from './microprice.js'
 
 export interface OrderBookOptions {
@@ -15,12 +16,6 @@ export interface OrderBookOptions {
    * drops the worst beyond them. Absent: no limit.
    */
   maxLevels?: number
-}
-
-/** One level of a snapshot, best first (as `FeedBookLevel` and the BookLevel struct carry it). */
-export interface BookLevelInput {
-  readonly priceTicks: number
-  readonly sizeLots: number
 }
 
 /** Whether the best bid reaches the best ask. */
@@ -122,6 +117,16 @@ export class OrderBook {
     this.#lastSequence = venueSequence
     this.#withinUpdate = false
     this.#updateCross()
+  }
+
+  /**
+   * Starts a snapshot that arrives as level changes (as on the market ring):
+   * empties both sides and puts the book in sync at `venueSequence`; the
+   * Set deltas that carry the snapshot's levels share that sequence.
+   */
+  beginSnapshot(venueSequence: number): void {
+    this.applySnapshot(NO_LEVELS, NO_LEVELS, venueSequence)
+    this.#withinUpdate = true
   }
 
   /** A BookDelta struct's change: Set puts `sizeLots` at the level, Delete removes it. */
@@ -257,18 +262,6 @@ export class OrderBook {
       if (cross === CrossState.Locked) this.lockedCount++
       else if (cross === CrossState.Crossed) this.crossedCount++
       this.#cross = cross
-    }
-  }
-}
-
-function checkSnapshotSide(levels: ArrayLike<BookLevelInput>, sign: 1 | -1, name: 'bid' | 'ask'): void {
-  for (let k = 0; k < levels.length; k++) {
-    const { priceTicks, sizeLots } = levels[k]!
-    if (!(Number.isFinite(priceTicks) && sizeLots > 0 && Number.isFinite(sizeLots))) {
-      throw new WavesError('ERR_BOOK_SNAPSHOT', `snapshot ${name} level ${k} needs a finite price and a positive size, got ${priceTicks} × ${sizeLots}`, { side: name, level: k, priceTicks, sizeLots })
-    }
-    if (k > 0 && !(sign * levels[k - 1]!.priceTicks > sign * priceTicks)) {
-      throw new WavesError('ERR_BOOK_SNAPSHOT', `snapshot ${name} levels must be strictly best first: level ${k} at ${priceTicks} follows ${levels[k - 1]!.priceTicks}`, { side: name, level: k, priceTicks })
     }
   }
 }
