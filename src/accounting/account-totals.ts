@@ -1,0 +1,115 @@
+import type { ScaledDecimal } from '../market/decimal.js'
+import { addAmounts, formatAmount, subtractAmounts, ZERO_AMOUNT } from './amount.js'
+import { tickLotsAmount, unrealizedTickLots, type PositionState } from './position.js'
+
+/**
+ * The money of some positions in one quote currency, exact. Amounts of
+ * different currencies are never added: a roll-up is one of these per quote.
+ */
+export interface CurrencyTotals {
+  readonly quote: string
+  /** Decimals of the quote's smallest unit: what `formatTotals` rounds to. */
+  readonly quoteDecimals: number
+  readonly realized: ScaledDecimal
+  readonly unrealized: ScaledDecimal
+  readonly fees: ScaledDecimal
+  readonly makerFees: ScaledDecimal
+  /** Σ sell value − Σ buy value, fees apart. */
+  readonly tradingCash: ScaledDecimal
+  /** Σ open lots × mark. */
+  readonly marketValue: ScaledDecimal
+  readonly volume: ScaledDecimal
+  readonly makerVolume: ScaledDecimal
+  readonly fills: number
+  readonly makerFills: number
+}
+
+/** realized + unrealized − fees: what the positions earned, net. */
+export function netPnl(t: CurrencyTotals): ScaledDecimal {
+  return subtractAmounts(addAmounts(t.realized, t.unrealized), t.fees)
+}
+
+/** trading cash − fees: the quote balance the fills moved. */
+export function cash(t: CurrencyTotals): ScaledDecimal {
+  return subtractAmounts(t.tradingCash, t.fees)
+}
+
+export function emptyTotals(quote: string, quoteDecimals: number): CurrencyTotals {
+  return {
+    quote,
+    quoteDecimals,
+    realized: ZERO_AMOUNT,
+    unrealized: ZERO_AMOUNT,
+    fees: ZERO_AMOUNT,
+    makerFees: ZERO_AMOUNT,
+    tradingCash: ZERO_AMOUNT,
+    marketValue: ZERO_AMOUNT,
+    volume: ZERO_AMOUNT,
+    makerVolume: ZERO_AMOUNT,
+    fills: 0,
+    makerFills: 0,
+  }
+}
+
+/** One position's totals at `markTicks` (undefined only when it is flat: a flat position needs no mark). */
+export function positionTotals(p: PositionState, markTicks: number | undefined): CurrencyTotals {
+  const { quote, quoteDecimals } = p.precision.spec
+  const fees = { units: p.feesQuoteUnits, scale: quoteDecimals }
+  const mark = BigInt(markTicks ?? 0)
+  return {
+    quote,
+    quoteDecimals,
+    realized: tickLotsAmount(p, p.realizedTickLots),
+    unrealized: tickLotsAmount(p, markTicks === undefined ? 0n : unrealizedTickLots(p, markTicks)),
+    fees,
+    makerFees: { units: p.makerFeesQuoteUnits, scale: quoteDecimals },
+    tradingCash: tickLotsAmount(p, p.tradingCashTickLots),
+    marketValue: tickLotsAmount(p, p.netLots * mark),
+    volume: tickLotsAmount(p, p.volumeTickLots),
+    makerVolume: tickLotsAmount(p, p.makerVolumeTickLots),
+    fills: p.fills,
+    makerFills: p.makerFills,
+  }
+}
+
+/** a + b, field by field; both must be in the same quote currency. */
+export function addTotals(a: CurrencyTotals, b: CurrencyTotals): CurrencyTotals {
+  return {
+    quote: a.quote,
+    quoteDecimals: Math.max(a.quoteDecimals, b.quoteDecimals),
+    realized: addAmounts(a.realized, b.realized),
+    unrealized: addAmounts(a.unrealized, b.unrealized),
+    fees: addAmounts(a.fees, b.fees),
+    makerFees: addAmounts(a.makerFees, b.makerFees),
+    tradingCash: addAmounts(a.tradingCash, b.tradingCash),
+    marketValue: addAmounts(a.marketValue, b.marketValue),
+    volume: addAmounts(a.volume, b.volume),
+    makerVolume: addAmounts(a.makerVolume, b.makerVolume),
+    fills: a.fills + b.fills,
+    makerFills: a.makerFills + b.makerFills,
+  }
+}
+
+/** Adds `t` into the per-quote map `into`. */
+export function accumulateTotals(into: Map<string, CurrencyTotals>, t: CurrencyTotals): void {
+  const sum = into.get(t.quote)
+  into.set(t.quote, sum === undefined ? t : addTotals(sum, t))
+}
+
+/** The totals as decimal text in the quote's smallest unit, rounded half-even (the exact amounts are kept). */
+export function formatTotals(t: CurrencyTotals): Readonly<Record<string, string | number>> {
+  const d = t.quoteDecimals
+  return {
+    quote: t.quote,
+    realized: formatAmount(t.realized, d),
+    unrealized: formatAmount(t.unrealized, d),
+    fees: formatAmount(t.fees, d),
+    makerFees: formatAmount(t.makerFees, d),
+    netPnl: formatAmount(netPnl(t), d),
+    cash: formatAmount(cash(t), d),
+    marketValue: formatAmount(t.marketValue, d),
+    volume: formatAmount(t.volume, d),
+    fills: t.fills,
+    makerFills: t.makerFills,
+  }
+}

@@ -1,0 +1,111 @@
+import { WavesError } from '../errors/index.js'
+import type { InstrumentPrecision } from '../market/instrument-spec.js'
+import { Liquidity, Side } from '../schemas/index.js'
+import type { AccountFill } from './account-fill.js'
+import { accumulateTotals, positionTotals, type CurrencyTotals } from './account-totals.js'
+import { bookFill, openPosition, type PositionState } from './position.js'
+
+export interface LedgerOptions {
+  /** Precision of each instrument by instrument id: the ticks and lots fills are counted in. */
+  instruments: readonly InstrumentPrecision[]
+  /** A venue whose ticks or lots differ for an instrument: venue id → precisions by instrument id. */
+  venueInstruments?: Readonly<Record<number, readonly (InstrumentPrecision | undefined)[]>>
+}
+
+/** Venue ids are ushort and instrument ids uint on the rings: together they fit a double exactly. */
+const venueInstrumentKey = (venueId: number, instrumentId: number): number => venueId * 2 ** 32 + instrumentId
+
+/**
+ * Every fill booked into positions per (strategy, venue, instrument), with
+ * roll-ups per strategy and in total, one per quote currency. All arithmetic
+ * is bigint in the units `PositionState` states; decimal text only comes out
+ * of `formatTotals` and `averageEntryPrice`.
+ *
+ * # Errors
+ * `ERR_ACCOUNTING_INPUT` for a fill of an unknown instrument or with a size,
+ * price, side or fee that is not what a venue reports, and for totals asked
+ * of an open position with no mark price.
+ */
+export class Ledger {
+  readonly #instruments: readonly InstrumentPrecision[]
+  readonly #venueInstruments: Readonly<Record<number, readonly (InstrumentPrecision | undefined)[]>>
+  readonly #byStrategy = new Map<number, Map<number, PositionState>>()
+  readonly #marks = new Map<number, number>()
+
+  constructor(options: LedgerOptions) {
+    this.#instruments = options.instruments
+    this.#venueInstruments = options.venueInstruments ?? {}
+  }
+
+  /** Books one fill; returns the position it changed. */
+  apply(fill: AccountFill): PositionState {
+    const { strategyId, venueId, instrumentId, side, liquidity, priceTicks, sizeLots, feeQuoteUnits } = fill
+    if (!Number.isSafeInteger(sizeLots) || sizeLots <= 0 || !Number.isSafeInteger(priceTicks) || priceTicks < 0 || (side !== Side.Buy && side !== Side.Sell) || (liquidity !== Liquidity.Maker && liquidity !== Liquidity.Taker) || typeof feeQuoteUnits !== 'bigint') {
+      throw new WavesError('ERR_ACCOUNTING_INPUT', `fill of strategy ${strategyId} on venue ${venueId} instrument ${instrumentId} needs positive whole lots, whole non-negative ticks, a side, a liquidity and a bigint fee`, { strategyId, venueId, instrumentId, side, liquidity, priceTicks, sizeLots, feeQuoteUnits: String(feeQuoteUnits) })
+    }
+    let positions = this.#byStrategy.get(strategyId)
+    if (positions === undefined) {
+      positions = new Map()
+      this.#byStrategy.set(strategyId, positions)
+    }
+    const key = venueInstrumentKey(venueId, instrumentId)
+    let p = positions.get(key)
+    if (p === undefined) {
+      p = openPosition(strategyId, venueId, instrumentId, this.precisionOf(venueId, instrumentId))
+      positions.set(key, p)
+    }
+    bookFill(p, side, liquidity, priceTicks, sizeLots, feeQuoteUnits)
+    return p
+  }
+
+  /** The precision fills of this instrument on this venue are counted in. */
+  precisionOf(venueId: number, instrumentId: number): InstrumentPrecision {
+    const precision = this.#venueInstruments[venueId]?.[instrumentId] ?? this.#instruments[instrumentId]
+    if (precision === undefined) {
+      throw new WavesError('ERR_ACCOUNTING_INPUT', `no precision for instrument ${instrumentId} on venue ${venueId}`, { venueId, instrumentId })
+    }
+    return precision
+  }
+
+  /** Sets the price unrealized PnL is marked at, in the venue's ticks (a mid or last trade). */
+  mark(venueId: number, instrumentId: number, priceTicks: number): void {
+    this.#marks.set(venueInstrumentKey(venueId, instrumentId), priceTicks)
+  }
+
+  position(strategyId: number, venueId: number, instrumentId: number): PositionState | undefined {
+    return this.#byStrategy.get(strategyId)?.get(venueInstrumentKey(venueId, instrumentId))
+  }
+
+  *positions(): IterableIterator<PositionState> {
+    for (const positions of this.#byStrategy.values()) yield* positions.values()
+  }
+
+  strategyIds(): number[] {
+    return [...this.#byStrategy.keys()].sort((a, b) => a - b)
+  }
+
+  /** One strategy's totals, one entry per quote currency. */
+  strategyTotals(strategyId: number): Map<string, CurrencyTotals> {
+    return this.#sum(this.#byStrategy.get(strategyId)?.values() ?? [])
+  }
+
+  /** Every strategy's totals together, one entry per quote currency. */
+  totals(): Map<string, CurrencyTotals> {
+    return this.#sum(this.positions())
+  }
+
+  /** One position's totals at its mark. */
+  positionTotals(p: PositionState): CurrencyTotals {
+    const markTicks = this.#marks.get(venueInstrumentKey(p.venueId, p.instrumentId))
+    if (markTicks === undefined && p.netLots !== 0n) {
+      throw new WavesError('ERR_ACCOUNTING_INPUT', `no mark price for venue ${p.venueId} instrument ${p.instrumentId}, where strategy ${p.strategyId} holds ${p.precision.lotsToSize(Number(p.netLots))}`, { strategyId: p.strategyId, venueId: p.venueId, instrumentId: p.instrumentId })
+    }
+    return positionTotals(p, markTicks)
+  }
+
+  #sum(positions: Iterable<PositionState>): Map<string, CurrencyTotals> {
+    const sums = new Map<string, CurrencyTotals>()
+    for (const p of positions) accumulateTotals(sums, this.positionTotals(p))
+    return sums
+  }
+}
