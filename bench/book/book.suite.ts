@@ -7,6 +7,7 @@
  *   naive book       pre-parsed messages ──▶ Map per side, sorted when needed     (one thread)
  *   waves feed-path  producer worker: decode ──▶ BookDelta/Trade structs ──[ market ring ]──▶
  *                    consumer worker: OrderBook.applyDelta, as market_conditions will
+ *   postMessage feed-path   the same decode and book, one Float64Array per message through a MessagePort
  * ```
  *
  * The feed path runs flat out (throughput; its latency is mostly time
@@ -18,6 +19,7 @@
  * as in the oracle test); the feed path's consumer must apply every delta
  * in sequence. A wrong book fails the run.
  */
+import { MessageChannel } from 'node:worker_threads'
 import { monotonicClock } from '../../src/clock/clock.js'
 import { LobsterReplay, readLobsterBookRows, readLobsterMessages } from '../../src/market/lobster/index.js'
 import { RingBuffer } from '../../src/ring/index.js'
@@ -29,6 +31,7 @@ import { bookEqualsRow, lobsterSampleFiles } from './lobster-sample.js'
 import { NaiveBook } from './naive-book.js'
 
 const WORKER = 'bench/book/feed-path-worker'
+const POST_WORKER = 'bench/book/post-message-feed-worker'
 // The oracle test's figures: a pass that differs from them is not the replay it claims to be.
 const SEED_FILLS_PER_PASS = 318
 // One message in this many is timed on its own for the latency percentiles.
@@ -73,13 +76,21 @@ function naiveRun(book: NaiveBook, files: { m: ReturnType<typeof readLobsterMess
   return (passes * (n - 1)) / ((monotonicClock.nowNs() - startNs) / 1e9)
 }
 
-async function feedPathRun(passes: number, messagesPerPass: number, intervalMs?: number): Promise<{ msgsPerSec: number; samplesNs: Float64Array }> {
+async function feedPathRun(passes: number, messagesPerPass: number, intervalMs?: number, contender: 'waves' | 'postMessage' = 'waves'): Promise<{ msgsPerSec: number; samplesNs: Float64Array }> {
   const ring = RingBuffer.create({ capacity: 16_384, maxPayloadBytes: largestStructBytes([MessageType.BookDelta, MessageType.Trade]) })
   const start = new StartLine()
   const pacing = intervalMs === undefined ? { sampleEvery: 8 } : { sampleEvery: 1, intervalMs }
   const base: Omit<FeedPathJob, 'side'> = { sab: ring.sab, go: start.sab, ...lobsterSampleFiles(), passes, ...pacing }
-  const consumer = startBenchWorker<FeedConsumerResult>(WORKER, { ...base, side: 'consume' })
-  const producer = startBenchWorker<FeedProducerResult>(WORKER, { ...base, side: 'produce' })
+  let consumer, producer
+  if (contender === 'waves') {
+    consumer = startBenchWorker<FeedConsumerResult>(WORKER, { ...base, side: 'consume' })
+    producer = startBenchWorker<FeedProducerResult>(WORKER, { ...base, side: 'produce' })
+  } else {
+    const { port1, port2 } = new MessageChannel()
+    const flow = new SharedArrayBuffer(4)
+    consumer = startBenchWorker<FeedConsumerResult>(POST_WORKER, { ...base, side: 'consume', port: port1, flow }, [port1])
+    producer = startBenchWorker<FeedProducerResult>(POST_WORKER, { ...base, side: 'produce', port: port2, flow }, [port2])
+  }
   await Promise.all([consumer.ready, producer.ready])
   start.go()
   const [produced, consumed] = await Promise.all([producer.result, consumer.result])
@@ -136,6 +147,15 @@ export async function bookSuite(options: BenchOptions): Promise<BenchDocument> {
     rows.push({ name: 'waves feed-path', msgsPerSec: Math.round(mid.msgsPerSec), ...latencyPercentiles(mid.samplesNs) })
   }
 
+  if (wants(options, 'postMessage feed-path')) {
+    const postPasses = Math.ceil(passes / 10)
+    const runs: Array<{ msgsPerSec: number; samplesNs: Float64Array }> = []
+    for (let k = 0; k < options.runs; k++) runs.push(await feedPathRun(postPasses, m.count, undefined, 'postMessage'))
+    const mid = [...runs].sort((a, b) => a.msgsPerSec - b.msgsPerSec)[Math.floor(runs.length / 2)]!
+    rate.set('postMessage feed-path', mid.msgsPerSec)
+    rows.push({ name: 'postMessage feed-path', msgsPerSec: Math.round(mid.msgsPerSec), ...latencyPercentiles(mid.samplesNs) })
+  }
+
   if (wants(options, 'waves feed-path paced')) {
     // One message every 0.1 ms: the consumer goes idle between them, so this is decode to applied without a queue.
     const paced = await feedPathRun(options.quick ? 1 : 3, m.count, 0.1)
@@ -145,7 +165,7 @@ export async function bookSuite(options: BenchOptions): Promise<BenchDocument> {
   const ratios: Record<string, number> = {}
   const bookVsNaive = ratio(rate.get('waves book'), rate.get('naive book'))
   if (bookVsNaive !== undefined) ratios['waves book/naive book'] = bookVsNaive
-  const feedVsNaive = ratio(rate.get('waves feed-path'), rate.get('naive book'))
-  if (feedVsNaive !== undefined) ratios['waves feed-path/naive book'] = feedVsNaive
+  const feedVsPost = ratio(rate.get('waves feed-path'), rate.get('postMessage feed-path'))
+  if (feedVsPost !== undefined) ratios['waves feed-path/postMessage feed-path'] = feedVsPost
   return { suite: 'book', rows, ratios }
 }
