@@ -26,6 +26,13 @@ describe('LOBSTER message rows', () => {
     expect([...m.lineNumbers]).toEqual([1, 2, 3])
   })
 
+  it('reads Windows line ends and keeps them for writing back', () => {
+    const m = parseLobsterMessages(`time,type,id,size,price,dir\r\n${GOOD}\r\n34200.5,3,16113575,18,5853300,1\r\n`, 'm.csv')
+    expect([m.count, m.sizeLots[1], m.direction[1]]).toEqual([2, 18, 1])
+    const rows = parseLobsterBookRows('5859400,200,5853300,18\r\n5859400,100,5853300,18', 'b.csv')
+    expect([rows.newline, rows.endsWithNewline, rows.cells[5]]).toEqual(['\r\n', false, 100])
+  })
+
   it('rounds times written with more than nine decimals to the nanosecond', () => {
     expect([...parseLobsterMessages('34200.0042411764,1,1,1,1,1\n34200.0042411765,1,1,1,1,1', 'm.csv').timeNs]).toEqual([34200_004241176, 34200_004241177])
   })
