@@ -1,0 +1,364 @@
+import { feeQuoteUnits } from '../../accounting/fee.js'
+import { isWavesError, WavesError } from '../../errors/index.js'
+import { childLogger, type Logger } from '../../log/logger.js'
+import { InstrumentPrecision, type InstrumentSpec } from '../../market/instrument-spec.js'
+import { fillEvent, isTerminal, transition, type OrderEventKind } from '../../orders/order-state-machine.js'
+import { Liquidity, OrderStatus, OrderType, Side, TimeInForce } from '../../schemas/index.js'
+import { BookSide, type PriceLevel } from './book-side.js'
+import { sweepQueue, type QueueCancelModel, type QueuedOrder } from './queue-position.js'
+import { rejectionOf } from './order-checks.js'
+import { SimReasonCode, type SimReason } from './reason-codes.js'
+import { remainingLotsOf, reportOf, simOrderOf, unknownOrderReport, type SimOrder } from './sim-order.js'
+import type { Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
+import { matchingEngineOptionsOf, type MatchingEngineOptions } from './matching-engine-options.js'
+
+export type { Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
+export type { MatchingEngineOptions } from './matching-engine-options.js'
+export type { QueueCancelModel } from './queue-position.js'
+
+interface InstrumentBook {
+  readonly precision: InstrumentPrecision
+  readonly bids: BookSide
+  readonly asks: BookSide
+}
+
+/** One level as the venue shows it: market size left plus own resting size. */
+export interface ShownLevel {
+  priceTicks: number
+  sizeLots: number
+}
+
+/**
+ * The sim venue's matching engine: price-time priority over the market's L2
+ * book (replayed or synthetic) plus the venue's own resting orders.
+ *
+ * Truthful fills: a taker takes only size the book shows, walking it level by
+ * level, never at a price it did not show, and consumes what it took. A
+ * resting order joins the back of its level and fills as maker only from
+ * trade volume beyond the market size ahead of it (see queue-position.ts), or
+ * when the market trades or quotes through its price.
+ *
+ * How later market data reconciles with consumed size, and what of a level's
+ * shrinking counts as trades or cancels: `PriceLevel.applyMarketSize`.
+ *
+ * Every status change goes through the order state machine; an illegal one is
+ * refused, logged and counted (`illegalTransitionCount`).
+ */
+export class MatchingEngine {
+  readonly #books: InstrumentBook[]
+  readonly #makerBps: number
+  readonly #takerBps: number
+  readonly #queueCancelModel: QueueCancelModel
+  readonly #log: Logger
+  readonly #orders = new Map<string, SimOrder>()
+  readonly #open = new Map<string, SimOrder>()
+  readonly #byVenueOrderId = new Map<number, SimOrder>()
+  #nextVenueOrderId = 1
+  #nextTradeId = 1
+  #illegalTransitionCount = 0
+
+  constructor(options: MatchingEngineOptions) {
+    const filled = matchingEngineOptionsOf(options)
+    this.#books = filled.instruments.map((spec: InstrumentSpec) => ({
+      precision: new InstrumentPrecision(spec),
+      bids: new BookSide(Side.Buy),
+      asks: new BookSide(Side.Sell),
+    }))
+    this.#makerBps = filled.fees.makerBps
+    this.#takerBps = filled.fees.takerBps
+    this.#queueCancelModel = filled.queueCancelModel
+    this.#log = filled.logger ?? childLogger({ component: 'sim-matching-engine' })
+  }
+
+  get illegalTransitionCount(): number {
+    return this.#illegalTransitionCount
+  }
+
+  submit(order: NewOrder, tsNs: number): MatchOutcome {
+    const known = this.#orders.get(order.clientOrderId)
+    if (known !== undefined) return { reports: [reportOf(known, tsNs)], executions: [] }
+    const out: MatchOutcome = { reports: [], executions: [] }
+    const book = this.#books[order.instrumentId]
+    const reason = rejectionOf(order, book === undefined ? undefined : (side) => this.#sideOf(book, side).best())
+    if (reason !== undefined || book === undefined) {
+      const rejected = simOrderOf(order, 0, OrderStatus.New, tsNs)
+      rejected.reason = reason ?? { code: SimReasonCode.UnknownInstrument, text: `unknown instrument ${order.instrumentId}` }
+      this.#move(rejected, 'reject', tsNs)
+      if (typeof order.clientOrderId === 'string' && order.clientOrderId.length > 0) this.#orders.set(order.clientOrderId, rejected)
+      out.reports.push(reportOf(rejected, tsNs))
+      return out
+    }
+    const sim = simOrderOf(order, this.#nextVenueOrderId++, OrderStatus.New, tsNs)
+    this.#orders.set(sim.clientOrderId, sim)
+    this.#byVenueOrderId.set(sim.venueOrderId, sim)
+    this.#move(sim, 'ack', tsNs)
+    out.reports.push(reportOf(sim, tsNs))
+
+    if (sim.timeInForce === TimeInForce.FillOrKill && this.#fillableLots(book, sim) < sim.sizeLots) {
+      this.#end(sim, 'expire', { code: SimReasonCode.FillOrKillUnfillable, text: 'fill-or-kill order cannot fill in full' }, tsNs, out)
+      return out
+    }
+    this.#take(book, sim, tsNs, out)
+    if (remainingLotsOf(sim) === 0) return out
+    if (sim.orderType === OrderType.Market || sim.timeInForce === TimeInForce.ImmediateOrCancel || sim.timeInForce === TimeInForce.FillOrKill) {
+      const reason: SimReason =
+        sim.orderType === OrderType.Market
+          ? { code: SimReasonCode.MarketOrderNoLiquidity, text: 'market order remainder found no liquidity' }
+          : { code: SimReasonCode.ImmediateOrCancelRemainder, text: 'immediate-or-cancel remainder' }
+      this.#end(sim, 'expire', reason, tsNs, out)
+      return out
+    }
+    const level = this.#sideOf(book, sim.side).levelOrCreate(sim.priceTicks)
+    sim.aheadLots = level.availableLots
+    level.orders.push(sim)
+    this.#open.set(sim.clientOrderId, sim)
+    return out
+  }
+
+  cancel(clientOrderId: string, tsNs: number): MatchOutcome {
+    const sim = this.#orders.get(clientOrderId)
+    if (sim === undefined) {
+      return { reports: [unknownOrderReport(clientOrderId, tsNs)], executions: [] }
+    }
+    if (isTerminal(sim.status)) {
+      return { reports: [reportOf(sim, tsNs, { status: OrderStatus.Rejected, reason: { code: SimReasonCode.CancelFinishedOrder, text: `cancel refused: order is ${OrderStatus[sim.status]}` } })], executions: [] }
+    }
+    const out: MatchOutcome = { reports: [], executions: [] }
+    sim.statusBeforeCancel = sim.status
+    this.#move(sim, 'cancel_request', tsNs)
+    this.#end(sim, 'cancelled', undefined, tsNs, out)
+    return out
+  }
+
+  /** Expires every open Day order (the session's close). */
+  expireDayOrders(tsNs: number): MatchOutcome {
+    const out: MatchOutcome = { reports: [], executions: [] }
+    for (const sim of [...this.#open.values()]) {
+      if (sim.timeInForce === TimeInForce.Day) this.#end(sim, 'expire', { code: SimReasonCode.DayOrderExpired, text: 'day order expired at the close' }, tsNs, out)
+    }
+    return out
+  }
+
+  order(clientOrderId: string): OrderReport | undefined {
+    const sim = this.#orders.get(clientOrderId)
+    return sim === undefined ? undefined : reportOf(sim, sim.updatedTsNs)
+  }
+
+  /** The order the venue numbered `venueOrderId` (venues let a client query by either id). */
+  orderByVenueOrderId(venueOrderId: number): OrderReport | undefined {
+    const sim = this.#byVenueOrderId.get(venueOrderId)
+    return sim === undefined ? undefined : reportOf(sim, sim.updatedTsNs)
+  }
+
+  openOrders(instrumentId?: number): OrderReport[] {
+    const out: OrderReport[] = []
+    for (const sim of this.#open.values()) {
+      if (instrumentId === undefined || sim.instrumentId === instrumentId) out.push(reportOf(sim, sim.updatedTsNs))
+    }
+    return out
+  }
+
+  /** Market size ahead of a resting order in its level's queue; undefined when it is not resting. */
+  queueAheadLots(clientOrderId: string): number | undefined {
+    return this.#open.get(clientOrderId)?.aheadLots
+  }
+
+  /** One level of the market's L2 book changed; size 0 means the level is gone. */
+  applyBookLevel(instrumentId: number, side: Side, priceTicks: number, sizeLots: number, tsNs: number): MatchOutcome {
+    const out: MatchOutcome = { reports: [], executions: [] }
+    const book = this.#marketBook(instrumentId, side, priceTicks, sizeLots)
+    const bookSide = this.#sideOf(book, side)
+    const level = sizeLots === 0 ? bookSide.level(priceTicks) : bookSide.levelOrCreate(priceTicks)
+    if (level === undefined) return out
+    const freshLots = level.applyMarketSize(sizeLots, this.#queueCancelModel)
+    // Fresh size quoted at or through own resting orders on the other side
+    // would have traded with them: they fill as makers and it is consumed.
+    if (freshLots > 0) {
+      const opposite = side === Side.Buy ? book.asks : book.bids
+      level.consumedLots += this.#fillResting(book, opposite, priceTicks, freshLots, tsNs, out)
+    }
+    bookSide.dropIfEmpty(level)
+    return out
+  }
+
+  /** The market printed a trade; own resting orders it reached fill as makers. */
+  applyTrade(instrumentId: number, aggressor: Side, priceTicks: number, sizeLots: number, tsNs: number): MatchOutcome {
+    const out: MatchOutcome = { reports: [], executions: [] }
+    const book = this.#marketBook(instrumentId, aggressor, priceTicks, sizeLots)
+    const passive = aggressor === Side.Buy ? book.asks : book.bids
+    const level = passive.level(priceTicks)
+    if (level !== undefined) level.tradedSinceUpdateLots += sizeLots
+    this.#fillResting(book, passive, priceTicks, sizeLots, tsNs, out)
+    return out
+  }
+
+  bestBid(instrumentId: number): number | undefined {
+    return this.#books[instrumentId]?.bids.best()
+  }
+
+  bestAsk(instrumentId: number): number | undefined {
+    return this.#books[instrumentId]?.asks.best()
+  }
+
+  /** The book as the venue shows it, best first: market size left plus own resting size. */
+  depth(instrumentId: number, side: Side, maxLevels = Number.POSITIVE_INFINITY): ShownLevel[] {
+    const book = this.#books[instrumentId]
+    if (book === undefined) return []
+    const out: ShownLevel[] = []
+    for (const level of this.#sideOf(book, side).levels()) {
+      if (out.length >= maxLevels) break
+      const sizeLots = shownLotsOf(level)
+      if (sizeLots > 0) out.push({ priceTicks: level.priceTicks, sizeLots })
+    }
+    return out
+  }
+
+  /** The size the venue shows at one price: market size left plus own resting size. */
+  shownLotsAt(instrumentId: number, side: Side, priceTicks: number): number {
+    const book = this.#books[instrumentId]
+    const level = book === undefined ? undefined : this.#sideOf(book, side).level(priceTicks)
+    return level === undefined ? 0 : shownLotsOf(level)
+  }
+
+  /** A taker walks the other side best first, up to its limit. */
+  #take(book: InstrumentBook, sim: SimOrder, tsNs: number, out: MatchOutcome): void {
+    const limit = sim.orderType === OrderType.Market ? undefined : sim.priceTicks
+    const opposite = sim.side === Side.Buy ? book.asks : book.bids
+    for (const level of opposite.levelsThrough(limit)) {
+      const wantLots = remainingLotsOf(sim)
+      if (wantLots === 0) break
+      const sweep = sweepQueue(queueOf(level), wantLots, level.availableLots)
+      level.consumedLots += sweep.marketLots
+      if (sweep.marketLots > 0) this.#fill(book, sim, sweep.marketLots, level.priceTicks, Liquidity.Taker, this.#nextTradeId++, tsNs, out)
+      this.#fillMakers(book, level, sweep.marketLots, sweep.ownFillLots, tsNs, out, sim)
+      opposite.dropIfEmpty(level)
+    }
+  }
+
+  /**
+   * Volume arriving at `priceTicks` against `passive` (a printed trade, or
+   * fresh size quoted through): own orders at better prices were traded
+   * through and fill first, then the queue at the price itself. Returns the lots
+   * own orders filled.
+   */
+  #fillResting(book: InstrumentBook, passive: BookSide, priceTicks: number, volumeLots: number, tsNs: number, out: MatchOutcome): number {
+    let leftLots = volumeLots
+    for (const level of passive.levelsThrough(priceTicks)) {
+      if (leftLots === 0) break
+      if (level.orders.length === 0) continue
+      const through = level.priceTicks !== priceTicks
+      if (through) for (const sim of level.orders) sim.aheadLots = 0
+      const sweep = sweepQueue(queueOf(level), leftLots, through ? 0 : Number.POSITIVE_INFINITY)
+      const ownLots = sweep.ownFillLots.reduce((sum, lots) => sum + lots, 0)
+      leftLots = through ? sweep.leftoverLots : leftLots - ownLots
+      this.#fillMakers(book, level, sweep.marketLots, sweep.ownFillLots, tsNs, out, undefined)
+      passive.dropIfEmpty(level)
+      if (!through) break
+    }
+    return volumeLots - leftLots
+  }
+
+  /** Applies a sweep to a level's own orders: queue advance, maker fills (against `taker` when it is own), filled ones leave. */
+  #fillMakers(book: InstrumentBook, level: PriceLevel, marketLots: number, ownFillLots: number[], tsNs: number, out: MatchOutcome, taker: SimOrder | undefined): void {
+    const makers = [...level.orders]
+    for (let i = 0; i < makers.length; i++) {
+      const maker = makers[i]!
+      maker.aheadLots = Math.max(0, maker.aheadLots - marketLots)
+      const lots = ownFillLots[i] ?? 0
+      if (lots === 0) continue
+      const tradeId = this.#nextTradeId++
+      if (taker !== undefined) this.#fill(book, taker, lots, level.priceTicks, Liquidity.Taker, tradeId, tsNs, out)
+      this.#fill(book, maker, lots, level.priceTicks, Liquidity.Maker, tradeId, tsNs, out)
+    }
+  }
+
+  #fill(book: InstrumentBook, sim: SimOrder, lots: number, priceTicks: number, liquidity: Liquidity, tradeId: number, tsNs: number, out: MatchOutcome): void {
+    sim.filledLots += lots
+    this.#move(sim, fillEvent(remainingLotsOf(sim)), tsNs)
+    const bps = liquidity === Liquidity.Maker ? this.#makerBps : this.#takerBps
+    out.executions.push({
+      clientOrderId: sim.clientOrderId,
+      venueOrderId: sim.venueOrderId,
+      tradeId,
+      instrumentId: sim.instrumentId,
+      side: sim.side,
+      liquidity,
+      priceTicks,
+      sizeLots: lots,
+      feeQuoteUnits: feeQuoteUnits(book.precision.notional(priceTicks, lots), bps, book.precision.spec.quoteDecimals),
+      tsNs,
+    })
+    out.reports.push(reportOf(sim, tsNs))
+    if (remainingLotsOf(sim) === 0) this.#leaveBook(book, sim)
+  }
+
+  /** Ends an open order early (cancel, expiry) and reports it. */
+  #end(sim: SimOrder, event: OrderEventKind, reason: SimReason | undefined, tsNs: number, out: MatchOutcome): void {
+    if (reason !== undefined) sim.reason = reason
+    this.#move(sim, event, tsNs)
+    const book = this.#books[sim.instrumentId]
+    if (book !== undefined) this.#leaveBook(book, sim)
+    out.reports.push(reportOf(sim, tsNs))
+  }
+
+  #leaveBook(book: InstrumentBook, sim: SimOrder): void {
+    if (!this.#open.delete(sim.clientOrderId)) return
+    const bookSide = this.#sideOf(book, sim.side)
+    const level = bookSide.level(sim.priceTicks)
+    if (level === undefined) return
+    const index = level.orders.indexOf(sim)
+    if (index >= 0) level.orders.splice(index, 1)
+    bookSide.dropIfEmpty(level)
+  }
+
+  /** What a fill-or-kill order could take right now, up to its size. */
+  #fillableLots(book: InstrumentBook, sim: SimOrder): number {
+    const limit = sim.orderType === OrderType.Market ? undefined : sim.priceTicks
+    let lots = 0
+    for (const level of (sim.side === Side.Buy ? book.asks : book.bids).levelsThrough(limit)) {
+      lots += level.availableLots + level.orders.reduce((sum, other) => sum + remainingLotsOf(other), 0)
+      if (lots >= sim.sizeLots) break
+    }
+    return lots
+  }
+
+  #move(sim: SimOrder, event: OrderEventKind, tsNs: number): void {
+    try {
+      sim.status = transition(sim.status, event, sim.statusBeforeCancel)
+      sim.updatedTsNs = tsNs
+    } catch (err) {
+      if (!isWavesError(err, 'ERR_ORDER_TRANSITION')) throw err
+      this.#illegalTransitionCount++
+      this.#log.warn({ err, clientOrderId: sim.clientOrderId, illegalTransitions: this.#illegalTransitionCount }, 'illegal order transition refused')
+    }
+  }
+
+  #sideOf(book: InstrumentBook, side: Side): BookSide {
+    return side === Side.Buy ? book.bids : book.asks
+  }
+
+  #marketBook(instrumentId: number, side: Side, priceTicks: number, sizeLots: number): InstrumentBook {
+    const book = this.#books[instrumentId]
+    if (book === undefined || (side !== Side.Buy && side !== Side.Sell) || !isPositiveSafeInteger(priceTicks) || !(Number.isSafeInteger(sizeLots) && sizeLots >= 0)) {
+      throw new WavesError('ERR_SIM_MARKET_DATA', `market data the sim venue cannot apply: instrument ${instrumentId}, side ${side}, price ${priceTicks} ticks, size ${sizeLots} lots`, {
+        instrumentId,
+        side,
+        priceTicks,
+        sizeLots,
+      })
+    }
+    return book
+  }
+}
+
+function shownLotsOf(level: PriceLevel): number {
+  return level.availableLots + level.orders.reduce((sum, sim) => sum + remainingLotsOf(sim), 0)
+}
+
+function queueOf(level: PriceLevel): QueuedOrder[] {
+  return level.orders.map((sim) => ({ aheadLots: sim.aheadLots, remainingLots: remainingLotsOf(sim) }))
+}
+
+function isPositiveSafeInteger(value: number): boolean {
+  return Number.isSafeInteger(value) && value > 0
+}
