@@ -7,6 +7,7 @@ import type { Side } from '../../schemas/index.js'
 import type { MatchingEngine } from '../sim/matching-engine.js'
 import { BINANCE_ERRORS, type BinanceError } from './binance-errors.js'
 import { faultProcesses, FaultPlan, type Fault } from './fault-plan.js'
+import { MarketFeedSink } from './market-feed-sink.js'
 import { MockVenue, type MockInstrument } from './mock-venue.js'
 import { signatureMatches, signedPayloadOf } from './request-signature.js'
 import { REST_ROUTES, type RouteAnswer } from './rest-routes.js'
@@ -117,6 +118,19 @@ export class MockBinanceExchange {
   /** Prints a market trade and publishes it; own orders it reaches fill. */
   printTrade(symbol: string, aggressor: Side, priceTicks: number, sizeLots: number): void {
     this.venue.printTrade(this.instrument(symbol), aggressor, priceTicks, sizeLots)
+  }
+
+  /** A feed sink that drives this exchange's market from any feed source (instrument ids in listing order). */
+  feedSink(): MarketFeedSink {
+    const byId = (instrumentId: number): MockInstrument => {
+      const instrument = this.venue.instruments[instrumentId]
+      if (instrument === undefined) throw new WavesError('ERR_VENUE_CONFIG', `the mock exchange lists no instrument ${instrumentId}`, { instrumentId })
+      return instrument
+    }
+    return new MarketFeedSink({
+      setBookLevel: (id, side, priceTicks, sizeLots) => this.venue.setBookLevel(byId(id), side, priceTicks, sizeLots),
+      printTrade: (id, aggressor, priceTicks, sizeLots) => this.venue.printTrade(byId(id), aggressor, priceTicks, sizeLots),
+    })
   }
 
   served(route: string): number {
