@@ -48,6 +48,8 @@ describe('the unmodified ccxt binance client against the mock exchange', () => {
     expect(resting.status).toBe('open')
     expect((await ex.fetchOrder(undefined as unknown as string, 'BTC/USDT', { origClientOrderId: 'rest-1' })).id).toBe(resting.id)
     expect((await ex.fetchOpenOrders('BTC/USDT')).map((o) => o.clientOrderId)).toEqual(['rest-1'])
+    // The resting buy holds 29999.50 × 0.0002 = 5.9999 USDT.
+    expect((await ex.fetchBalance()).used as unknown as Record<string, number>).toMatchObject({ USDT: 5.9999, BTC: 0 })
 
     const taker = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.0003, 30001, { newClientOrderId: 'take-1' })
     expect([taker.status, taker.filled, taker.average]).toEqual(['closed', 0.0003, 30001])

@@ -190,22 +190,27 @@ export class MockVenue {
     this.#streams.publish(`${lower}@miniticker`, miniTickerEvent(ticker, nowMs))
   }
 
-  /** Whether the free balance covers a new order: quote for a limit buy's notional, base for a sell. */
+  /** What open orders hold per asset, balance units: the quote of a buy's price × remaining size, the base of a sell's remaining size. */
+  lockedUnits(): Map<string, bigint> {
+    const locked = new Map<string, bigint>()
+    for (const open of this.#engine.openOrders()) {
+      const { precision } = this.instruments[open.instrumentId]!
+      const buy = open.side === Side.Buy
+      const asset = buy ? precision.spec.quote : precision.spec.base
+      const units = buy ? toBalanceUnits(precision.notional(open.priceTicks, open.remainingLots)) : baseUnitsOf(precision, open.remainingLots)
+      locked.set(asset, (locked.get(asset) ?? 0n) + units)
+    }
+    return locked
+  }
+
+  /** Whether the free balance covers a new order: quote for a limit buy's notional, base for a sell. A market buy is not checked (its cost is unknown until it fills). */
   #affordable(request: MockOrderRequest): boolean {
     const { precision } = request.instrument
-    const { base, quote } = precision.spec
-    let lockedQuote = 0n
-    let lockedBase = 0n
-    for (const open of this.#engine.openOrders(request.instrument.id)) {
-      const remaining = open.remainingLots
-      if (open.side === Side.Buy) lockedQuote += toBalanceUnits(precision.notional(open.priceTicks, remaining))
-      else lockedBase += baseUnitsOf(precision, remaining)
-    }
-    if (request.side === Side.Sell) {
-      return this.account.total(base).units - lockedBase >= baseUnitsOf(precision, request.sizeLots)
-    }
+    const locked = this.lockedUnits()
+    const free = (asset: string): bigint => this.account.total(asset).units - (locked.get(asset) ?? 0n)
+    if (request.side === Side.Sell) return free(precision.spec.base) >= baseUnitsOf(precision, request.sizeLots)
     if (request.type === 'MARKET') return true
-    return this.account.total(quote).units - lockedQuote >= toBalanceUnits(precision.notional(request.priceTicks, request.sizeLots))
+    return free(precision.spec.quote) >= toBalanceUnits(precision.notional(request.priceTicks, request.sizeLots))
   }
 
   /** A client order id Binance would generate when none is sent. */

@@ -181,7 +181,11 @@ export const REST_ROUTES: Readonly<Record<string, Route>> = {
     signed: true,
     handle(params, { venue, nowMs }) {
       const omitZero = params.get('omitZeroBalances') === 'true'
-      const balances = venue.account.assets().map((asset) => ({ asset, free: balanceText(venue.account.total(asset).units), locked: '0.00000000' }))
+      const locked = venue.lockedUnits()
+      const balances = venue.account.assets().map((asset) => {
+        const lockedUnits = locked.get(asset) ?? 0n
+        return { asset, free: balanceText(venue.account.total(asset).units - lockedUnits), locked: balanceText(lockedUnits) }
+      })
       return ok({
         makerCommission: 0, takerCommission: 0, buyerCommission: 0, sellerCommission: 0,
         canTrade: true, canWithdraw: true, canDeposit: true, brokered: false, requireSelfTradePrevention: false, preventSor: false,
