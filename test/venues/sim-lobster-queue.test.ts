@@ -1,57 +1,11 @@
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_INSTRUMENT_SPECS } from '../../src/market/instrument-spec.js'
-import { cellIndex, LEVEL_FIELD, readLobsterBookRows, readLobsterMessages } from '../../src/market/lobster/index.js'
 import { Liquidity, OrderType, Side, TimeInForce } from '../../src/schemas/index.js'
 import { MatchingEngine } from '../../src/venues/sim/matching-engine.js'
 import { QUEUE_CANCEL_MODELS, type QueueCancelModel } from '../../src/venues/sim/queue-position.js'
-
-// The LOBSTER sample: AAPL 2012-06-21, ten levels, the first 999 messages.
-// Row i of the order book file is the book after message i. Prices are
-// USD × 10^4, which is AAPL's tick of 0.0001, so they are ticks as they stand.
-const dir = fileURLToPath(new URL('../../../shared/data/lobster/', import.meta.url))
-const stem = 'AAPL_2012-06-21_34200000_57600000'
-
-interface Message {
-  tsNs: number
-  type: number
-  orderId: number
-  sizeLots: number
-  priceTicks: number
-  /** The resting order's side (an execution of a sell order is a buyer-initiated trade). */
-  side: Side
-}
-
-type Levels = Map<number, number>
-
-const parsed = readLobsterMessages(`${dir}${stem}_message_10.csv`)
-const messages: Message[] = Array.from({ length: parsed.count }, (_, i) => ({
-  tsNs: parsed.timeNs[i]!,
-  type: parsed.eventType[i]!,
-  orderId: parsed.orderId[i]!,
-  sizeLots: parsed.sizeLots[i]!,
-  priceTicks: parsed.priceTicks[i]!,
-  side: parsed.direction[i] === 1 ? Side.Buy : Side.Sell,
-}))
-
-const rows = readLobsterBookRows(`${dir}${stem}_orderbook_10.csv`)
-const books: { bids: Levels; asks: Levels }[] = Array.from({ length: rows.count }, (_, r) => {
-  const asks: Levels = new Map()
-  const bids: Levels = new Map()
-  for (let l = 0; l < rows.levels; l++) {
-    const at = (field: number) => rows.cells[cellIndex(rows, r, l, field)]!
-    if (at(LEVEL_FIELD.askSize) > 0) asks.set(at(LEVEL_FIELD.askPrice), at(LEVEL_FIELD.askSize))
-    if (at(LEVEL_FIELD.bidSize) > 0) bids.set(at(LEVEL_FIELD.bidPrice), at(LEVEL_FIELD.bidSize))
-  }
-  return { bids, asks }
-})
+import { books, levelChanges, messages, tradeOf } from './sim-lobster-sample.js'
 
 const AAPL = 0
-
-function applyDiff(engine: MatchingEngine, side: Side, before: Levels, after: Levels, tsNs: number): void {
-  for (const [price, size] of after) if (before.get(price) !== size) engine.applyBookLevel(AAPL, side, price, size, tsNs)
-  for (const price of before.keys()) if (!after.has(price)) engine.applyBookLevel(AAPL, side, price, 0, tsNs)
-}
 
 const addedAt = new Map<number, number>()
 messages.forEach((m, i) => {
@@ -89,24 +43,20 @@ function truthOf(joinIndex: number, side: Side, priceTicks: number): { aheadGone
 /** Replays the sample through the engine with one buy or sell joining the touch after message `joinIndex`; when it first filled. */
 function replay(model: QueueCancelModel, joinIndex: number, side: Side): { priceTicks: number; aheadLots: number; firstFillNs: number | undefined } {
   const engine = new MatchingEngine({ instruments: [DEFAULT_INSTRUMENT_SPECS['AAPL']!], fees: { makerBps: 0, takerBps: 0 }, queueCancelModel: model })
-  applyDiff(engine, Side.Sell, new Map(), books[0]!.asks, messages[0]!.tsNs)
-  applyDiff(engine, Side.Buy, new Map(), books[0]!.bids, messages[0]!.tsNs)
   let priceTicks = 0
   let aheadLots = 0
   let firstFillNs: number | undefined
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!
-    if (i > 0) {
-      if (m.type === 4) {
-        const fills = engine.applyTrade(AAPL, m.side === Side.Sell ? Side.Buy : Side.Sell, m.priceTicks, m.sizeLots, m.tsNs).executions
-        if (fills.length > 0) {
-          expect(fills.every((x) => x.liquidity === Liquidity.Maker && x.priceTicks === priceTicks)).toBe(true)
-          firstFillNs ??= m.tsNs
-        }
+    const trade = i > 0 ? tradeOf(i) : undefined
+    if (trade !== undefined) {
+      const fills = engine.applyTrade(AAPL, trade.aggressor, trade.priceTicks, trade.sizeLots, m.tsNs).executions
+      if (fills.length > 0) {
+        expect(fills.every((x) => x.liquidity === Liquidity.Maker && x.priceTicks === priceTicks)).toBe(true)
+        firstFillNs ??= m.tsNs
       }
-      applyDiff(engine, Side.Sell, books[i - 1]!.asks, books[i]!.asks, m.tsNs)
-      applyDiff(engine, Side.Buy, books[i - 1]!.bids, books[i]!.bids, m.tsNs)
     }
+    for (const c of levelChanges(i)) engine.applyBookLevel(AAPL, c.side, c.priceTicks, c.sizeLots, m.tsNs)
     if (i === joinIndex) {
       priceTicks = side === Side.Buy ? engine.bestBid(AAPL)! : engine.bestAsk(AAPL)!
       const out = engine.submit({ clientOrderId: 'mine', instrumentId: AAPL, side, orderType: OrderType.Limit, timeInForce: TimeInForce.GoodTillCancel, priceTicks, sizeLots: 100 }, m.tsNs)
