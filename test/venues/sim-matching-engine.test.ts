@@ -166,6 +166,20 @@ describe('sim matching engine: resting orders and their queue', () => {
   })
 })
 
+describe('sim matching engine: fees', () => {
+  it('charges takers and pays maker rebates exactly, rounded toward +∞ in the quote\'s smallest unit', () => {
+    const e = new MatchingEngine({ instruments: specs, fees: { makerBps: -0.25, takerBps: 7.5 } })
+    withAsks(e, [[8_764_821, 123]])
+    const taker = e.submit(market('t', Side.Buy, 123), 1).executions[0]!
+    // 87648.21 × 0.00123 = 107.8072983 USDT exactly; × 7.5 bps = 0.080855473725 → 8085548 units of 10^-8.
+    expect(taker.feeQuoteUnits).toBe(8_085_548n)
+    e.submit(limit('m', Side.Sell, 8_764_821, 123), 2)
+    const maker = e.applyTrade(BTC, Side.Buy, 8_764_822, 123, 3).executions[0]!
+    // −0.25 bps: −0.0026951824575 USDT → −269518 units (toward +∞: a rebate is never overstated).
+    expect([maker.liquidity, maker.feeQuoteUnits]).toEqual([Liquidity.Maker, -269_518n])
+  })
+})
+
 describe('sim matching engine: requests', () => {
   it('a retry with a known client order id returns the existing order, never a second one', () => {
     const e = engine()

@@ -114,6 +114,17 @@ describe('sim venue', () => {
     ])
   })
 
+  it('a host that reads the market elsewhere can turn market data delivery off and still gets its fills', () => {
+    const clock = new ManualClock(0)
+    const engine = new MatchingEngine({ instruments: [DEFAULT_INSTRUMENT_SPECS['BTC-USDT']!], fees: { makerBps: 0, takerBps: 0 } })
+    const v = new SimVenue({ engine, clock, orderLatency: new ConstantLatency(0), feedLatency: new ConstantLatency(0), deliverMarketData: false })
+    v.bookLevel(BTC, Side.Sell, 100, 5, 0)
+    v.trade(BTC, Side.Buy, 100, 1, 0)
+    expect(advance(clock, 0, v)).toEqual([])
+    v.submit(marketBuy('m1', 2))
+    expect(advance(clock, 1, v).map((d) => d.kind)).toEqual(['execution', 'report', 'report'])
+  })
+
   it('a timeout followed by a retry under the same client order id leaves one live order', () => {
     const { clock, venue: v } = venue(5 * MS, 0)
     const order: NewOrder = { ...marketBuy('r1', 3), orderType: OrderType.Limit, timeInForce: TimeInForce.GoodTillCancel, priceTicks: 90 }

@@ -15,6 +15,12 @@ export interface SimVenueOptions {
   responseLatency?: LatencyModel
   /** Venue to strategy for market data. */
   feedLatency: LatencyModel
+  /**
+   * Deliver market data to the strategy (`book_level` and `trade`). Default
+   * true; a host whose strategy reads the market elsewhere turns it off and
+   * gets only reports and executions.
+   */
+  deliverMarketData?: boolean
 }
 
 /** What reaches the strategy, at `visibleAtNs`. */
@@ -42,6 +48,7 @@ export class SimVenue {
   readonly #orderLatency: LatencyModel
   readonly #responseLatency: LatencyModel
   readonly #feedLatency: LatencyModel
+  readonly #deliverMarketData: boolean
   readonly #events = new ScheduledEvents<Scheduled>()
   #lastOrderArrivalNs = Number.NEGATIVE_INFINITY
   #lastResponseNs = Number.NEGATIVE_INFINITY
@@ -54,6 +61,7 @@ export class SimVenue {
     this.#orderLatency = options.orderLatency
     this.#responseLatency = options.responseLatency ?? options.orderLatency
     this.#feedLatency = options.feedLatency
+    this.#deliverMarketData = options.deliverMarketData ?? true
   }
 
   /** Sends an order now; returns when it reaches the engine. A retry under the same client order id finds the first. */
@@ -73,10 +81,11 @@ export class SimVenue {
    * takers consumed, plus its own resting size.
    */
   bookLevel(instrumentId: number, side: Side, priceTicks: number, sizeLots: number, exchangeTsNs: number): void {
-    const visibleAtNs = this.#feedVisibleAt(exchangeTsNs)
+    const visibleAtNs = this.#deliverMarketData ? this.#feedVisibleAt(exchangeTsNs) : 0
     this.#events.schedule(exchangeTsNs, {
       run: () => {
         this.#respond(this.engine.applyBookLevel(instrumentId, side, priceTicks, sizeLots, exchangeTsNs), exchangeTsNs)
+        if (!this.#deliverMarketData) return
         const shownLots = this.engine.shownLotsAt(instrumentId, side, priceTicks)
         this.#events.schedule(visibleAtNs, { deliver: { kind: 'book_level', visibleAtNs, exchangeTsNs, instrumentId, side, priceTicks, sizeLots: shownLots } })
       },
@@ -86,6 +95,7 @@ export class SimVenue {
   /** The market printed a trade at the exchange at `exchangeTsNs`. */
   trade(instrumentId: number, aggressor: Side, priceTicks: number, sizeLots: number, exchangeTsNs: number): void {
     this.#events.schedule(exchangeTsNs, { run: () => this.#respond(this.engine.applyTrade(instrumentId, aggressor, priceTicks, sizeLots, exchangeTsNs), exchangeTsNs) })
+    if (!this.#deliverMarketData) return
     const visibleAtNs = this.#feedVisibleAt(exchangeTsNs)
     this.#events.schedule(visibleAtNs, { deliver: { kind: 'trade', visibleAtNs, exchangeTsNs, instrumentId, aggressor, priceTicks, sizeLots } })
   }
