@@ -60,18 +60,54 @@ pub enum RouteError {
     Side(f64),
     SizeLots(f64),
     LimitPrice(f64),
-    VenueCostsLength { venues: usize, len: usize },
+    VenueCostsLength {
+        venues: usize,
+        len: usize,
+    },
     OddLevels(usize),
-    VenueLevelEnds { venue: usize, end: u32, previous: u32 },
-    LevelsUncovered { end: u32, pairs: usize },
-    OutTooShort { needed: usize, len: usize },
+    VenueLevelEnds {
+        venue: usize,
+        end: u32,
+        previous: u32,
+    },
+    LevelsUncovered {
+        end: u32,
+        pairs: usize,
+    },
+    OutTooShort {
+        needed: usize,
+        len: usize,
+    },
     OutOverlaps(&'static str),
-    TakerFee { venue: usize, value: f64 },
-    MakerFee { venue: usize, value: f64 },
-    Latency { venue: usize, value: f64 },
-    LevelPrice { venue: usize, level: usize, value: f64 },
-    LevelSize { venue: usize, level: usize, value: f64 },
-    LevelOrder { venue: usize, level: usize, value: f64, previous: f64, rising: bool },
+    TakerFee {
+        venue: usize,
+        value: f64,
+    },
+    MakerFee {
+        venue: usize,
+        value: f64,
+    },
+    Latency {
+        venue: usize,
+        value: f64,
+    },
+    LevelPrice {
+        venue: usize,
+        level: usize,
+        value: f64,
+    },
+    LevelSize {
+        venue: usize,
+        level: usize,
+        value: f64,
+    },
+    LevelOrder {
+        venue: usize,
+        level: usize,
+        value: f64,
+        previous: f64,
+        rising: bool,
+    },
 }
 
 const EXACT: &str = "must be a positive integer no greater than";
@@ -81,7 +117,11 @@ impl fmt::Display for RouteError {
         let js = |v: &f64| to_js_string(*v);
         match self {
             Self::AdverseTicksPerMs(v) => {
-                write!(f, "adverseTicksPerMs must be a finite number of at least 0, got {}", js(v))
+                write!(
+                    f,
+                    "adverseTicksPerMs must be a finite number of at least 0, got {}",
+                    js(v)
+                )
             }
             Self::Side(v) => write!(f, "side must be 1 (buy) or -1 (sell), got {}", js(v)),
             Self::SizeLots(v) => write!(f, "sizeLots {EXACT} {MAX_EXACT}, got {}", js(v)),
@@ -91,7 +131,10 @@ impl fmt::Display for RouteError {
                 "venueCosts must hold [takerFeeBps, makerFeeBps, latencyMs] for each of {venues} venues ({} numbers), got {len}",
                 venues * VENUE_COST_FIELDS
             ),
-            Self::OddLevels(len) => write!(f, "levels must hold [priceTicks, sizeLots] pairs, got an odd length {len}"),
+            Self::OddLevels(len) => write!(
+                f,
+                "levels must hold [priceTicks, sizeLots] pairs, got an odd length {len}"
+            ),
             Self::VenueLevelEnds { venue, end, previous } => write!(
                 f,
                 "venueLevelEnds[{venue}] must not be below the previous end {previous}, got {end}"
@@ -135,7 +178,13 @@ impl fmt::Display for RouteError {
                 2 * level + 1,
                 js(value)
             ),
-            Self::LevelOrder { venue, level, value, previous, rising } => write!(
+            Self::LevelOrder {
+                venue,
+                level,
+                value,
+                previous,
+                rising,
+            } => write!(
                 f,
                 "levels[{}] (priceTicks of level {level}, venue {venue}) must be {} the previous level's {}, got {}",
                 2 * level,
@@ -349,7 +398,11 @@ impl Router {
                 break;
             }
             let right = left + 1;
-            let child = if right < len && self.before(self.heap[right], self.heap[left]) { right } else { left };
+            let child = if right < len && self.before(self.heap[right], self.heap[left]) {
+                right
+            } else {
+                left
+            };
             if !self.before(self.heap[child], self.heap[i]) {
                 break;
             }
@@ -400,7 +453,10 @@ pub fn validate(req: &RouteRequest<'_>, out: &[f64]) -> Result<(), RouteError> {
     }
     let venues = req.venue_level_ends.len();
     if req.venue_costs.len() != venues * VENUE_COST_FIELDS {
-        return Err(RouteError::VenueCostsLength { venues, len: req.venue_costs.len() });
+        return Err(RouteError::VenueCostsLength {
+            venues,
+            len: req.venue_costs.len(),
+        });
     }
     if !req.levels.len().is_multiple_of(2) {
         return Err(RouteError::OddLevels(req.levels.len()));
@@ -431,7 +487,12 @@ pub fn validate(req: &RouteRequest<'_>, out: &[f64]) -> Result<(), RouteError> {
     }
 
     let mut start = 0usize;
-    for (venue, (&end, costs)) in req.venue_level_ends.iter().zip(req.venue_costs.chunks_exact(VENUE_COST_FIELDS)).enumerate() {
+    for (venue, (&end, costs)) in req
+        .venue_level_ends
+        .iter()
+        .zip(req.venue_costs.chunks_exact(VENUE_COST_FIELDS))
+        .enumerate()
+    {
         let (taker, maker, latency) = (costs[0], costs[1], costs[2]);
         if !is_fee(taker) {
             return Err(RouteError::TakerFee { venue, value: taker });
@@ -452,11 +513,25 @@ pub fn validate(req: &RouteRequest<'_>, out: &[f64]) -> Result<(), RouteError> {
             if !(is_positive_exact(price) & is_positive_exact(size) & (side * price > side * previous)) {
                 let level = start + offset;
                 return Err(if !is_positive_exact(price) {
-                    RouteError::LevelPrice { venue, level, value: price }
+                    RouteError::LevelPrice {
+                        venue,
+                        level,
+                        value: price,
+                    }
                 } else if !is_positive_exact(size) {
-                    RouteError::LevelSize { venue, level, value: size }
+                    RouteError::LevelSize {
+                        venue,
+                        level,
+                        value: size,
+                    }
                 } else {
-                    RouteError::LevelOrder { venue, level, value: price, previous, rising: side > 0.0 }
+                    RouteError::LevelOrder {
+                        venue,
+                        level,
+                        value: price,
+                        previous,
+                        rising: side > 0.0,
+                    }
                 });
             }
             previous = price;

@@ -9,7 +9,12 @@ struct Venue {
 }
 
 fn venue(levels: &[(f64, f64)], taker_bps: f64, latency_ms: f64) -> Venue {
-    Venue { levels: levels.to_vec(), taker_bps, maker_bps: 0.0, latency_ms }
+    Venue {
+        levels: levels.to_vec(),
+        taker_bps,
+        maker_bps: 0.0,
+        latency_ms,
+    }
 }
 
 struct Arrays {
@@ -19,7 +24,11 @@ struct Arrays {
 }
 
 fn arrays(venues: &[Venue]) -> Arrays {
-    let mut a = Arrays { levels: vec![], ends: vec![], costs: vec![] };
+    let mut a = Arrays {
+        levels: vec![],
+        ends: vec![],
+        costs: vec![],
+    };
     for v in venues {
         for &(p, q) in &v.levels {
             a.levels.extend([p, q]);
@@ -30,7 +39,14 @@ fn arrays(venues: &[Venue]) -> Arrays {
     a
 }
 
-fn plan(router: &mut Router, adverse: f64, side: f64, size: f64, limit: Option<f64>, venues: &[Venue]) -> Result<Vec<f64>, RouteError> {
+fn plan(
+    router: &mut Router,
+    adverse: f64,
+    side: f64,
+    size: f64,
+    limit: Option<f64>,
+    venues: &[Venue],
+) -> Result<Vec<f64>, RouteError> {
     let a = arrays(venues);
     let mut out = vec![0.0; PLAN_HEADER + CHILD_FIELDS * venues.len()];
     let req = RouteRequest {
@@ -50,18 +66,44 @@ fn plan(router: &mut Router, adverse: f64, side: f64, size: f64, limit: Option<f
 #[test]
 fn buy_takes_the_cheapest_lots_across_venues() {
     let (mut r, adverse) = (Router::default(), 0.0);
-    let venues = [venue(&[(100.0, 5.0), (102.0, 10.0)], 0.0, 0.0), venue(&[(101.0, 3.0), (103.0, 10.0)], 0.0, 0.0)];
+    let venues = [
+        venue(&[(100.0, 5.0), (102.0, 10.0)], 0.0, 0.0),
+        venue(&[(101.0, 3.0), (103.0, 10.0)], 0.0, 0.0),
+    ];
     // 5 @ 100 on venue 0, 3 @ 101 on venue 1, then 2 @ 102 on venue 0.
     let out = plan(&mut r, adverse, 1.0, 10.0, None, &venues).unwrap();
-    assert_eq!(out, vec![10.0, 0.0, -1.0, 0.0, 102.0, 7.0, 704.0 / 7.0, 0.0, 1.0, 101.0, 3.0, 101.0, 0.0]);
+    assert_eq!(
+        out,
+        vec![
+            10.0,
+            0.0,
+            -1.0,
+            0.0,
+            102.0,
+            7.0,
+            704.0 / 7.0,
+            0.0,
+            1.0,
+            101.0,
+            3.0,
+            101.0,
+            0.0
+        ]
+    );
 }
 
 #[test]
 fn sell_takes_the_highest_bids_first() {
     let (mut r, adverse) = (Router::default(), 0.0);
-    let venues = [venue(&[(99.0, 4.0), (97.0, 4.0)], 0.0, 0.0), venue(&[(98.0, 4.0)], 0.0, 0.0)];
+    let venues = [
+        venue(&[(99.0, 4.0), (97.0, 4.0)], 0.0, 0.0),
+        venue(&[(98.0, 4.0)], 0.0, 0.0),
+    ];
     let out = plan(&mut r, adverse, -1.0, 6.0, None, &venues).unwrap();
-    assert_eq!(out, vec![6.0, 0.0, -1.0, 0.0, 99.0, 4.0, 99.0, 0.0, 1.0, 98.0, 2.0, 98.0, 0.0]);
+    assert_eq!(
+        out,
+        vec![6.0, 0.0, -1.0, 0.0, 99.0, 4.0, 99.0, 0.0, 1.0, 98.0, 2.0, 98.0, 0.0]
+    );
 }
 
 #[test]
@@ -69,7 +111,10 @@ fn the_fee_moves_lots_to_the_cheaper_venue() {
     // 10 bps on 10_000 is 10 ticks: venue 0 at 10_000 costs 10_010 a lot,
     // venue 1 at 10_005 with no fee costs 10_005.
     let (mut r, adverse) = (Router::default(), 0.0);
-    let venues = [venue(&[(10_000.0, 5.0)], 10.0, 0.0), venue(&[(10_005.0, 5.0)], 0.0, 0.0)];
+    let venues = [
+        venue(&[(10_000.0, 5.0)], 10.0, 0.0),
+        venue(&[(10_005.0, 5.0)], 0.0, 0.0),
+    ];
     let out = plan(&mut r, adverse, 1.0, 5.0, None, &venues).unwrap();
     assert_eq!(out, vec![5.0, 0.0, -1.0, 1.0, 10_005.0, 5.0, 10_005.0, 0.0]);
     // The fee is notional × bps / 10_000 in tick-lots: 50_000 × 10 / 10_000.
@@ -99,7 +144,10 @@ fn equal_costs_go_to_the_lower_venue() {
 #[test]
 fn the_limit_stops_the_fill_and_names_where_to_rest() {
     let (mut r, adverse) = (Router::default(), 0.0);
-    let mut venues = [venue(&[(100.0, 2.0), (101.0, 2.0)], 0.0, 1.0), venue(&[(102.0, 2.0)], 0.0, 0.5)];
+    let mut venues = [
+        venue(&[(100.0, 2.0), (101.0, 2.0)], 0.0, 1.0),
+        venue(&[(102.0, 2.0)], 0.0, 0.5),
+    ];
     venues[0].maker_bps = -1.0;
     venues[1].maker_bps = -1.0;
     // Rests on venue 1: same maker fee, lower latency.
@@ -109,16 +157,35 @@ fn the_limit_stops_the_fill_and_names_where_to_rest() {
     let out = plan(&mut r, adverse, 1.0, 10.0, None, &venues).unwrap();
     assert_eq!(&out[..3], &[6.0, 4.0, -1.0]);
     // Nothing within the limit: no child at all.
-    let out = plan(&mut r, adverse, -1.0, 1.0, Some(200.0), &[venue(&[(150.0, 1.0)], 0.0, 0.0)]).unwrap();
+    let out = plan(
+        &mut r,
+        adverse,
+        -1.0,
+        1.0,
+        Some(200.0),
+        &[venue(&[(150.0, 1.0)], 0.0, 0.0)],
+    )
+    .unwrap();
     assert_eq!(out, vec![0.0, 1.0, 0.0]);
 }
 
 #[test]
 fn empty_venues_and_no_venues() {
     let (mut r, adverse) = (Router::default(), 0.0);
-    let out = plan(&mut r, adverse, 1.0, 3.0, None, &[venue(&[], 0.0, 0.0), venue(&[(10.0, 9.0)], 0.0, 0.0)]).unwrap();
+    let out = plan(
+        &mut r,
+        adverse,
+        1.0,
+        3.0,
+        None,
+        &[venue(&[], 0.0, 0.0), venue(&[(10.0, 9.0)], 0.0, 0.0)],
+    )
+    .unwrap();
     assert_eq!(out, vec![3.0, 0.0, -1.0, 1.0, 10.0, 3.0, 10.0, 0.0]);
-    assert_eq!(plan(&mut r, adverse, 1.0, 3.0, Some(5.0), &[]).unwrap(), vec![0.0, 3.0, -1.0]);
+    assert_eq!(
+        plan(&mut r, adverse, 1.0, 3.0, Some(5.0), &[]).unwrap(),
+        vec![0.0, 3.0, -1.0]
+    );
 }
 
 #[test]
@@ -133,9 +200,16 @@ fn scratch_is_reset_between_decisions() {
 fn rejects_bad_arguments_with_their_text() {
     let mut r = Router::default();
     let one = [venue(&[(100.0, 5.0)], 0.0, 0.0)];
-    let err = |side, size, limit, venues: &[Venue]| plan(&mut Router::default(), 0.0, side, size, limit, venues).unwrap_err().to_string();
+    let err = |side, size, limit, venues: &[Venue]| {
+        plan(&mut Router::default(), 0.0, side, size, limit, venues)
+            .unwrap_err()
+            .to_string()
+    };
     assert_eq!(err(0.0, 1.0, None, &one), "side must be 1 (buy) or -1 (sell), got 0");
-    assert_eq!(err(1.0, 0.5, None, &one), "sizeLots must be a positive integer no greater than 9007199254740991, got 0.5");
+    assert_eq!(
+        err(1.0, 0.5, None, &one),
+        "sizeLots must be a positive integer no greater than 9007199254740991, got 0.5"
+    );
     assert_eq!(
         err(1.0, 1.0, Some(f64::NAN), &one),
         "limitPriceTicks must be a positive integer no greater than 9007199254740991 when given, got NaN"
@@ -149,7 +223,12 @@ fn rejects_bad_arguments_with_their_text() {
         "levels[2] (priceTicks of level 1, venue 0) must be below the previous level's 100, got 101"
     );
     assert_eq!(
-        err(1.0, 1.0, None, &[venue(&[], 0.0, 0.0), venue(&[(100.0, 0.0)], 0.0, 0.0)]),
+        err(
+            1.0,
+            1.0,
+            None,
+            &[venue(&[], 0.0, 0.0), venue(&[(100.0, 0.0)], 0.0, 0.0)]
+        ),
         "levels[1] (sizeLots of level 0, venue 1) must be a positive integer no greater than 9007199254740991, got 0"
     );
     assert_eq!(
@@ -161,23 +240,43 @@ fn rejects_bad_arguments_with_their_text() {
         "venueCosts[5] (latencyMs of venue 1) must be a finite number of at least 0, got -1"
     );
     assert_eq!(
-        plan(&mut Router::default(), -0.5, 1.0, 1.0, None, &one).unwrap_err().to_string(),
+        plan(&mut Router::default(), -0.5, 1.0, 1.0, None, &one)
+            .unwrap_err()
+            .to_string(),
         "adverseTicksPerMs must be a finite number of at least 0, got -0.5"
     );
 
     let a = arrays(&one);
     let mut short = vec![0.0; 7];
-    let req = RouteRequest { adverse_ticks_per_ms: 0.0, side: 1.0, size_lots: 1.0, limit_price_ticks: None, levels: &a.levels, venue_level_ends: &a.ends, venue_costs: &a.costs };
-    assert_eq!(r.route(&req, &mut short).unwrap_err().to_string(), "out must hold at least 8 numbers for this many venues, got 7");
+    let req = RouteRequest {
+        adverse_ticks_per_ms: 0.0,
+        side: 1.0,
+        size_lots: 1.0,
+        limit_price_ticks: None,
+        levels: &a.levels,
+        venue_level_ends: &a.ends,
+        venue_costs: &a.costs,
+    };
+    assert_eq!(
+        r.route(&req, &mut short).unwrap_err().to_string(),
+        "out must hold at least 8 numbers for this many venues, got 7"
+    );
     let ends = [2u32];
-    let req = RouteRequest { venue_level_ends: &ends, ..req };
+    let req = RouteRequest {
+        venue_level_ends: &ends,
+        ..req
+    };
     let mut out = vec![0.0; 8];
     assert_eq!(
         r.route(&req, &mut out).unwrap_err().to_string(),
         "venueLevelEnds must end at the 1 level pairs of levels, got a last end of 2"
     );
     let costs = [0.0; 2];
-    let req = RouteRequest { venue_costs: &costs, venue_level_ends: &a.ends, ..req };
+    let req = RouteRequest {
+        venue_costs: &costs,
+        venue_level_ends: &a.ends,
+        ..req
+    };
     assert_eq!(
         r.route(&req, &mut out).unwrap_err().to_string(),
         "venueCosts must hold [takerFeeBps, makerFeeBps, latencyMs] for each of 1 venues (3 numbers), got 2"
@@ -191,7 +290,15 @@ fn adjacent_arrays_do_not_overlap() {
     let ends = [1u32];
     let costs = [0.0; 3];
     let (levels, out) = buffer.split_at_mut(2);
-    let req = RouteRequest { adverse_ticks_per_ms: 0.0, side: 1.0, size_lots: 1.0, limit_price_ticks: None, levels, venue_level_ends: &ends, venue_costs: &costs };
+    let req = RouteRequest {
+        adverse_ticks_per_ms: 0.0,
+        side: 1.0,
+        size_lots: 1.0,
+        limit_price_ticks: None,
+        levels,
+        venue_level_ends: &ends,
+        venue_costs: &costs,
+    };
     assert_eq!(r.route(&req, out), Ok(1));
     assert!(overlaps(&buffer[0..2], &buffer[1..3]));
     assert!(!overlaps(&buffer[0..2], &buffer[2..4]));

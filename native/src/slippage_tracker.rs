@@ -48,17 +48,37 @@ impl fmt::Display for TrackerError {
         let js = |v: &f64| to_js_string(*v);
         match self {
             Self::WindowOrders(v) => {
-                write!(f, "windowOrders must be an integer from 1 to {MAX_WINDOW_ORDERS}, got {}", js(v))
+                write!(
+                    f,
+                    "windowOrders must be an integer from 1 to {MAX_WINDOW_ORDERS}, got {}",
+                    js(v)
+                )
             }
             Self::OrderId(v) => write!(f, "orderId must be an integer from 0 to {MAX_EXACT}, got {}", js(v)),
-            Self::InstrumentId(v) => write!(f, "instrumentId must be an integer from 0 to {}, got {}", u32::MAX, js(v)),
+            Self::InstrumentId(v) => write!(
+                f,
+                "instrumentId must be an integer from 0 to {}, got {}",
+                u32::MAX,
+                js(v)
+            ),
             Self::VenueId(v) => write!(f, "venueId must be an integer from 0 to {MAX_VENUE_ID}, got {}", js(v)),
             Self::PriceTicks(v) => {
-                write!(f, "priceTicks must be a positive integer no greater than {MAX_EXACT}, got {}", js(v))
+                write!(
+                    f,
+                    "priceTicks must be a positive integer no greater than {MAX_EXACT}, got {}",
+                    js(v)
+                )
             }
-            Self::SizeLots(v) => write!(f, "sizeLots must be a positive integer no greater than {MAX_EXACT}, got {}", js(v)),
+            Self::SizeLots(v) => write!(
+                f,
+                "sizeLots must be a positive integer no greater than {MAX_EXACT}, got {}",
+                js(v)
+            ),
             Self::AlreadyOpen(id) => write!(f, "order {id} already has an arrival price"),
-            Self::NotOpen(id) => write!(f, "order {id} has no arrival price (never recorded, or already completed)"),
+            Self::NotOpen(id) => write!(
+                f,
+                "order {id} has no arrival price (never recorded, or already completed)"
+            ),
             Self::Shortfall(err) => err.fmt(f),
         }
     }
@@ -147,7 +167,13 @@ impl SlippageTracker {
 
     /// # Errors
     /// A bad id, side or price (in that order), or an order already open.
-    pub fn record_arrival(&mut self, order_id: f64, instrument_id: f64, side: f64, arrival_price_ticks: f64) -> Result<(), TrackerError> {
+    pub fn record_arrival(
+        &mut self,
+        order_id: f64,
+        instrument_id: f64,
+        side: f64,
+        arrival_price_ticks: f64,
+    ) -> Result<(), TrackerError> {
         let id = order_id_of(order_id)?;
         if !is_integer_in(instrument_id, 0.0, u32::MAX as f64) {
             return Err(TrackerError::InstrumentId(instrument_id));
@@ -156,19 +182,32 @@ impl SlippageTracker {
             return Err(TrackerError::Shortfall(ShortfallError::Side(side)));
         }
         if !is_integer_in(arrival_price_ticks, 1.0, MAX_EXACT as f64) {
-            return Err(TrackerError::Shortfall(ShortfallError::ArrivalPrice(arrival_price_ticks)));
+            return Err(TrackerError::Shortfall(ShortfallError::ArrivalPrice(
+                arrival_price_ticks,
+            )));
         }
         if self.open.contains_key(&id) {
             return Err(TrackerError::AlreadyOpen(id));
         }
-        let order = OpenOrder { instrument: instrument_id as u32, side, arrival: arrival_price_ticks, fills: Vec::new() };
+        let order = OpenOrder {
+            instrument: instrument_id as u32,
+            side,
+            arrival: arrival_price_ticks,
+            fills: Vec::new(),
+        };
         self.open.insert(id, order);
         Ok(())
     }
 
     /// # Errors
     /// A bad id, venue, price or size (in that order), or an order not open.
-    pub fn record_fill(&mut self, order_id: f64, venue_id: f64, price_ticks: f64, size_lots: f64) -> Result<(), TrackerError> {
+    pub fn record_fill(
+        &mut self,
+        order_id: f64,
+        venue_id: f64,
+        price_ticks: f64,
+        size_lots: f64,
+    ) -> Result<(), TrackerError> {
         let id = order_id_of(order_id)?;
         if !is_integer_in(venue_id, 0.0, MAX_VENUE_ID as f64) {
             return Err(TrackerError::VenueId(venue_id));
@@ -200,22 +239,32 @@ impl SlippageTracker {
         for fill in order.fills.chunks_exact(3) {
             self.pairs.extend([fill[1], fill[2]]);
         }
-        let bps = implementation_shortfall_bps(order.side, order.arrival, &self.pairs).map_err(TrackerError::Shortfall)?;
+        let bps =
+            implementation_shortfall_bps(order.side, order.arrival, &self.pairs).map_err(TrackerError::Shortfall)?;
         let capacity = self.window_orders;
-        self.by_instrument.entry(order.instrument).or_insert_with(|| new_window(capacity)).push(capacity, bps);
+        self.by_instrument
+            .entry(order.instrument)
+            .or_insert_with(|| new_window(capacity))
+            .push(capacity, bps);
 
         // Venue by venue in order of first fill; every subset's notional is
         // within the whole order's, so these cannot fail.
         for (first, fill) in order.fills.chunks_exact(3).enumerate() {
             let venue = fill[0];
-            if order.fills.chunks_exact(3).take(first).any(|earlier| earlier[0] == venue) {
+            if order
+                .fills
+                .chunks_exact(3)
+                .take(first)
+                .any(|earlier| earlier[0] == venue)
+            {
                 continue;
             }
             self.pairs.clear();
             for later in order.fills.chunks_exact(3).skip(first).filter(|f| f[0] == venue) {
                 self.pairs.extend([later[1], later[2]]);
             }
-            let venue_bps = implementation_shortfall_bps(order.side, order.arrival, &self.pairs).map_err(TrackerError::Shortfall)?;
+            let venue_bps = implementation_shortfall_bps(order.side, order.arrival, &self.pairs)
+                .map_err(TrackerError::Shortfall)?;
             self.by_venue
                 .entry((venue as u32, order.instrument))
                 .or_insert_with(|| new_window(capacity))
@@ -240,7 +289,11 @@ impl SlippageTracker {
     ///
     /// # Errors
     /// A bad venue or instrument id (in that order).
-    pub fn venue_percentiles(&mut self, venue_id: f64, instrument_id: f64) -> Result<Option<ShortfallPercentiles>, TrackerError> {
+    pub fn venue_percentiles(
+        &mut self,
+        venue_id: f64,
+        instrument_id: f64,
+    ) -> Result<Option<ShortfallPercentiles>, TrackerError> {
         if !is_integer_in(venue_id, 0.0, MAX_VENUE_ID as f64) {
             return Err(TrackerError::VenueId(venue_id));
         }
@@ -262,7 +315,10 @@ fn order_id_of(order_id: f64) -> Result<u64, TrackerError> {
 
 fn new_window(capacity: usize) -> Window {
     // Grows to `capacity` as orders arrive, so a rarely traded pair costs little.
-    Window { values: Vec::with_capacity(capacity.min(64)), next: 0 }
+    Window {
+        values: Vec::with_capacity(capacity.min(64)),
+        next: 0,
+    }
 }
 
 /// Nearest rank: the value at 1-based rank `ceil(q × n / 100)`.
@@ -273,7 +329,12 @@ fn percentiles(sorted: &mut Vec<f64>, values: &[f64]) -> ShortfallPercentiles {
     sorted.sort_unstable_by(f64::total_cmp);
     let n = sorted.len();
     let at = |q: usize| sorted[(q * n).div_ceil(100).max(1) - 1];
-    ShortfallPercentiles { count: n, p50_bps: at(50), p95_bps: at(95), p99_bps: at(99) }
+    ShortfallPercentiles {
+        count: n,
+        p50_bps: at(50),
+        p95_bps: at(95),
+        p99_bps: at(99),
+    }
 }
 
 #[cfg(test)]

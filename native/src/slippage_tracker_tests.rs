@@ -12,7 +12,15 @@ fn an_order_across_two_venues() {
     assert_eq!(t.complete_order(7.0).unwrap(), Some(25.0));
     assert_eq!(t.open_orders(), 0);
     let p = t.instrument_percentiles(1.0).unwrap().unwrap();
-    assert_eq!(p, ShortfallPercentiles { count: 1, p50_bps: 25.0, p95_bps: 25.0, p99_bps: 25.0 });
+    assert_eq!(
+        p,
+        ShortfallPercentiles {
+            count: 1,
+            p50_bps: 25.0,
+            p95_bps: 25.0,
+            p99_bps: 25.0
+        }
+    );
     assert_eq!(t.venue_percentiles(0.0, 1.0).unwrap().unwrap().p50_bps, 10.0);
     assert_eq!(t.venue_percentiles(3.0, 1.0).unwrap().unwrap().p99_bps, 30.0);
     assert_eq!(t.venue_percentiles(1.0, 1.0).unwrap(), None);
@@ -25,7 +33,10 @@ fn an_order_without_fills_enters_no_window() {
     t.record_arrival(1.0, 0.0, -1.0, 100.0).unwrap();
     assert_eq!(t.complete_order(1.0).unwrap(), None);
     assert_eq!(t.instrument_percentiles(0.0).unwrap(), None);
-    assert_eq!(t.complete_order(1.0).unwrap_err().to_string(), "order 1 has no arrival price (never recorded, or already completed)");
+    assert_eq!(
+        t.complete_order(1.0).unwrap_err().to_string(),
+        "order 1 has no arrival price (never recorded, or already completed)"
+    );
 }
 
 #[test]
@@ -42,7 +53,15 @@ fn the_window_keeps_the_last_orders_and_ranks_them() {
     // (119 / 10_000 × 10_000 is not exactly 119 in doubles.)
     let p = t.instrument_percentiles(5.0).unwrap().unwrap();
     let p99 = implementation_shortfall_bps(-1.0, 10_000.0, &[9_881.0, 1.0]).unwrap();
-    assert_eq!(p, ShortfallPercentiles { count: 100, p50_bps: 70.0, p95_bps: 115.0, p99_bps: p99 });
+    assert_eq!(
+        p,
+        ShortfallPercentiles {
+            count: 100,
+            p50_bps: 70.0,
+            p95_bps: 115.0,
+            p99_bps: p99
+        }
+    );
     assert!((p99 - 119.0).abs() < 1e-12);
     assert_eq!(t.venue_percentiles(2.0, 5.0).unwrap().unwrap(), p);
 }
@@ -52,30 +71,62 @@ fn nearest_rank_on_a_small_window() {
     let mut sorted = Vec::new();
     // n = 3: ranks ceil(1.5) = 2, ceil(2.85) = 3, ceil(2.97) = 3.
     let p = percentiles(&mut sorted, &[3.0, -1.0, 2.0]);
-    assert_eq!(p, ShortfallPercentiles { count: 3, p50_bps: 2.0, p95_bps: 3.0, p99_bps: 3.0 });
+    assert_eq!(
+        p,
+        ShortfallPercentiles {
+            count: 3,
+            p50_bps: 2.0,
+            p95_bps: 3.0,
+            p99_bps: 3.0
+        }
+    );
 }
 
 #[test]
 fn rejects_bad_calls_with_their_text() {
-    assert_eq!(SlippageTracker::new(0.0).unwrap_err().to_string(), "windowOrders must be an integer from 1 to 1048576, got 0");
+    assert_eq!(
+        SlippageTracker::new(0.0).unwrap_err().to_string(),
+        "windowOrders must be an integer from 1 to 1048576, got 0"
+    );
     let mut t = SlippageTracker::new(10.0).unwrap();
     let text = |r: Result<(), TrackerError>| r.unwrap_err().to_string();
-    assert_eq!(text(t.record_arrival(-1.0, 0.0, 1.0, 1.0)), "orderId must be an integer from 0 to 9007199254740991, got -1");
-    assert_eq!(text(t.record_arrival(1.0, 0.5, 1.0, 1.0)), "instrumentId must be an integer from 0 to 4294967295, got 0.5");
-    assert_eq!(text(t.record_arrival(1.0, 0.0, 0.0, 1.0)), "side must be 1 (buy) or -1 (sell), got 0");
+    assert_eq!(
+        text(t.record_arrival(-1.0, 0.0, 1.0, 1.0)),
+        "orderId must be an integer from 0 to 9007199254740991, got -1"
+    );
+    assert_eq!(
+        text(t.record_arrival(1.0, 0.5, 1.0, 1.0)),
+        "instrumentId must be an integer from 0 to 4294967295, got 0.5"
+    );
+    assert_eq!(
+        text(t.record_arrival(1.0, 0.0, 0.0, 1.0)),
+        "side must be 1 (buy) or -1 (sell), got 0"
+    );
     assert_eq!(
         text(t.record_arrival(1.0, 0.0, 1.0, 0.0)),
         "arrivalPriceTicks must be a positive integer no greater than 9007199254740991, got 0"
     );
     t.record_arrival(1.0, 0.0, 1.0, 1.0).unwrap();
-    assert_eq!(text(t.record_arrival(1.0, 0.0, 1.0, 1.0)), "order 1 already has an arrival price");
-    assert_eq!(text(t.record_fill(1.0, 65_536.0, 1.0, 1.0)), "venueId must be an integer from 0 to 65535, got 65536");
+    assert_eq!(
+        text(t.record_arrival(1.0, 0.0, 1.0, 1.0)),
+        "order 1 already has an arrival price"
+    );
+    assert_eq!(
+        text(t.record_fill(1.0, 65_536.0, 1.0, 1.0)),
+        "venueId must be an integer from 0 to 65535, got 65536"
+    );
     assert_eq!(
         text(t.record_fill(1.0, 0.0, f64::INFINITY, 1.0)),
         "priceTicks must be a positive integer no greater than 9007199254740991, got Infinity"
     );
-    assert_eq!(text(t.record_fill(1.0, 0.0, 1.0, 0.0)), "sizeLots must be a positive integer no greater than 9007199254740991, got 0");
-    assert_eq!(text(t.record_fill(2.0, 0.0, 1.0, 1.0)), "order 2 has no arrival price (never recorded, or already completed)");
+    assert_eq!(
+        text(t.record_fill(1.0, 0.0, 1.0, 0.0)),
+        "sizeLots must be a positive integer no greater than 9007199254740991, got 0"
+    );
+    assert_eq!(
+        text(t.record_fill(2.0, 0.0, 1.0, 1.0)),
+        "order 2 has no arrival price (never recorded, or already completed)"
+    );
 }
 
 #[test]

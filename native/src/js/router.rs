@@ -37,7 +37,15 @@ pub fn route_parent_order(
     venue_costs: &[f64],
     mut out: Float64ArraySlice,
 ) -> napi::Result<u32> {
-    let request = RouteRequest { adverse_ticks_per_ms, side, size_lots, limit_price_ticks, levels, venue_level_ends, venue_costs };
+    let request = RouteRequest {
+        adverse_ticks_per_ms,
+        side,
+        size_lots,
+        limit_price_ticks,
+        levels,
+        venue_level_ends,
+        venue_costs,
+    };
     router::validate(&request, &out).map_err(invalid_arg)?;
     // SAFETY: `validate` refused an `out` sharing memory with any input, so
     // this is the only reference to its elements. The JS thread is blocked

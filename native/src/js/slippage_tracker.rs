@@ -21,7 +21,12 @@ pub struct ShortfallPercentiles {
 
 impl From<slippage_tracker::ShortfallPercentiles> for ShortfallPercentiles {
     fn from(p: slippage_tracker::ShortfallPercentiles) -> Self {
-        Self { count: p.count as u32, p50_bps: p.p50_bps, p95_bps: p.p95_bps, p99_bps: p.p99_bps }
+        Self {
+            count: p.count as u32,
+            p50_bps: p.p50_bps,
+            p95_bps: p.p95_bps,
+            p99_bps: p.p99_bps,
+        }
     }
 }
 
@@ -53,13 +58,23 @@ impl JsSlippageTracker {
 
     /// Opens an order at decision time: side 1 (buy) or -1 (sell).
     #[napi]
-    pub fn record_arrival(&mut self, order_id: f64, instrument_id: f64, side: f64, arrival_price_ticks: f64) -> napi::Result<()> {
-        self.inner.record_arrival(order_id, instrument_id, side, arrival_price_ticks).map_err(invalid_arg)
+    pub fn record_arrival(
+        &mut self,
+        order_id: f64,
+        instrument_id: f64,
+        side: f64,
+        arrival_price_ticks: f64,
+    ) -> napi::Result<()> {
+        self.inner
+            .record_arrival(order_id, instrument_id, side, arrival_price_ticks)
+            .map_err(invalid_arg)
     }
 
     #[napi]
     pub fn record_fill(&mut self, order_id: f64, venue_id: f64, price_ticks: f64, size_lots: f64) -> napi::Result<()> {
-        self.inner.record_fill(order_id, venue_id, price_ticks, size_lots).map_err(invalid_arg)
+        self.inner
+            .record_fill(order_id, venue_id, price_ticks, size_lots)
+            .map_err(invalid_arg)
     }
 
     /// Closes the order: its shortfall in bps, or null when it had no fills.
@@ -71,12 +86,24 @@ impl JsSlippageTracker {
     /// Over the instrument's last orders, all venues together; null before the first.
     #[napi]
     pub fn instrument_percentiles(&mut self, instrument_id: f64) -> napi::Result<Option<ShortfallPercentiles>> {
-        Ok(self.inner.instrument_percentiles(instrument_id).map_err(invalid_arg)?.map(Into::into))
+        Ok(self
+            .inner
+            .instrument_percentiles(instrument_id)
+            .map_err(invalid_arg)?
+            .map(Into::into))
     }
 
     /// Over the instrument's last orders that filled on the venue; null before the first.
     #[napi]
-    pub fn venue_percentiles(&mut self, venue_id: f64, instrument_id: f64) -> napi::Result<Option<ShortfallPercentiles>> {
-        Ok(self.inner.venue_percentiles(venue_id, instrument_id).map_err(invalid_arg)?.map(Into::into))
+    pub fn venue_percentiles(
+        &mut self,
+        venue_id: f64,
+        instrument_id: f64,
+    ) -> napi::Result<Option<ShortfallPercentiles>> {
+        Ok(self
+            .inner
+            .venue_percentiles(venue_id, instrument_id)
+            .map_err(invalid_arg)?
+            .map(Into::into))
     }
 }

@@ -15,6 +15,9 @@ const MAX_EXACT = Number.MAX_SAFE_INTEGER
 const BASIS_POINTS = 10_000
 const MAX_FEE_BPS = 10_000
 const EXACT = `must be a positive integer no greater than ${MAX_EXACT}`
+const FEE_RANGE = `must be a finite number above -${MAX_FEE_BPS} and below ${MAX_FEE_BPS}`
+
+const priceOf = (level: number, venue: number): string => `(priceTicks of level ${level}, venue ${venue})`
 
 function argumentError(fn: string, message: string): WavesError {
   return new WavesError('ERR_NATIVE_ARGUMENT', message, { function: fn })
@@ -81,9 +84,8 @@ function validate(
     const taker = venueCosts[at] as number
     const maker = venueCosts[at + 1] as number
     const latency = venueCosts[at + 2] as number
-    const feeRange = `must be a finite number above -${MAX_FEE_BPS} and below ${MAX_FEE_BPS}`
-    if (!isFee(taker)) fail(`venueCosts[${at}] (takerFeeBps of venue ${venue}) ${feeRange}, got ${taker}`)
-    if (!isFee(maker)) fail(`venueCosts[${at + 1}] (makerFeeBps of venue ${venue}) ${feeRange}, got ${maker}`)
+    if (!isFee(taker)) fail(`venueCosts[${at}] (takerFeeBps of venue ${venue}) ${FEE_RANGE}, got ${taker}`)
+    if (!isFee(maker)) fail(`venueCosts[${at + 1}] (makerFeeBps of venue ${venue}) ${FEE_RANGE}, got ${maker}`)
     if (!(Number.isFinite(latency) && latency >= 0)) {
       fail(`venueCosts[${at + 2}] (latencyMs of venue ${venue}) must be a finite number of at least 0, got ${latency}`)
     }
@@ -93,14 +95,14 @@ function validate(
     for (let level = start; level < end; level++) {
       const price = levels[2 * level] as number
       const size = levels[2 * level + 1] as number
-      const where = `(priceTicks of level ${level}, venue ${venue})`
-      if (!isPositiveExact(price)) fail(`levels[${2 * level}] ${where} ${EXACT}, got ${price}`)
+      // Messages are built only on the way out: nothing is allocated per level.
+      if (!isPositiveExact(price)) fail(`levels[${2 * level}] ${priceOf(level, venue)} ${EXACT}, got ${price}`)
       if (!isPositiveExact(size)) {
         fail(`levels[${2 * level + 1}] (sizeLots of level ${level}, venue ${venue}) ${EXACT}, got ${size}`)
       }
       if (side * price <= side * previous) {
         const direction = side > 0 ? 'above' : 'below'
-        fail(`levels[${2 * level}] ${where} must be ${direction} the previous level's ${previous}, got ${price}`)
+        fail(`levels[${2 * level}] ${priceOf(level, venue)} must be ${direction} the previous level's ${previous}, got ${price}`)
       }
       previous = price
     }
