@@ -85,6 +85,17 @@ describe('order entry under injected faults: one live order per client id, every
     await expectExactlyOne('r-1')
   })
 
+  test('a create that reaches the venue only after the client gave up and retried is refused as a duplicate: still one order', async () => {
+    env.mock.faults.inject(CREATE, { kind: 'delay', delayMs: 800, process: false })
+    const report = await venue.submit(order('late-1'))
+    expect(report.filledLots).toBe(40)
+    expect(venue.counters.recoveredByLookup).toBe(0)
+    // The first request lands now, late, under a client id the venue already holds.
+    await new Promise((resolve) => setTimeout(resolve, 900))
+    expect(env.mock.served(CREATE)).toBe(2)
+    await expectExactlyOne('late-1')
+  })
+
   test('the lookup after a timeout times out too, then answers: still one order', async () => {
     env.mock.faults.inject(CREATE, { kind: 'delay', delayMs: 1_500 })
     env.mock.faults.inject('GET /api/v3/order', { kind: 'delay', delayMs: 1_500 })

@@ -1,6 +1,7 @@
 import { monotonicClock, type Clock } from '../../clock/clock.js'
 import { isWavesError, WavesError } from '../../errors/index.js'
 import { childLogger, type Logger } from '../../log/logger.js'
+import { formatDecimal, parseDecimal } from '../../market/decimal.js'
 import { InstrumentPrecision, type InstrumentSpec } from '../../market/instrument-spec.js'
 import { LatencyHistogram } from '../../metrics/latency-histogram.js'
 import { OrderStatus, OrderType, Side, TimeInForce } from '../../schemas/index.js'
@@ -199,7 +200,7 @@ export class CcxtVenue {
     const skip = new Set(['info', 'free', 'used', 'total', 'timestamp', 'datetime', 'debt'])
     return Object.keys(balance)
       .filter((asset) => !skip.has(asset))
-      .map((asset) => ({ asset, free: String(balance[asset]?.free ?? 0), locked: String(balance[asset]?.used ?? 0) }))
+      .map((asset) => ({ asset, free: decimalText(balance[asset]?.free ?? 0), locked: decimalText(balance[asset]?.used ?? 0) }))
   }
 
   /** Calls `fn`, retrying transient failures with backoff; a failure left over becomes a typed error. */
@@ -281,4 +282,10 @@ export class CcxtVenue {
     if (instrument === undefined) throw new WavesError('ERR_VENUE_CONFIG', `${this.venue} ${call}: instrument ${instrumentId} is not configured`, { venue: this.venue, call, instrumentId })
     return instrument
   }
+}
+
+/** A ccxt amount as plain decimal text ('0.0000001', never '1e-7'). */
+function decimalText(value: number): string {
+  const d = parseDecimal(value)
+  return formatDecimal(d.units, d.scale)
 }

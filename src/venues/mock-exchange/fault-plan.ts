@@ -9,7 +9,7 @@
  * happen in reality (a slow or broken answer, a dropped connection).
  */
 export type Fault =
-  /** Answer only after `delayMs` (beyond the client's timeout). */
+  /** Answer only after `delayMs` (beyond the client's timeout); unprocessed, the request takes effect only then. */
   | { kind: 'delay'; delayMs: number; process?: boolean }
   /** Answer with an HTTP error: 429 (with Retry-After) and 418 are never processed, as on Binance. */
   | { kind: 'status'; status: 429 | 418 | 500 | 502 | 503 | 504; retryAfterSec?: number; process?: boolean }

@@ -150,7 +150,7 @@ export class MockBinanceExchange {
     this.counters.served.set(routeKey, (this.counters.served.get(routeKey) ?? 0) + 1)
     if (route === undefined) {
       this.counters.unexpected.push(routeKey)
-      send(res, answerOf(BINANCE_ERRORS.unknownRoute))
+      send(res, BINANCE_ERRORS.unknownRoute)
       return
     }
     const fault = this.faults.take(routeKey)
@@ -164,19 +164,21 @@ export class MockBinanceExchange {
       return route.handle(params, { venue: this.venue, specs: this.#options.instruments, nowMs: Date.now() })
     }
     if (fault === undefined) {
-      send(res, answerOf(run()))
+      send(res, run())
       return
     }
-    const answer = faultProcesses(fault) ? run() : undefined
-    this.#deliverFault(res, fault, answer)
+    this.#deliverFault(res, fault, run)
   }
 
-  #deliverFault(res: ServerResponse, fault: Fault, answer: RouteAnswer | undefined): void {
+  #deliverFault(res: ServerResponse, fault: Fault, run: () => RouteAnswer): void {
+    const answer = faultProcesses(fault) ? run() : undefined
     switch (fault.kind) {
       case 'delay': {
+        // Unprocessed, the request reaches the venue only when the delay is over: late, after the client gave up.
         const timer = setTimeout(() => {
           this.#pending.delete(timer)
-          if (!res.destroyed) send(res, answerOf(answer ?? BINANCE_ERRORS.internal))
+          const late = answer ?? run()
+          if (!res.destroyed) send(res, late)
         }, fault.delayMs)
         this.#pending.add(timer)
         return
@@ -184,6 +186,7 @@ export class MockBinanceExchange {
       case 'status': {
         const error = fault.status === 429 ? BINANCE_ERRORS.tooManyRequests : fault.status === 418 ? BINANCE_ERRORS.ipBanned : BINANCE_ERRORS.internal
         const headers: Record<string, string> = fault.retryAfterSec === undefined ? {} : { 'Retry-After': String(fault.retryAfterSec) }
+        // Binance answers its own 500s in JSON; a gateway in front of it answers 502-504 in HTML.
         if (fault.status >= 500 && fault.status !== 500) {
           res.writeHead(fault.status, { 'Content-Type': 'text/html', ...headers }).end(`<html><body><h1>${fault.status} Bad Gateway</h1></body></html>`)
           return
@@ -192,7 +195,7 @@ export class MockBinanceExchange {
         return
       }
       case 'malformed': {
-        const text = JSON.stringify((answer === undefined ? { status: 200, body: {} } : answerOf(answer)).body)
+        const text = JSON.stringify((answer ?? { status: 200, body: {} }).body)
         res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8' }).end(text.slice(0, Math.max(1, Math.floor(text.length / 2))))
         return
       }
@@ -224,10 +227,6 @@ export class MockBinanceExchange {
     if (!Number.isFinite(timestampMs) || timestampMs > nowMs + 1000 || nowMs - timestampMs > recvWindowMs) return BINANCE_ERRORS.outsideRecvWindow
     return undefined
   }
-}
-
-function answerOf(answer: RouteAnswer): { status: number; body: unknown } {
-  return answer
 }
 
 function send(res: ServerResponse, answer: { status: number; body: unknown }, headers: Record<string, string> = {}): void {
