@@ -55,6 +55,13 @@ export class PriceLevel {
   get isShown(): boolean {
     return this.availableLots > 0 || this.orders.length > 0
   }
+
+  /** What the venue shows here: market size left plus own resting size. */
+  get shownLots(): number {
+    let lots = this.availableLots
+    for (const sim of this.orders) lots += sim.sizeLots - sim.filledLots
+    return lots
+  }
 }
 
 /**
@@ -110,6 +117,16 @@ export class BookSide {
       out.push(this.#levels.get(price)!)
     }
     return out
+  }
+
+  /** What a taker could take right now up to `limitTicks` (all levels when undefined), counting up to `enoughLots`. */
+  fillableLots(limitTicks: number | undefined, enoughLots: number): number {
+    let lots = 0
+    for (const level of this.levelsThrough(limitTicks)) {
+      lots += level.shownLots
+      if (lots >= enoughLots) break
+    }
+    return lots
   }
 
   /** Whether `a` is a worse price than `b` for this side's resting orders (lower bid, higher ask). */

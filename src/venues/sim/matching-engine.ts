@@ -1,12 +1,12 @@
 import { feeQuoteUnits } from '../../accounting/fee.js'
-import { isWavesError, WavesError } from '../../errors/index.js'
+import { isWavesError } from '../../errors/index.js'
 import { childLogger, type Logger } from '../../log/logger.js'
 import { InstrumentPrecision, type InstrumentSpec } from '../../market/instrument-spec.js'
 import { fillEvent, isTerminal, transition, type OrderEventKind } from '../../orders/order-state-machine.js'
 import { Liquidity, OrderStatus, OrderType, Side, TimeInForce } from '../../schemas/index.js'
 import { BookSide, type PriceLevel } from './book-side.js'
 import { sweepQueue, type QueueCancelModel, type QueuedOrder } from './queue-position.js'
-import { rejectionOf } from './order-checks.js'
+import { checkMarketData, rejectionOf } from './order-checks.js'
 import { SimReasonCode, type SimReason } from './reason-codes.js'
 import { remainingLotsOf, reportOf, simOrderOf, unknownOrderReport, type SimOrder } from './sim-order.js'
 import type { Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
@@ -94,7 +94,7 @@ export class MatchingEngine {
     this.#move(sim, 'ack', tsNs)
     out.reports.push(reportOf(sim, tsNs))
 
-    if (sim.timeInForce === TimeInForce.FillOrKill && this.#fillableLots(book, sim) < sim.sizeLots) {
+    if (sim.timeInForce === TimeInForce.FillOrKill && (sim.side === Side.Buy ? book.asks : book.bids).fillableLots(sim.orderType === OrderType.Market ? undefined : sim.priceTicks, sim.sizeLots) < sim.sizeLots) {
       this.#end(sim, 'expire', { code: SimReasonCode.FillOrKillUnfillable, text: 'fill-or-kill order cannot fill in full' }, tsNs, out)
       return out
     }
@@ -207,7 +207,7 @@ export class MatchingEngine {
     const out: ShownLevel[] = []
     for (const level of this.#sideOf(book, side).levels()) {
       if (out.length >= maxLevels) break
-      const sizeLots = shownLotsOf(level)
+      const sizeLots = level.shownLots
       if (sizeLots > 0) out.push({ priceTicks: level.priceTicks, sizeLots })
     }
     return out
@@ -217,7 +217,7 @@ export class MatchingEngine {
   shownLotsAt(instrumentId: number, side: Side, priceTicks: number): number {
     const book = this.#books[instrumentId]
     const level = book === undefined ? undefined : this.#sideOf(book, side).level(priceTicks)
-    return level === undefined ? 0 : shownLotsOf(level)
+    return level === undefined ? 0 : level.shownLots
   }
 
   /** A taker walks the other side best first, up to its limit. */
@@ -311,17 +311,6 @@ export class MatchingEngine {
     bookSide.dropIfEmpty(level)
   }
 
-  /** What a fill-or-kill order could take right now, up to its size. */
-  #fillableLots(book: InstrumentBook, sim: SimOrder): number {
-    const limit = sim.orderType === OrderType.Market ? undefined : sim.priceTicks
-    let lots = 0
-    for (const level of (sim.side === Side.Buy ? book.asks : book.bids).levelsThrough(limit)) {
-      lots += level.availableLots + level.orders.reduce((sum, other) => sum + remainingLotsOf(other), 0)
-      if (lots >= sim.sizeLots) break
-    }
-    return lots
-  }
-
   #move(sim: SimOrder, event: OrderEventKind, tsNs: number): void {
     try {
       sim.status = transition(sim.status, event, sim.statusBeforeCancel)
@@ -339,26 +328,12 @@ export class MatchingEngine {
 
   #marketBook(instrumentId: number, side: Side, priceTicks: number, sizeLots: number): InstrumentBook {
     const book = this.#books[instrumentId]
-    if (book === undefined || (side !== Side.Buy && side !== Side.Sell) || !isPositiveSafeInteger(priceTicks) || !(Number.isSafeInteger(sizeLots) && sizeLots >= 0)) {
-      throw new WavesError('ERR_SIM_MARKET_DATA', `market data the sim venue cannot apply: instrument ${instrumentId}, side ${side}, price ${priceTicks} ticks, size ${sizeLots} lots`, {
-        instrumentId,
-        side,
-        priceTicks,
-        sizeLots,
-      })
-    }
-    return book
+    checkMarketData(book !== undefined, instrumentId, side, priceTicks, sizeLots)
+    return book!
   }
-}
 
-function shownLotsOf(level: PriceLevel): number {
-  return level.availableLots + level.orders.reduce((sum, sim) => sum + remainingLotsOf(sim), 0)
 }
 
 function queueOf(level: PriceLevel): QueuedOrder[] {
   return level.orders.map((sim) => ({ aheadLots: sim.aheadLots, remainingLots: remainingLotsOf(sim) }))
-}
-
-function isPositiveSafeInteger(value: number): boolean {
-  return Number.isSafeInteger(value) && value > 0
 }

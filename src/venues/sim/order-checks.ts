@@ -1,3 +1,4 @@
+import { WavesError } from '../../errors/index.js'
 import { OrderType, Side, TimeInForce } from '../../schemas/index.js'
 import { SimReasonCode, type SimReason } from './reason-codes.js'
 import type { NewOrder } from './venue-messages.js'
@@ -22,6 +23,22 @@ export function rejectionOf(order: NewOrder, bestOn: ((side: Side) => number | u
     if (crosses) return { code: SimReasonCode.PostOnlyWouldCross, text: `post-only order would take liquidity at ${bestOpposite} ticks` }
   }
   return undefined
+}
+
+/**
+ * Market data the engine cannot apply is a bug upstream, not a market event.
+ *
+ * # Errors
+ * `ERR_SIM_MARKET_DATA` naming instrument, side, price and size.
+ */
+export function checkMarketData(instrumentKnown: boolean, instrumentId: number, side: Side, priceTicks: number, sizeLots: number): void {
+  if (instrumentKnown && (side === Side.Buy || side === Side.Sell) && isPositiveSafeInteger(priceTicks) && Number.isSafeInteger(sizeLots) && sizeLots >= 0) return
+  throw new WavesError('ERR_SIM_MARKET_DATA', `market data the sim venue cannot apply: instrument ${instrumentId}, side ${side}, price ${priceTicks} ticks, size ${sizeLots} lots`, {
+    instrumentId,
+    side,
+    priceTicks,
+    sizeLots,
+  })
 }
 
 function isPositiveSafeInteger(value: number): boolean {
