@@ -103,3 +103,10 @@ export function miniTickerEvent(ticker: Record<string, unknown>, nowMs: number):
   const t = ticker
   return { e: '24hrMiniTicker', E: nowMs, s: t['symbol'], c: t['lastPrice'], o: t['openPrice'], h: t['highPrice'], l: t['lowPrice'], v: t['volume'], q: t['quoteVolume'] }
 }
+
+/** A `bookTicker` stream event: the best bid and offer as shown, under the book's update id. */
+export function bookTickerEvent(symbol: string, market: PublicMarket, bestBid: ShownLevel | undefined, bestAsk: ShownLevel | undefined, precision: InstrumentPrecision): object {
+  const [b, B] = bestBid === undefined ? ['0', '0'] : levelOf(precision, bestBid.priceTicks, bestBid.sizeLots)
+  const [a, A] = bestAsk === undefined ? ['0', '0'] : levelOf(precision, bestAsk.priceTicks, bestAsk.sizeLots)
+  return { u: market.updateId, s: symbol, b, B, a, A }
+}

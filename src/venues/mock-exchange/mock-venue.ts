@@ -7,7 +7,7 @@ import type { Execution, MatchOutcome, OrderReport } from '../sim/venue-messages
 import { BINANCE_ERRORS, orderRejected, type BinanceError } from './binance-errors.js'
 import { binanceSymbolOf } from './exchange-info.js'
 import { executionReportEvent } from './execution-report.js'
-import { aggTradeEvent, depthUpdateEvent, miniTickerEvent, tickerEvent, tickerJson, tradeEvent } from './market-events.js'
+import { aggTradeEvent, bookTickerEvent, depthUpdateEvent, miniTickerEvent, tickerEvent, tickerJson, tradeEvent } from './market-events.js'
 import { MockAccount, toBalanceUnits, type MockFill, type MockOrder } from './mock-account.js'
 import { PublicMarket } from './public-market.js'
 import type { StreamHub } from './stream-hub.js'
@@ -170,6 +170,7 @@ export class MockVenue {
       const event = depthUpdateEvent(instrument.symbol, instrument.market, changes, instrument.precision, nowMs)
       const lower = instrument.symbol.toLowerCase()
       for (const stream of [`${lower}@depth`, `${lower}@depth@100ms`, `${lower}@depth@1000ms`]) this.#streams.publish(stream, event)
+      this.#streams.publish(`${lower}@bookticker`, bookTickerEvent(instrument.symbol, instrument.market, bids[0], asks[0], instrument.precision))
       this.#publishTicker(instrument, nowMs)
     }
     return fills.filter((fill) => this.orders.has(fill.execution.clientOrderId))
