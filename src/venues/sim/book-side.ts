@@ -74,9 +74,33 @@ export class BookSide {
   readonly #levels = new Map<number, PriceLevel>()
   /** Best first. */
   readonly #prices: number[] = []
+  #restingOrderCount = 0
 
   constructor(side: Side) {
     this.side = side
+  }
+
+  /** Own orders resting on this side: none means market data cannot fill anything here. */
+  get restingOrderCount(): number {
+    return this.#restingOrderCount
+  }
+
+  /** An own order joins the back of its level's queue, behind the size the level shows. */
+  rest(sim: SimOrder): void {
+    const level = this.levelOrCreate(sim.priceTicks)
+    sim.aheadLots = level.availableLots
+    level.orders.push(sim)
+    this.#restingOrderCount++
+  }
+
+  /** An own order leaves its level (filled, cancelled, expired). */
+  unrest(sim: SimOrder): void {
+    const level = this.#levels.get(sim.priceTicks)
+    const index = level === undefined ? -1 : level.orders.indexOf(sim)
+    if (index < 0) return
+    level!.orders.splice(index, 1)
+    this.#restingOrderCount--
+    this.dropIfEmpty(level!)
   }
 
   level(priceTicks: number): PriceLevel | undefined {

@@ -108,9 +108,7 @@ export class MatchingEngine {
       this.#end(sim, 'expire', reason, tsNs, out)
       return out
     }
-    const level = this.#sideOf(book, sim.side).levelOrCreate(sim.priceTicks)
-    sim.aheadLots = level.availableLots
-    level.orders.push(sim)
+    this.#sideOf(book, sim.side).rest(sim)
     this.#open.set(sim.clientOrderId, sim)
     return out
   }
@@ -242,6 +240,7 @@ export class MatchingEngine {
    * own orders filled.
    */
   #fillResting(book: InstrumentBook, passive: BookSide, priceTicks: number, volumeLots: number, tsNs: number, out: MatchOutcome): number {
+    if (passive.restingOrderCount === 0) return 0
     let leftLots = volumeLots
     for (const level of passive.levelsThrough(priceTicks)) {
       if (leftLots === 0) break
@@ -302,13 +301,7 @@ export class MatchingEngine {
   }
 
   #leaveBook(book: InstrumentBook, sim: SimOrder): void {
-    if (!this.#open.delete(sim.clientOrderId)) return
-    const bookSide = this.#sideOf(book, sim.side)
-    const level = bookSide.level(sim.priceTicks)
-    if (level === undefined) return
-    const index = level.orders.indexOf(sim)
-    if (index >= 0) level.orders.splice(index, 1)
-    bookSide.dropIfEmpty(level)
+    if (this.#open.delete(sim.clientOrderId)) this.#sideOf(book, sim.side).unrest(sim)
   }
 
   #move(sim: SimOrder, event: OrderEventKind, tsNs: number): void {
