@@ -235,6 +235,29 @@ const execution = agent.extend({
   venue: text().default('sim'),
   /** Time an order may stay unacknowledged before it is cancelled, ms. Default 5000. */
   orderTimeoutMs: integer(1).default(5000),
+  /**
+   * The router's price of a venue's latency: expected adverse move, in ticks,
+   * per millisecond of its measured round trip. Default 0.5.
+   */
+  adverseTicksPerMs: number({ min: 0 }).default(0.5),
+  /** Completed orders each slippage percentile window holds: 1 to 1_048_576. Default 1000. */
+  slippageWindowOrders: integer(1, 1_048_576).default(1000),
+})
+
+const adapters = agent.extend({
+  /**
+   * Strategy-to-venue latency of the sim venues, µs: an order meets the book
+   * as it is this long after it was sent. Default 250.
+   */
+  simOrderLatencyUs: integer(0).default(250),
+  /** Venue-to-strategy latency of the sim venues' reports and fills, µs. Default simOrderLatencyUs. */
+  simResponseLatencyUs: integer(0).optional(),
+  /**
+   * Where in a price level's queue the sim venues take cancels from: 'back'
+   * (pessimistic: a resting order never fills sooner than the market let it),
+   * 'front' or 'proportional'. Default 'back'.
+   */
+  queueCancelModel: z.enum(['back', 'front', 'proportional']).default('back'),
 })
 
 const feesMonitor = agent.extend({
@@ -276,7 +299,7 @@ export const wavesConfigSchema = z.strictObject({
   strategy_engine: strategyEngine.prefault({}),
   risk_management: riskManagement.prefault({}),
   execution: execution.prefault({}),
-  adapters: agent.prefault({}),
+  adapters: adapters.prefault({}),
   fees_monitor: feesMonitor.prefault({}),
   failure_prevention: failurePrevention.prefault({}),
   agent_io: agent.prefault({}),

@@ -5,7 +5,8 @@ import { MessageType, largestStructBytes } from '../schemas/index.js'
  * consumes it (in consumer-id order).
  *
  * ```
- * data_feeds ──market──▶ market_conditions, validation, strategy_engine, intelligence
+ * data_feeds ──market──▶ market_conditions, validation, strategy_engine, intelligence,
+ *                        adapters (the sim venues' liquidity), execution (the router's books)
  * strategy_engine ──intents──▶ risk_management ──orders──▶ execution
  * execution ──venue──▶ adapters ──fills──▶ execution, fees_monitor
  * ```
@@ -23,7 +24,7 @@ export interface RingSpec {
 export const TOPOLOGY: Readonly<Record<RingName, RingSpec>> = Object.freeze({
   market: {
     producer: 'data_feeds',
-    consumers: ['market_conditions', 'validation', 'strategy_engine', 'intelligence'],
+    consumers: ['market_conditions', 'validation', 'strategy_engine', 'intelligence', 'adapters', 'execution'],
     capacity: 1 << 16,
     messages: [MessageType.Quote, MessageType.BookDelta, MessageType.Trade],
   },

@@ -7,11 +7,13 @@ import { checkQuote } from '../../src/feeds/validation/feed-checks.js'
 import { BookAction, Side } from '../../src/schemas/index.js'
 
 describe('pre-trade check', () => {
+  /** One instrument whose tick × lot is worth one unit of quote and whose lot is one unit of base. */
+  const UNIT_SCALE = [{ quotePerTickLot: 1, basePerLot: 1 }]
   const limits = { maxOrderNotional: 10_000, maxPosition: 3, maxOrdersPerSecond: 2 }
   const buy = (size: number, price = 100) => ({ instrumentId: 0, side: Side.Buy, priceTicks: price, sizeLots: size })
 
   it('refuses bad sizes and prices, oversized notional, and a position past its limit', () => {
-    const check = new PreTradeCheck(limits)
+    const check = new PreTradeCheck(limits, UNIT_SCALE)
     expect(check.check(buy(0), 0)).toBe('bad_size')
     expect(check.check(buy(1.5), 0)).toBe('bad_size')
     expect(check.check(buy(1, -1), 0)).toBe('bad_price')
@@ -23,15 +25,26 @@ describe('pre-trade check', () => {
   })
 
   it('keeps positions when its limits change', () => {
-    const check = new PreTradeCheck(limits)
+    const check = new PreTradeCheck(limits, UNIT_SCALE)
     expect(check.check(buy(3), 0)).toBeUndefined()
     const tighter = check.withLimits({ ...limits, maxPosition: 2 })
     expect(tighter.position(0)).toBe(3)
     expect(tighter.check(buy(1), 1e9)).toBe('position')
   })
 
+  it('measures notional in quote currency and position in base units, through each instrument\'s tick and lot', () => {
+    // BTC-USDT: tick 0.01, lot 0.00001 → one tick × lot is 1e-7 USDT, one lot 1e-5 BTC.
+    const btc = [{ quotePerTickLot: 0.01 * 0.00001, basePerLot: 0.00001 }]
+    const check = new PreTradeCheck({ maxOrderNotional: 50_000, maxPosition: 0.5, maxOrdersPerSecond: 100 }, btc)
+    const at87k = (lots: number) => ({ instrumentId: 0, side: Side.Buy, priceTicks: 8_764_821, sizeLots: lots })
+    expect(check.check(at87k(60_000), 0)).toBe('notional') // 0.6 BTC ≈ 52 589 USDT
+    expect(check.check(at87k(40_000), 0)).toBeUndefined() // 0.4 BTC ≈ 35 059 USDT
+    expect(check.check(at87k(20_000), 0)).toBe('position') // 0.6 BTC > 0.5
+    expect(check.check({ ...at87k(1), instrumentId: 1 }, 0)).toBe('unknown_instrument')
+  })
+
   it('limits the order rate with a token bucket refilled per second', () => {
-    const check = new PreTradeCheck({ ...limits, maxPosition: 100 })
+    const check = new PreTradeCheck({ ...limits, maxPosition: 100 }, UNIT_SCALE)
     expect(check.check(buy(1), 0)).toBeUndefined()
     expect(check.check(buy(1), 0)).toBeUndefined()
     expect(check.check(buy(1), 0)).toBe('rate')

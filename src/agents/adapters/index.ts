@@ -1,62 +1,112 @@
+import type { WavesConfig } from '../../config/index.js'
+import { instrumentSpecsOf, universeOf } from '../../market/instruments.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
-import { MessageType, Order, OrderEvent, OrderStatus } from '../../schemas/index.js'
-import type { Agent } from '../agent.js'
+import { BookDelta, MessageType, Order, Trade } from '../../schemas/index.js'
+import type { Agent, AgentContext } from '../agent.js'
+import { FillRingWriter } from './fill-ring-writer.js'
+import { SimSessions, type VenueOrder } from './sim-sessions.js'
 
-/** Reason code on an OrderEvent: no venue session is connected. */
-export const REASON_NO_VENUE = 1
+export { REASON_NO_VENUE } from './sim-sessions.js'
+
+type AdaptersConfig = WavesConfig['adapters']
 
 /**
- * adapters: the venue sessions. Venues (the sim matching engine, ccxt) come
- * with the execution capability; until one is connected, every order that
- * reaches this agent is answered with a Rejected event (reason: no venue),
- * so nothing is lost and execution sees the outcome of each order.
+ * adapters: the venue sessions. On the embedded default every configured
+ * venue is a sim venue (`SimSessions`) whose liquidity is that venue's book
+ * and tape from the market ring. Orders on the venue ring are sent the
+ * moment they arrive, between steps too (execution rings this agent's
+ * doorbell), and what the venues answer goes onto the fill ring as order
+ * events and fills, in order, nothing dropped. A timer wakes the agent when
+ * the next answer is due, so latency is simulated, not rounded to a step.
  */
-export default function createAdapters(): Agent {
+export default function createAdapters(): Agent<unknown, AdaptersConfig> {
+  let market: RingConsumer
   let orders: RingConsumer
-  let events: SingleProducerSequencer
-  const order = new Order()
-  const event = new OrderEvent()
+  let writer: FillRingWriter
+  let sessions: SimSessions
   let counters: Record<string, number> = {}
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let notify = (): void => {}
   let nowNs = (): number => 0
+  const delta = new BookDelta()
+  const trade = new Trade()
+  const order = new Order()
+  const venueOrder: VenueOrder = { clientOrderId: 0, venueId: 0, instrumentId: 0, side: 0, orderType: 0, timeInForce: 0, priceTicks: 0, sizeLots: 0 }
 
-  /** Answers not yet on the fill ring because it was full: sent first on the next step. */
-  const pending: Array<{ clientOrderId: number; venueId: number; remaining: number }> = []
-
-  const answer = (a: { clientOrderId: number; venueId: number; remaining: number }): boolean => {
-    const s = events.tryClaim(1)
-    if (s < 0) return false
-    event.__init(events.setHeader(s, OrderEvent.sizeOf(), MessageType.OrderEvent), events.ring.byteBuffer)
-    event.mutate_ts_ns(nowNs())
-    event.mutate_client_order_id(a.clientOrderId)
-    event.mutate_venue_id(a.venueId)
-    event.mutate_status(OrderStatus.Rejected)
-    event.mutate_reason_code(REASON_NO_VENUE)
-    event.mutate_filled_lots(0)
-    event.mutate_remaining_lots(a.remaining)
-    events.publish(s)
-    return true
+  const onMarket = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
+    if (type === MessageType.BookDelta) {
+      delta.__init(offset, ring.byteBuffer)
+      sessions.bookDelta(delta.venueId(), delta.instrumentId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.tsNs())
+    } else if (type === MessageType.Trade) {
+      trade.__init(offset, ring.byteBuffer)
+      sessions.trade(trade.venueId(), trade.instrumentId(), trade.aggressor(), trade.priceTicks(), trade.sizeLots(), trade.tsNs())
+    }
   }
 
   const onOrder = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type !== MessageType.Order) return
     order.__init(offset, ring.byteBuffer)
-    const a = { clientOrderId: order.clientOrderId(), venueId: order.venueId(), remaining: order.sizeLots() }
-    counters['rejected_no_venue'] = (counters['rejected_no_venue'] ?? 0) + 1
-    if (pending.length > 0 || !answer(a)) pending.push(a)
+    venueOrder.clientOrderId = order.clientOrderId()
+    venueOrder.venueId = order.venueId()
+    venueOrder.instrumentId = order.instrumentId()
+    venueOrder.side = order.side()
+    venueOrder.orderType = order.orderType()
+    venueOrder.timeInForce = order.timeInForce()
+    venueOrder.priceTicks = order.priceTicks()
+    venueOrder.sizeLots = order.sizeLots()
+    sessions.submit(venueOrder)
+  }
+
+  /** Everything in one turn: the market first (orders meet the book as of now), then orders, then what is due. */
+  const pump = (): void => {
+    market.drain(onMarket)
+    orders.drain(onOrder)
+    const written = writer.written
+    writer.flush()
+    const nextNs = sessions.poll()
+    if (writer.written !== written) notify()
+    counters['orders_submitted'] = sessions.submitted
+    counters['orders_unknown_venue'] = sessions.unknownVenue
+    counters['answers_written'] = writer.written
+    counters['answers_pending'] = writer.pending
+    clearTimeout(timer)
+    timer = undefined
+    if (nextNs !== undefined) timer = setTimeout(pump, Math.max(0, (nextNs - nowNs()) / 1e6))
   }
 
   return {
-    init(ctx) {
+    init(ctx: AgentContext<AdaptersConfig>) {
+      const universe = universeOf(ctx.engineConfig)
+      const engine = ctx.engineConfig as unknown as WavesConfig
+      market = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
       orders = new RingConsumer(ctx.rings.venue!, ctx.consumerIds.venue!)
-      events = new SingleProducerSequencer(ctx.rings.fills!)
+      writer = new FillRingWriter(new SingleProducerSequencer(ctx.rings.fills!))
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()
+      notify = () => ctx.notifyFastPath('fills')
+      sessions = new SimSessions(
+        {
+          instruments: instrumentSpecsOf(ctx.engineConfig),
+          venues: universe.venues,
+          fees: { makerBps: engine.fees_monitor.makerFeeBps, takerBps: engine.fees_monitor.takerFeeBps },
+          orderLatencyNs: ctx.config.simOrderLatencyUs * 1000,
+          responseLatencyNs: (ctx.config.simResponseLatencyUs ?? ctx.config.simOrderLatencyUs) * 1000,
+          queueCancelModel: ctx.config.queueCancelModel,
+          clock: ctx.clock,
+          logger: ctx.logger,
+        },
+        writer,
+      )
     },
     step() {
-      while (pending.length > 0 && answer(pending[0]!)) pending.shift()
-      orders.drain(onOrder)
-      counters['answers_pending'] = pending.length
+      pump()
     },
-    health: () => ({ venues: [] }),
+    onFastPath() {
+      pump()
+    },
+    health: () => ({ openOrders: sessions.openOrders() }),
+    stop() {
+      clearTimeout(timer)
+    },
   }
 }

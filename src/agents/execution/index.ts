@@ -1,62 +1,202 @@
+import type { WavesConfig } from '../../config/index.js'
+import { Ewma } from '../../market/ewma.js'
+import { universeOf } from '../../market/instruments.js'
+import { loadExecutor, planLength, readRoutePlan, type Router, type SlippageTracker } from '../../native/index.js'
+import { isTerminal } from '../../orders/order-state-machine.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
-import { MessageType, Order, OrderEvent, OrderStatus } from '../../schemas/index.js'
-import type { Agent } from '../agent.js'
+import { BookDelta, Fill, MessageType, Order, OrderEvent, OrderStatus, OrderType, Side, TimeInForce } from '../../schemas/index.js'
+import type { Agent, AgentContext } from '../agent.js'
+import { ParentOrders } from './parent-orders.js'
+import { VenueBooks, venueCosts } from './venue-books.js'
+
+type ExecutionConfig = WavesConfig['execution']
+
+/** Child order ids start here: far above any id risk gives a parent. */
+const FIRST_CHILD_ID = 2 ** 40
+
+interface Snapshot {
+  nextChildId: number
+}
 
 /**
- * execution: in the execute step, takes the orders risk approved and sends
- * them to the venue ring — only orders approved in this very cycle, and only
- * when the cycle has a risk verdict and no breaker is open (fail closed).
- * Orders it may not send are counted by reason, never sent later. It also
- * reads venue events back. The Rust router and slippage tracking come with
- * the execution capability; until then every order goes to the first venue
- * whole.
+ * execution: in the execute step, routes the orders risk approved, but only
+ * orders approved in this very cycle, only with the cycle's risk verdict and
+ * no breaker open (fail closed); orders it may not send are counted by
+ * reason, never sent later. Each order is split across the venues by the
+ * Rust router (price, visible depth, taker fee, each venue's measured
+ * latency) over the L2 books the market ring draws; each child goes to the
+ * venue ring as a marketable limit order, and the adapters are woken at once.
+ * Fills coming back are credited to the parent's implementation shortfall
+ * (arrival = consolidated mid at decision), with rolling percentiles per
+ * instrument and venue; acknowledgments measure each venue's round trip.
  */
-export default function createExecution(): Agent {
+export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
+  let market: RingConsumer
   let orders: RingConsumer
-  let events: RingConsumer
-  let venue: SingleProducerSequencer
+  let answers: RingConsumer
+  let venueRing: SingleProducerSequencer
+  let books: VenueBooks
+  let router: Router
+  let slippage: SlippageTracker
+  let parents: ParentOrders
+  let costs: Float64Array
+  let plan: Float64Array
+  let latencyMs: Ewma[]
+  let fees = { takerBps: 0, makerBps: 0 }
+  let instruments: readonly string[] = []
+  const sentNs = new Map<number, { venue: number; ns: number }>()
+  const delta = new BookDelta()
   const order = new Order()
-  const routedOrder = new Order()
+  const child = new Order()
   const event = new OrderEvent()
+  const fill = new Fill()
   let counters: Record<string, number> = {}
   let command = { cycle: 0, riskVerdict: false, safeMode: false }
+  let nowNs = (): number => 0
+  let logError = (_err: unknown): void => {}
 
-  const bump = (name: string): void => {
-    counters[name] = (counters[name] ?? 0) + 1
+  const bump = (name: string, by = 1): void => {
+    counters[name] = (counters[name] ?? 0) + by
   }
 
-  const onOrder = (ring: RingBuffer, _s: number, type: number, offset: number, length: number): void => {
+  const onMarket = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
+    if (type !== MessageType.BookDelta) return
+    delta.__init(offset, ring.byteBuffer)
+    books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence())
+  }
+
+  const route = (): number => {
+    const instrument = order.instrumentId()
+    const side = order.side()
+    books.layOut(instrument, side)
+    for (let v = 0; v < books.venues; v++) costs[v * 3 + 2] = latencyMs[v]!.mean
+    const limit = order.orderType() === OrderType.Market ? undefined : order.priceTicks()
+    const pairs = books.venueLevelEnds[books.venues - 1]!
+    return router.route(side === Side.Buy ? 1 : -1, order.sizeLots(), limit, books.levels.subarray(0, 2 * pairs), books.venueLevelEnds, costs, plan)
+  }
+
+  const onOrder = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type !== MessageType.Order) return
     order.__init(offset, ring.byteBuffer)
     if (command.safeMode) return bump('blocked_safe_mode')
     if (!command.riskVerdict) return bump('blocked_no_risk_verdict')
     if (order.riskCycle() !== command.cycle) return bump('blocked_stale_approval')
-    const s = venue.tryClaim(1)
-    if (s < 0) return bump('blocked_venue_ring_full')
-    const target = venue.setHeader(s, length, MessageType.Order)
-    venue.ring.bytes.set(ring.bytes.subarray(offset, offset + length), target)
-    routedOrder.__init(target, venue.ring.byteBuffer).mutate_venue_id(1)
-    venue.publish(s)
+    let children: number
+    try {
+      children = route()
+    } catch (err) {
+      // One order the router refuses must not stall the ones behind it: count it, log the first.
+      if ((counters['route_failures'] ?? 0) === 0) logError(err)
+      return bump('route_failures')
+    }
+    const { unfilledLots, children: planned } = readRoutePlan(plan, children)
+    if (unfilledLots > 0) bump('unrouted_lots', unfilledLots)
+    if (children === 0) return bump('no_liquidity')
+    const parentId = order.clientOrderId()
+    const mid = books.consolidatedMid(order.instrumentId())
+    if (mid > 0) slippage.recordArrival(parentId, order.instrumentId(), order.side() === Side.Buy ? 1 : -1, Math.round(mid))
+    for (const c of planned) {
+      const s = venueRing.tryClaim(1)
+      if (s < 0) {
+        bump('blocked_venue_ring_full')
+        continue
+      }
+      const childId = parents.addChild(parentId)
+      child.__init(venueRing.setHeader(s, Order.sizeOf(), MessageType.Order), venueRing.ring.byteBuffer)
+      child.mutate_ts_ns(nowNs())
+      child.mutate_client_order_id(childId)
+      child.mutate_intent_id(order.intentId())
+      child.mutate_instrument_id(order.instrumentId())
+      child.mutate_risk_cycle(order.riskCycle())
+      child.mutate_venue_id(c.venue + 1)
+      child.mutate_side(order.side())
+      child.mutate_order_type(OrderType.Limit)
+      child.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
+      child.mutate_price_ticks(c.priceLimitTicks)
+      child.mutate_size_lots(c.sizeLots)
+      venueRing.publish(s)
+      sentNs.set(childId, { venue: c.venue, ns: nowNs() })
+      bump('children_sent')
+    }
     bump('routed')
   }
 
-  const onEvent = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
+  const onAnswer = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
+    if (type === MessageType.Fill) {
+      fill.__init(offset, ring.byteBuffer)
+      const parent = parents.parentOf(fill.clientOrderId())
+      if (parent !== undefined) slippage.recordFill(parent, fill.venueId(), fill.priceTicks(), fill.sizeLots())
+      bump('fills')
+      return
+    }
     if (type !== MessageType.OrderEvent) return
     event.__init(offset, ring.byteBuffer)
+    const id = event.clientOrderId()
     bump(`venue_${OrderStatus[event.status()]?.toLowerCase() ?? 'unknown'}`)
+    const sent = sentNs.get(id)
+    if (sent !== undefined) {
+      // The venue's first answer closes the round trip the router prices.
+      latencyMs[sent.venue]!.update((event.tsNs() - sent.ns) / 1e6)
+      sentNs.delete(id)
+    }
+    if (!isTerminal(event.status())) return
+    const parent = parents.endChild(id)
+    if (parent === undefined) return
+    const shortfall = slippage.completeOrder(parent)
+    if (shortfall !== null) bump('orders_completed')
+  }
+
+  const drainAnswers = (): void => {
+    answers.drain(onAnswer)
   }
 
   return {
-    init(ctx) {
+    init(ctx: AgentContext<ExecutionConfig>, restored) {
+      const universe = universeOf(ctx.engineConfig)
+      instruments = universe.instruments
+      const engine = ctx.engineConfig as unknown as WavesConfig
+      const executor = loadExecutor()
+      market = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
       orders = new RingConsumer(ctx.rings.orders!, ctx.consumerIds.orders!)
-      events = new RingConsumer(ctx.rings.fills!, ctx.consumerIds.fills!)
-      venue = new SingleProducerSequencer(ctx.rings.venue!)
+      answers = new RingConsumer(ctx.rings.fills!, ctx.consumerIds.fills!)
+      venueRing = new SingleProducerSequencer(ctx.rings.venue!)
+      books = new VenueBooks(universe.instruments.length, universe.venues.length)
+      router = executor.createRouter({ adverseTicksPerMs: ctx.config.adverseTicksPerMs })
+      slippage = executor.createSlippageTracker({ windowOrders: ctx.config.slippageWindowOrders })
+      parents = new ParentOrders(restored?.nextChildId ?? FIRST_CHILD_ID)
+      fees = { takerBps: engine.fees_monitor.takerFeeBps, makerBps: engine.fees_monitor.makerFeeBps }
+      const roundTripMs = (2 * engine.adapters.simOrderLatencyUs) / 1000
+      latencyMs = universe.venues.map(() => {
+        const e = new Ewma(0.1)
+        e.update(roundTripMs)
+        return e
+      })
+      costs = venueCosts(universe.venues.length, fees.takerBps, fees.makerBps, latencyMs.map((e) => e.mean))
+      plan = new Float64Array(planLength(universe.venues.length))
       counters = ctx.counters
+      nowNs = () => ctx.clock.nowNs()
+      logError = (err) => ctx.logger.error({ err }, 'router refused an order (first of its kind; further ones are counted)')
+      ctx.logger.info({ executor: executor.kind }, 'execution routes with the %s router', executor.kind)
     },
-    step(c) {
+    step(c, ctx) {
       command = c
-      events.drain(onEvent)
+      market.drain(onMarket)
+      drainAnswers()
+      const before = counters['children_sent'] ?? 0
       orders.drain(onOrder)
+      if ((counters['children_sent'] ?? 0) !== before) ctx.notifyFastPath('venue')
+      counters['book_gaps'] = books.gaps
+      counters['open_parents'] = parents.openParents
     },
+    onFastPath() {
+      // Keep the books current between steps, so a busy feed never waits on this reader.
+      market.drain(onMarket)
+    },
+    health: () => ({
+      venueRoundTripMs: latencyMs.map((e) => e.mean),
+      shortfallBps: instruments.map((name, i) => ({ instrument: name, ...slippage.instrumentPercentiles(i) })),
+      openSlippageOrders: slippage.openOrders,
+    }),
+    snapshot: () => ({ nextChildId: parents.nextChildId }),
   }
 }

@@ -4,7 +4,9 @@ import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ri
 import { ApprovedIntent, MessageType, Order, OrderIntent, RiskLimits } from '../../schemas/index.js'
 import type { WavesConfig } from '../../config/index.js'
 import type { Agent } from '../agent.js'
-import { PreTradeCheck } from './pre-trade-check.js'
+import { instrumentPrecisionsOf } from '../../market/instruments.js'
+import type { InstrumentPrecision } from '../../market/instrument-spec.js'
+import { PreTradeCheck, type InstrumentScale } from './pre-trade-check.js'
 
 type RiskConfig = WavesConfig['risk_management']
 
@@ -61,14 +63,16 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
     counters['approved'] = (counters['approved'] ?? 0) + 1
   }
 
+  let scales: InstrumentScale[] = []
   const readLimits = (c: RiskConfig): void => {
     limits = c
     // Positions counted so far carry over to the new limits.
-    check = check === undefined ? new PreTradeCheck(limits) : check.withLimits(limits)
+    check = check === undefined ? new PreTradeCheck(limits, scales) : check.withLimits(limits)
   }
 
   return {
     init(ctx, restored: { nextClientOrderId: number } | undefined) {
+      scales = instrumentPrecisionsOf(ctx.engineConfig).map(scaleOf)
       readLimits(ctx.config)
       consumer = new RingConsumer(ctx.rings.intents!, ctx.consumerIds.intents!)
       orders = new SingleProducerSequencer(ctx.rings.orders!)
@@ -99,4 +103,9 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
     health: () => ({ limits }),
     snapshot: () => ({ nextClientOrderId }),
   }
+}
+
+/** What a tick × lot and a lot are worth, from the instrument's precision. */
+function scaleOf(p: InstrumentPrecision): InstrumentScale {
+  return { quotePerTickLot: Number(p.spec.tickSize) * Number(p.spec.lotSize), basePerLot: Number(p.spec.lotSize) }
 }

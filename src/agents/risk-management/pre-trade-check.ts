@@ -1,11 +1,22 @@
 import { Side } from '../../schemas/index.js'
 
 export interface PreTradeLimits {
-  /** Largest price × size of one order, in ticks × lots. */
+  /** Largest price × size of one order, in the quote currency. */
   maxOrderNotional: number
-  /** Largest absolute position per instrument, in lots, counting approved orders as filled. */
+  /** Largest absolute position per instrument, in base units, counting approved orders as filled. */
   maxPosition: number
   maxOrdersPerSecond: number
+}
+
+/**
+ * What one tick × one lot and one lot are worth, per instrument: the tick
+ * size × lot size in quote currency, and the lot size in base units. Limits
+ * are in money and units; orders are in ticks and lots. A limit check may
+ * use doubles (a bound, not a balance): accounting stays exact elsewhere.
+ */
+export interface InstrumentScale {
+  quotePerTickLot: number
+  basePerLot: number
 }
 
 export interface IntentToCheck {
@@ -15,7 +26,7 @@ export interface IntentToCheck {
   sizeLots: number
 }
 
-export type PreTradeRejection = 'bad_size' | 'bad_price' | 'notional' | 'position' | 'rate'
+export type PreTradeRejection = 'unknown_instrument' | 'bad_size' | 'bad_price' | 'notional' | 'position' | 'rate'
 
 /**
  * The pre-trade checks risk applies to every intent, in order: sane size and
@@ -25,23 +36,27 @@ export type PreTradeRejection = 'bad_size' | 'bad_price' | 'notional' | 'positio
  */
 export class PreTradeCheck {
   readonly limits: PreTradeLimits
+  readonly scales: readonly InstrumentScale[]
   readonly #position = new Map<number, number>()
   #tokens: number
   #lastRefillNs: number | undefined
 
-  constructor(limits: PreTradeLimits) {
+  constructor(limits: PreTradeLimits, scales: readonly InstrumentScale[]) {
     this.limits = limits
+    this.scales = scales
     this.#tokens = limits.maxOrdersPerSecond
   }
 
   /** Undefined when the intent may go out (and is now counted), else why not. */
   check(intent: IntentToCheck, nowNs: number): PreTradeRejection | undefined {
+    const scale = this.scales[intent.instrumentId]
+    if (scale === undefined) return 'unknown_instrument'
     if (!(Number.isInteger(intent.sizeLots) && intent.sizeLots > 0)) return 'bad_size'
     if (!(Number.isInteger(intent.priceTicks) && intent.priceTicks > 0)) return 'bad_price'
-    if (intent.priceTicks * intent.sizeLots > this.limits.maxOrderNotional) return 'notional'
+    if (intent.priceTicks * intent.sizeLots * scale.quotePerTickLot > this.limits.maxOrderNotional) return 'notional'
     const signed = intent.side === Side.Buy ? intent.sizeLots : -intent.sizeLots
     const projected = (this.#position.get(intent.instrumentId) ?? 0) + signed
-    if (Math.abs(projected) > this.limits.maxPosition) return 'position'
+    if (Math.abs(projected) * scale.basePerLot > this.limits.maxPosition) return 'position'
     this.#refill(nowNs)
     if (this.#tokens < 1) return 'rate'
     this.#tokens -= 1
@@ -51,13 +66,14 @@ export class PreTradeCheck {
 
   /** The same positions and rate budget under new limits. */
   withLimits(limits: PreTradeLimits): PreTradeCheck {
-    const next = new PreTradeCheck(limits)
+    const next = new PreTradeCheck(limits, this.scales)
     for (const [instrument, position] of this.#position) next.#position.set(instrument, position)
     next.#tokens = Math.min(this.#tokens, limits.maxOrdersPerSecond)
     next.#lastRefillNs = this.#lastRefillNs
     return next
   }
 
+  /** Net position in lots, approved orders counted as filled. */
   position(instrumentId: number): number {
     return this.#position.get(instrumentId) ?? 0
   }

@@ -1,0 +1,102 @@
+import type { SingleProducerSequencer } from '../../ring/index.js'
+import { Fill, MessageType, OrderEvent, type Liquidity, type OrderStatus, type Side } from '../../schemas/index.js'
+
+export interface OrderEventFields {
+  tsNs: number
+  clientOrderId: number
+  venueId: number
+  status: OrderStatus
+  reasonCode: number
+  filledLots: number
+  remainingLots: number
+}
+
+export interface FillFields {
+  tsNs: number
+  clientOrderId: number
+  venueFillId: number
+  instrumentId: number
+  venueId: number
+  side: Side
+  liquidity: Liquidity
+  priceTicks: number
+  sizeLots: number
+  feeQuoteUnits: number
+}
+
+type Pending = { kind: 'event'; fields: OrderEventFields } | { kind: 'fill'; fields: FillFields }
+
+/**
+ * Writes what venues answer onto the fill ring: order events and fills.
+ * Nothing a venue said may be lost, so when the ring is full an answer
+ * waits, in order, and everything after it waits behind it until `flush`
+ * finds room: readers see each order's story in the order it happened.
+ */
+export class FillRingWriter {
+  readonly #ring: SingleProducerSequencer
+  readonly #event = new OrderEvent()
+  readonly #fill = new Fill()
+  readonly #pending: Pending[] = []
+  written = 0
+
+  constructor(ring: SingleProducerSequencer) {
+    this.#ring = ring
+  }
+
+  /** Answers waiting for room. */
+  get pending(): number {
+    return this.#pending.length
+  }
+
+  event(fields: OrderEventFields): void {
+    this.#pending.push({ kind: 'event', fields: { ...fields } })
+    this.flush()
+  }
+
+  fill(fields: FillFields): void {
+    this.#pending.push({ kind: 'fill', fields: { ...fields } })
+    this.flush()
+  }
+
+  /** Writes waiting answers while the ring has room; returns how many still wait. */
+  flush(): number {
+    let written = 0
+    while (written < this.#pending.length) {
+      const s = this.#ring.tryClaim(1)
+      if (s < 0) break
+      const next = this.#pending[written]!
+      if (next.kind === 'event') this.#writeEvent(s, next.fields)
+      else this.#writeFill(s, next.fields)
+      this.#ring.publish(s)
+      written++
+    }
+    if (written > 0) this.#pending.splice(0, written)
+    this.written += written
+    return this.#pending.length
+  }
+
+  #writeEvent(s: number, f: OrderEventFields): void {
+    const e = this.#event.__init(this.#ring.setHeader(s, OrderEvent.sizeOf(), MessageType.OrderEvent), this.#ring.ring.byteBuffer)
+    e.mutate_ts_ns(f.tsNs)
+    e.mutate_client_order_id(f.clientOrderId)
+    e.mutate_venue_id(f.venueId)
+    e.mutate_status(f.status)
+    e.mutate_reason_code(f.reasonCode)
+    e.mutate_filled_lots(f.filledLots)
+    e.mutate_remaining_lots(f.remainingLots)
+  }
+
+  #writeFill(s: number, f: FillFields): void {
+    const x = this.#fill.__init(this.#ring.setHeader(s, Fill.sizeOf(), MessageType.Fill), this.#ring.ring.byteBuffer)
+    x.mutate_ts_ns(f.tsNs)
+    x.mutate_client_order_id(f.clientOrderId)
+    x.mutate_venue_fill_id(f.venueFillId)
+    x.mutate_instrument_id(f.instrumentId)
+    x.mutate_venue_id(f.venueId)
+    x.mutate_side(f.side)
+    x.mutate_liquidity(f.liquidity)
+    x.mutate_price_ticks(f.priceTicks)
+    x.mutate_size_lots(f.sizeLots)
+    x.mutate_fee_quote_units(f.feeQuoteUnits)
+  }
+}

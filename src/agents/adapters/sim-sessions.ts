@@ -1,0 +1,153 @@
+import type { Clock } from '../../clock/clock.js'
+import type { InstrumentSpec } from '../../market/instrument-spec.js'
+import type { Logger } from '../../log/logger.js'
+import { BookAction, OrderStatus, type OrderType, type Side, type TimeInForce } from '../../schemas/index.js'
+import { ConstantLatency, MatchingEngine, SimVenue, type QueueCancelModel, type VenueDelivery } from '../../venues/sim/index.js'
+import type { FillRingWriter } from './fill-ring-writer.js'
+
+export interface SimSessionsOptions {
+  instruments: readonly InstrumentSpec[]
+  /** Venue names in venue-id order (ids from 1). */
+  venues: readonly string[]
+  fees: { makerBps: number; takerBps: number }
+  orderLatencyNs: number
+  responseLatencyNs: number
+  queueCancelModel: QueueCancelModel
+  clock: Clock
+  logger: Logger
+}
+
+/** An order as it arrives on the venue ring. */
+export interface VenueOrder {
+  clientOrderId: number
+  venueId: number
+  instrumentId: number
+  side: Side
+  orderType: OrderType
+  timeInForce: TimeInForce
+  priceTicks: number
+  sizeLots: number
+}
+
+/** Reason code on an OrderEvent: the order named a venue no session serves. */
+export const REASON_NO_VENUE = 1
+
+/**
+ * One sim venue session per configured venue: a price-time matching engine
+ * whose liquidity is that venue's book from the market ring, behind the
+ * latency model. The market reaches each engine at its exchange time; an
+ * order reaches it `orderLatencyNs` after it was sent and meets the book as
+ * it is then; answers come back `responseLatencyNs` later, as order events
+ * and fills on the fill ring.
+ */
+export class SimSessions {
+  readonly #venues: SimVenue[]
+  readonly #writer: FillRingWriter
+  readonly #clock: Clock
+  submitted = 0
+  unknownVenue = 0
+
+  constructor(options: SimSessionsOptions, writer: FillRingWriter) {
+    this.#writer = writer
+    this.#clock = options.clock
+    const orderLatency = new ConstantLatency(options.orderLatencyNs)
+    const responseLatency = new ConstantLatency(options.responseLatencyNs)
+    // The engine sees the feed as it happens; the strategy's own feed latency is the real one it lives with.
+    const feedLatency = new ConstantLatency(0)
+    this.#venues = options.venues.map(
+      (venue) =>
+        new SimVenue({
+          engine: new MatchingEngine({ instruments: options.instruments, fees: options.fees, queueCancelModel: options.queueCancelModel, logger: options.logger.child({ venue }) }),
+          clock: options.clock,
+          orderLatency,
+          responseLatency,
+          feedLatency,
+        }),
+    )
+  }
+
+  #venue(venueId: number): SimVenue | undefined {
+    return this.#venues[venueId - 1]
+  }
+
+  bookDelta(venueId: number, instrumentId: number, side: Side, action: BookAction, priceTicks: number, sizeLots: number, tsNs: number): void {
+    this.#venue(venueId)?.bookLevel(instrumentId, side, priceTicks, action === BookAction.Delete ? 0 : sizeLots, tsNs)
+  }
+
+  trade(venueId: number, instrumentId: number, aggressor: Side, priceTicks: number, sizeLots: number, tsNs: number): void {
+    this.#venue(venueId)?.trade(instrumentId, aggressor, priceTicks, sizeLots, tsNs)
+  }
+
+  submit(order: VenueOrder): void {
+    const venue = this.#venue(order.venueId)
+    if (venue === undefined) {
+      this.unknownVenue++
+      this.#writer.event({
+        tsNs: this.#clock.nowNs(),
+        clientOrderId: order.clientOrderId,
+        venueId: order.venueId,
+        status: OrderStatus.Rejected,
+        reasonCode: REASON_NO_VENUE,
+        filledLots: 0,
+        remainingLots: order.sizeLots,
+      })
+      return
+    }
+    this.submitted++
+    venue.submit({
+      clientOrderId: String(order.clientOrderId),
+      instrumentId: order.instrumentId,
+      side: order.side,
+      orderType: order.orderType,
+      timeInForce: order.timeInForce,
+      priceTicks: order.priceTicks,
+      sizeLots: order.sizeLots,
+    })
+  }
+
+  /** Runs what is due on every venue and writes its answers; returns when the next thing is due (ns), if anything is. */
+  poll(): number | undefined {
+    let next: number | undefined
+    this.#venues.forEach((venue, k) => {
+      for (const delivery of venue.poll()) this.#answer(k + 1, delivery)
+      const due = venue.nextEventNs()
+      if (due !== undefined && (next === undefined || due < next)) next = due
+    })
+    return next
+  }
+
+  /** Orders resting or in flight on each venue, for health. */
+  openOrders(): Record<string, number> {
+    return Object.fromEntries(this.#venues.map((v, k) => [String(k + 1), v.engine.openOrders().length]))
+  }
+
+  #answer(venueId: number, d: VenueDelivery): void {
+    if (d.kind === 'report') {
+      const r = d.report
+      this.#writer.event({
+        tsNs: d.visibleAtNs,
+        clientOrderId: Number(r.clientOrderId),
+        venueId,
+        status: r.status,
+        reasonCode: r.reasonCode ?? 0,
+        filledLots: r.filledLots,
+        remainingLots: r.remainingLots,
+      })
+    } else if (d.kind === 'execution') {
+      const x = d.execution
+      this.#writer.fill({
+        tsNs: d.visibleAtNs,
+        clientOrderId: Number(x.clientOrderId),
+        venueFillId: x.tradeId,
+        instrumentId: x.instrumentId,
+        venueId,
+        side: x.side,
+        liquidity: x.liquidity,
+        priceTicks: x.priceTicks,
+        sizeLots: x.sizeLots,
+        // Exact: a fee in quote units is far below 2^53.
+        feeQuoteUnits: Number(x.feeQuoteUnits),
+      })
+    }
+  }
+}
