@@ -2,7 +2,7 @@
  * The layout of a routing decision's plan, as the Router (native or
  * fallback) writes it into the caller's `out` array, and a reader that turns
  * it into objects for code off the hot path. The Rust side's constants are
- * in `native/src/router.rs`; they must match.
+ * in `native/src/router/mod.rs`; they must match.
  *
  * ```
  * out[0..3]             filledLots, unfilledLots, restingVenue (-1: none)

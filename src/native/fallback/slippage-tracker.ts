@@ -3,7 +3,7 @@ import type { ShortfallPercentiles, SlippageTracker, SlippageTrackerOptions } fr
 import { implementationShortfallBps } from './implementation-shortfall.js'
 
 /**
- * The TypeScript twin of `native/src/slippage_tracker.rs`: the same state,
+ * The TypeScript twin of `native/src/slippage_tracker/mod.rs`: the same state,
  * the same checks in the same order with the same messages, and the same
  * shortfall function, so both answer the same bit for bit. Change both
  * together; the life of an order and the percentile rule are documented there.

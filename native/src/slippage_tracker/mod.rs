@@ -18,73 +18,17 @@
 //! `ceil(q × n / 100)` of the sorted window), so they are values that
 //! occurred, with no interpolation to disagree about.
 
-use std::collections::HashMap;
-use std::fmt;
+mod error;
 
-use crate::ecma_number::to_js_string;
+use std::collections::HashMap;
+
+pub use error::TrackerError;
+
 use crate::slippage::{MAX_EXACT, ShortfallError, implementation_shortfall_bps};
 
 pub const MAX_WINDOW_ORDERS: usize = 1 << 20;
 /// Venue ids are the `ushort` of the order schemas.
 pub const MAX_VENUE_ID: u32 = u16::MAX as u32;
-
-/// Why the tracker refused a call. The `Display` text is part of the
-/// contract with the TypeScript fallback.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TrackerError {
-    WindowOrders(f64),
-    OrderId(f64),
-    InstrumentId(f64),
-    VenueId(f64),
-    PriceTicks(f64),
-    SizeLots(f64),
-    AlreadyOpen(u64),
-    NotOpen(u64),
-    Shortfall(ShortfallError),
-}
-
-impl fmt::Display for TrackerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let js = |v: &f64| to_js_string(*v);
-        match self {
-            Self::WindowOrders(v) => {
-                write!(
-                    f,
-                    "windowOrders must be an integer from 1 to {MAX_WINDOW_ORDERS}, got {}",
-                    js(v)
-                )
-            }
-            Self::OrderId(v) => write!(f, "orderId must be an integer from 0 to {MAX_EXACT}, got {}", js(v)),
-            Self::InstrumentId(v) => write!(
-                f,
-                "instrumentId must be an integer from 0 to {}, got {}",
-                u32::MAX,
-                js(v)
-            ),
-            Self::VenueId(v) => write!(f, "venueId must be an integer from 0 to {MAX_VENUE_ID}, got {}", js(v)),
-            Self::PriceTicks(v) => {
-                write!(
-                    f,
-                    "priceTicks must be a positive integer no greater than {MAX_EXACT}, got {}",
-                    js(v)
-                )
-            }
-            Self::SizeLots(v) => write!(
-                f,
-                "sizeLots must be a positive integer no greater than {MAX_EXACT}, got {}",
-                js(v)
-            ),
-            Self::AlreadyOpen(id) => write!(f, "order {id} already has an arrival price"),
-            Self::NotOpen(id) => write!(
-                f,
-                "order {id} has no arrival price (never recorded, or already completed)"
-            ),
-            Self::Shortfall(err) => err.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for TrackerError {}
 
 /// Whether `v` is an integer in `min..=max` (both exact as doubles).
 #[inline]
@@ -338,5 +282,4 @@ fn percentiles(sorted: &mut Vec<f64>, values: &[f64]) -> ShortfallPercentiles {
 }
 
 #[cfg(test)]
-#[path = "slippage_tracker_tests.rs"]
 mod tests;

@@ -1,3 +1,4 @@
+use super::validate::overlaps;
 use super::*;
 
 /// One venue's side and costs, for building requests by hand.

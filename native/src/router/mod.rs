@@ -1,0 +1,262 @@
+//! Splits a parent order across venues: a greedy fill, cheapest lot first.
+//!
+//! Plain Rust with no N-API types. The TypeScript fallback
+//! (`src/native/fallback/router.ts`, checks in `router-validation.ts`) implements the same algorithm with the
+//! same checks in the same order, the same messages and the same double
+//! operations in the same order, so both write the same plan bit for bit.
+//! Change both together.
+//!
+//! # The cost model
+//!
+//! Every level a venue offers is priced as the cost of one lot taken there:
+//!
+//! ```text
+//! cost = side * (priceTicks * (1 + side * takerFeeBps / 10_000)) + adverseTicksPerMs * latencyMs
+//! ```
+//!
+//! A buy pays the price plus the taker fee; a sell receives the price less
+//! the fee, so its cost is the negated proceeds. The latency term is the
+//! expected adverse move while the child order travels: `adverseTicksPerMs`
+//! ticks for every millisecond of the venue's measured latency, a router
+//! parameter. Lots are taken greedily in ascending cost, never beyond the
+//! parent's limit price (buy: price <= limit; sell: price >= limit).
+//!
+//! # Tie-breaking
+//!
+//! Equal costs go to the lower venue index, then to the venue's earlier
+//! level: the plan is the one a stable sort of all levels by
+//! `(cost, venue, level)` would give.
+//!
+//! # Why a k-way merge
+//!
+//! Each venue's side is sorted best first (strictly rising asks for a buy,
+//! strictly falling bids for a sell, checked), and with `|takerFeeBps| <
+//! 10_000` the cost is non-decreasing along it (IEEE rounding is monotone).
+//! So a binary heap over the venues' next levels yields the levels in cost
+//! order while touching only those taken: O(taken × log venues).
+
+mod error;
+mod validate;
+
+pub use error::RouteError;
+pub use validate::validate;
+
+/// `out[0..3]`: filled lots, unfilled lots, resting venue (-1 for none).
+pub const PLAN_HEADER: usize = 3;
+/// Per child, after the header: venue, price limit (worst level taken) in
+/// ticks, size in lots, expected average price in ticks, expected fee in
+/// tick-lots (price ticks × lots, the unit of notional here).
+pub const CHILD_FIELDS: usize = 5;
+/// Per venue in `venue_costs`: taker fee bps, maker fee bps, latency ms.
+pub const VENUE_COST_FIELDS: usize = 3;
+
+const BASIS_POINTS: f64 = 10_000.0;
+/// Fees must stay strictly within ±100%, which keeps each venue's costs in book order.
+const MAX_FEE_BPS: f64 = 10_000.0;
+
+/// One decision's input, borrowed from the caller's typed arrays.
+pub struct RouteRequest<'a> {
+    /// Expected adverse move, in ticks, per millisecond of venue latency.
+    pub adverse_ticks_per_ms: f64,
+    /// 1 to buy (take asks), -1 to sell (take bids).
+    pub side: f64,
+    pub size_lots: f64,
+    pub limit_price_ticks: Option<f64>,
+    /// `[priceTicks, sizeLots]` pairs of every venue, venue after venue,
+    /// each venue's side best first.
+    pub levels: &'a [f64],
+    /// Venue `v`'s pairs are `venue_level_ends[v - 1]..venue_level_ends[v]`.
+    pub venue_level_ends: &'a [u32],
+    /// `[takerFeeBps, makerFeeBps, latencyMs]` per venue.
+    pub venue_costs: &'a [f64],
+}
+
+/// The scratch space of routing decisions, reused so that a decision
+/// allocates only when it sees more venues than any before it.
+#[derive(Debug, Default)]
+pub struct Router {
+    heap: Vec<u32>,
+    cost: Vec<f64>,
+    /// Per venue, `1 + side * takerFeeBps / 10_000` and `adverse * latency`:
+    /// the two halves of the cost model, computed once a decision.
+    fee_factor: Vec<f64>,
+    penalty: Vec<f64>,
+    next: Vec<u32>,
+    filled_lots: Vec<f64>,
+    notional: Vec<f64>,
+    worst_price: Vec<f64>,
+}
+
+impl Router {
+    /// Writes the plan into `out` (see [`PLAN_HEADER`], [`CHILD_FIELDS`]),
+    /// children in venue order, and returns how many children there are.
+    ///
+    /// # Errors
+    /// A [`RouteError`] naming the first bad argument, in a fixed order:
+    /// adverse move, side, size, limit, array shapes, `out`, then venue by venue its costs
+    /// and its levels. Nothing is written to `out` on error.
+    // The safe entry for Rust callers and the tests; the binding validates
+    // first so that it can borrow `out` mutably only once that is sound.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn route(&mut self, req: &RouteRequest<'_>, out: &mut [f64]) -> Result<usize, RouteError> {
+        validate(req, out)?;
+        Ok(self.route_validated(req, out))
+    }
+
+    /// [`Router::route`] for a request [`validate`] accepted with this `out`.
+    pub fn route_validated(&mut self, req: &RouteRequest<'_>, out: &mut [f64]) -> usize {
+        let venues = req.venue_level_ends.len();
+        self.reserve(venues);
+        let side = req.side;
+        // Outside the limit: a buy above it, a sell below it (exact: a negation).
+        let beyond = req.limit_price_ticks.map_or(f64::INFINITY, |limit| side * limit);
+
+        self.heap.clear();
+        let mut start = 0u32;
+        for v in 0..venues {
+            let end = req.venue_level_ends[v];
+            let costs = &req.venue_costs[v * VENUE_COST_FIELDS..(v + 1) * VENUE_COST_FIELDS];
+            self.fee_factor[v] = 1.0 + side * costs[0] / BASIS_POINTS;
+            self.penalty[v] = req.adverse_ticks_per_ms * costs[2];
+            self.filled_lots[v] = 0.0;
+            self.notional[v] = 0.0;
+            if start < end && side * req.levels[2 * start as usize] <= beyond {
+                self.next[v] = start;
+                self.cost[v] = self.level_cost(req, v, start);
+                self.push(v as u32);
+            }
+            start = end;
+        }
+
+        let mut remaining = req.size_lots;
+        while remaining > 0.0 {
+            let Some(&top) = self.heap.first() else { break };
+            let v = top as usize;
+            let level = self.next[v] as usize;
+            let (price, size) = (req.levels[2 * level], req.levels[2 * level + 1]);
+            let take = if size < remaining { size } else { remaining };
+            remaining -= take;
+            self.filled_lots[v] += take;
+            self.notional[v] += price * take;
+            self.worst_price[v] = price;
+            let following = level as u32 + 1;
+            if following < req.venue_level_ends[v] && side * req.levels[2 * following as usize] <= beyond {
+                self.next[v] = following;
+                self.cost[v] = self.level_cost(req, v, following);
+                self.sift_down(0);
+            } else {
+                self.pop();
+            }
+        }
+
+        out[0] = req.size_lots - remaining;
+        out[1] = remaining;
+        out[2] = match req.limit_price_ticks {
+            Some(_) if remaining > 0.0 => resting_venue(req.venue_costs),
+            _ => -1.0,
+        };
+        let mut children = 0;
+        for v in 0..venues {
+            let lots = self.filled_lots[v];
+            if lots == 0.0 {
+                continue;
+            }
+            let notional = self.notional[v];
+            let at = PLAN_HEADER + children * CHILD_FIELDS;
+            out[at] = v as f64;
+            out[at + 1] = self.worst_price[v];
+            out[at + 2] = lots;
+            out[at + 3] = notional / lots;
+            out[at + 4] = notional * req.venue_costs[v * VENUE_COST_FIELDS] / BASIS_POINTS;
+            children += 1;
+        }
+        children
+    }
+
+    /// `side * (price * (1 + side * takerFeeBps / 10_000)) + adverse * latencyMs`.
+    #[inline]
+    fn level_cost(&self, req: &RouteRequest<'_>, v: usize, level: u32) -> f64 {
+        req.side * (req.levels[2 * level as usize] * self.fee_factor[v]) + self.penalty[v]
+    }
+
+    fn reserve(&mut self, venues: usize) {
+        if self.cost.len() < venues {
+            self.cost.resize(venues, 0.0);
+            self.fee_factor.resize(venues, 0.0);
+            self.penalty.resize(venues, 0.0);
+            self.next.resize(venues, 0);
+            self.filled_lots.resize(venues, 0.0);
+            self.notional.resize(venues, 0.0);
+            self.worst_price.resize(venues, 0.0);
+            self.heap.reserve(venues);
+        }
+    }
+
+    /// Heap order: lower cost first, then lower venue index.
+    #[inline]
+    fn before(&self, a: u32, b: u32) -> bool {
+        let (ca, cb) = (self.cost[a as usize], self.cost[b as usize]);
+        ca < cb || (ca == cb && a < b)
+    }
+
+    fn push(&mut self, venue: u32) {
+        self.heap.push(venue);
+        let mut i = self.heap.len() - 1;
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if !self.before(self.heap[i], self.heap[parent]) {
+                break;
+            }
+            self.heap.swap(i, parent);
+            i = parent;
+        }
+    }
+
+    fn pop(&mut self) {
+        let last = self.heap.pop().expect("pop on a non-empty heap");
+        if !self.heap.is_empty() {
+            self.heap[0] = last;
+            self.sift_down(0);
+        }
+    }
+
+    fn sift_down(&mut self, mut i: usize) {
+        let len = self.heap.len();
+        loop {
+            let left = 2 * i + 1;
+            if left >= len {
+                break;
+            }
+            let right = left + 1;
+            let child = if right < len && self.before(self.heap[right], self.heap[left]) {
+                right
+            } else {
+                left
+            };
+            if !self.before(self.heap[child], self.heap[i]) {
+                break;
+            }
+            self.heap.swap(i, child);
+            i = child;
+        }
+    }
+}
+
+/// Where an unfilled remainder would rest: the lowest maker fee, then the
+/// lowest latency, then the lowest venue index; -1 with no venues.
+fn resting_venue(venue_costs: &[f64]) -> f64 {
+    let mut best = -1.0;
+    let (mut best_fee, mut best_latency) = (f64::INFINITY, f64::INFINITY);
+    for (v, costs) in venue_costs.chunks_exact(VENUE_COST_FIELDS).enumerate() {
+        let (fee, latency) = (costs[1], costs[2]);
+        if fee < best_fee || (fee == best_fee && latency < best_latency) {
+            best = v as f64;
+            best_fee = fee;
+            best_latency = latency;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests;
