@@ -224,6 +224,21 @@ describe('sim matching engine: requests', () => {
     expect(e.illegalTransitionCount).toBe(0)
   })
 
+  it('cancels every open order at once, or those of one instrument', () => {
+    const e = new MatchingEngine({ instruments: [specs[0]!, DEFAULT_INSTRUMENT_SPECS['ETH-USDT']!], fees: { makerBps: 0, takerBps: 0 } })
+    e.submit(limit('a', Side.Buy, 90, 1), 1)
+    e.submit({ ...limit('b', Side.Sell, 110, 1), instrumentId: 1 }, 1)
+    e.submit(limit('c', Side.Sell, 110, 1), 1)
+    expect(e.cancelAll(2, 0).reports.map((r) => [r.clientOrderId, OrderStatus[r.status]])).toEqual([
+      ['a', 'Cancelled'],
+      ['c', 'Cancelled'],
+    ])
+    expect(e.cancelAll(3).reports.map((r) => r.clientOrderId)).toEqual(['b'])
+    expect(e.openOrders()).toEqual([])
+    expect(e.bestBid(0)).toBeUndefined()
+    expect(e.bestAsk(1)).toBeUndefined()
+  })
+
   it('expires day orders at the close and leaves good-till-cancel ones', () => {
     const e = engine()
     e.submit(limit('d', Side.Buy, 90, 1, TimeInForce.Day), 1)

@@ -128,6 +128,17 @@ export class MatchingEngine {
     return out
   }
 
+  /** Cancels every open order, or every one of an instrument (a kill switch, a session's end). */
+  cancelAll(tsNs: number, instrumentId?: number): MatchOutcome {
+    const out: MatchOutcome = { reports: [], executions: [] }
+    for (const sim of [...this.#open.values()]) {
+      if (instrumentId !== undefined && sim.instrumentId !== instrumentId) continue
+      const one = this.cancel(sim.clientOrderId, tsNs)
+      out.reports.push(...one.reports)
+    }
+    return out
+  }
+
   /** Expires every open Day order (the session's close). */
   expireDayOrders(tsNs: number): MatchOutcome {
     const out: MatchOutcome = { reports: [], executions: [] }
