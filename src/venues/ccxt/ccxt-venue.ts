@@ -177,7 +177,7 @@ export class CcxtVenue {
     return open.map((o) => this.#report(o, instrumentId, ctx))
   }
 
-  /** Own fills of an instrument since `sinceMs` (venue time), oldest first. */
+  /** Own fills of an instrument since `sinceMs` (venue time), in trade id order. */
   async fills(instrumentId: number, sinceMs?: number): Promise<Execution[]> {
     const { symbol, precision } = this.#instrument(instrumentId, 'fetchMyTrades')
     const ctx = { venue: this.venue, call: 'fetchMyTrades' }
@@ -192,7 +192,8 @@ export class CcxtVenue {
       }
       out.push(this.#mapped(ctx, () => executionOf(trade, clientOrderId ?? '', instrumentId, precision, this.#clock.nowNs())))
     }
-    return out
+    // ccxt orders trades by timestamp then by id as text ('10' before '9'); trade ids rise with time.
+    return out.sort((a, b) => a.tradeId - b.tradeId)
   }
 
   async balances(): Promise<VenueBalance[]> {

@@ -174,6 +174,8 @@ export const REST_ROUTES: Readonly<Record<string, Route>> = {
       const rows = venue.account.fills.filter(
         (fill) => fill.symbol === instrument.symbol && venue.orders.has(fill.execution.clientOrderId) && (orderId === null || fill.execution.venueOrderId === Number(orderId)) && fill.execution.tradeId >= fromId,
       )
+      // Binance lists own trades by trade id, ascending.
+      rows.sort((a, b) => a.execution.tradeId - b.execution.tradeId)
       return ok(rows.slice(0, limit).map((fill) => myTradeJson(fill, instrument.precision)))
     },
   },
