@@ -37,6 +37,8 @@ describe('agents in-process', () => {
     expect(feedsCtx.counters['trade_id_gaps']).toBe(0)
     expect(conditionsCtx.counters['quotes']).toBe(300)
     expect(conditionsCtx.counters['trades']).toBe(feedsCtx.counters['ring_trades'])
+    expect(conditionsCtx.counters['book_deltas']).toBe(feedsCtx.counters['ring_book_deltas'])
+    expect(conditionsCtx.counters['book_gaps']).toBe(0)
     expect(validationCtx.counters['valid_quote']).toBe(300)
     expect(validationCtx.counters['valid_trade']).toBe(feedsCtx.counters['ring_trades'])
     expect(validationCtx.counters['valid_book_delta']).toBe(feedsCtx.counters['ring_book_deltas'])
@@ -49,7 +51,7 @@ describe('agents in-process', () => {
         cycle: mc.cycle(),
         instruments: Array.from({ length: mc.instrumentsLength() }, (_, i) => {
           const row = mc.instruments(i)!
-          return { id: row.instrumentId(), regime: row.regime(), spread: row.spreadBps(), depth: row.depthImbalance() }
+          return { id: row.instrumentId(), regime: row.regime(), spread: row.spreadBps(), depth: row.depthImbalance(), depthTopN: row.depthImbalanceTopN() }
         }),
       }
     })
@@ -58,6 +60,9 @@ describe('agents in-process', () => {
     for (const row of read!.instruments) {
       expect(row.spread).toBeGreaterThan(0)
       expect(Math.abs(row.depth)).toBeLessThanOrEqual(1)
+      // Ten levels a side on each venue, from the L2 books the deltas drew.
+      expect(Math.abs(row.depthTopN)).toBeLessThan(1)
+      expect(row.depthTopN).not.toBeNaN()
       expect(Object.values(Regime)).toContain(row.regime)
     }
   })

@@ -7,7 +7,8 @@ import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ri
 import { BookDelta, Fill, MessageType, Order, OrderEvent, OrderStatus, OrderType, Side, TimeInForce } from '../../schemas/index.js'
 import type { Agent, AgentContext } from '../agent.js'
 import { ParentOrders } from './parent-orders.js'
-import { VenueBooks, venueCosts } from './venue-books.js'
+import { VenueBooks } from '../../market/book/index.js'
+import { RouterInput } from './router-input.js'
 
 type ExecutionConfig = WavesConfig['execution']
 
@@ -39,7 +40,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   let router: Router
   let slippage: SlippageTracker
   let parents: ParentOrders
-  let costs: Float64Array
+  let input: RouterInput
   let plan: Float64Array
   let latencyMs: Ewma[]
   let fees = { takerBps: 0, makerBps: 0 }
@@ -68,11 +69,10 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   const route = (): number => {
     const instrument = order.instrumentId()
     const side = order.side()
-    books.layOut(instrument, side)
-    for (let v = 0; v < books.venues; v++) costs[v * 3 + 2] = latencyMs[v]!.mean
+    const levels = input.layOut(books, instrument, side)
+    for (let v = 0; v < books.venues; v++) input.setLatencyMs(v, latencyMs[v]!.mean)
     const limit = order.orderType() === OrderType.Market ? undefined : order.priceTicks()
-    const pairs = books.venueLevelEnds[books.venues - 1]!
-    return router.route(side === Side.Buy ? 1 : -1, order.sizeLots(), limit, books.levels.subarray(0, 2 * pairs), books.venueLevelEnds, costs, plan)
+    return router.route(side === Side.Buy ? 1 : -1, order.sizeLots(), limit, levels, input.venueLevelEnds, input.costs, plan)
   }
 
   const onOrder = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
@@ -171,7 +171,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
         e.update(roundTripMs)
         return e
       })
-      costs = venueCosts(universe.venues.length, fees.takerBps, fees.makerBps, latencyMs.map((e) => e.mean))
+      input = new RouterInput(universe.venues.length, fees)
       plan = new Float64Array(planLength(universe.venues.length))
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()

@@ -2,14 +2,18 @@ import { Builder } from 'flatbuffers'
 import { Board, BoardReader, BoardWriter } from '../../boards/index.js'
 import { universeOf } from '../../market/instruments.js'
 import { confirmRegime } from '../../market/regime-confirmation.js'
+import { VenueBooks } from '../../market/book/index.js'
 import { RingConsumer, type RingBuffer } from '../../ring/index.js'
-import { Forecasts, InstrumentConditions as InstrumentConditionsTable, MarketConditions, MessageType, Quote, Regime, Trade } from '../../schemas/index.js'
+import { BookDelta, Forecasts, InstrumentConditions as InstrumentConditionsTable, MarketConditions, MessageType, Quote, Regime, Trade } from '../../schemas/index.js'
 import type { Agent } from '../agent.js'
 import { ConditionsTracker } from './conditions-tracker.js'
 
+/** Levels of each side the depth imbalance counts. */
+const DEPTH_LEVELS = 10
+
 /**
- * market_conditions: reads every quote and trade on the market ring, tracks
- * supply and demand per instrument, and publishes the conditions board in
+ * market_conditions: reads every quote, trade and book delta on the market
+ * ring, keeps each venue's L2 book, tracks supply and demand per instrument, and publishes the conditions board in
  * the sense step (2). In the learn step (8) it reads the regime intelligence
  * found in the return series (step 3) and republishes the board with each
  * regime confirmed or disputed: the analysis feeds back into what the next
@@ -21,11 +25,14 @@ export default function createMarketConditions(): Agent {
   let writer: BoardWriter
   let forecasts: BoardReader
   let analyzed: Uint8Array
+  let books: VenueBooks
+  const delta = new BookDelta()
   const builder = new Builder(1024)
   const quote = new Quote()
   const trade = new Trade()
   let quotes = 0
   let trades = 0
+  let bookDeltas = 0
   let ignored = 0
 
   const onMessage = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
@@ -36,6 +43,10 @@ export default function createMarketConditions(): Agent {
     } else if (type === MessageType.Trade) {
       trade.__init(offset, ring.byteBuffer)
       if (tracker.onTrade(trade.instrumentId(), trade.aggressor(), trade.sizeLots())) trades++
+      else ignored++
+    } else if (type === MessageType.BookDelta) {
+      delta.__init(offset, ring.byteBuffer)
+      if (books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence())) bookDeltas++
       else ignored++
     }
   }
@@ -66,7 +77,7 @@ export default function createMarketConditions(): Agent {
           c.anomalies,
           confirmRegime(c.regime, analyzedRegime),
           analyzedRegime,
-          NaN,
+          books.depthImbalance(i, DEPTH_LEVELS),
         ),
       )
     }
@@ -92,6 +103,7 @@ export default function createMarketConditions(): Agent {
       const universe = universeOf(ctx.engineConfig)
       tracker = new ConditionsTracker(universe.instruments.length, universe.venues.length)
       analyzed = new Uint8Array(universe.instruments.length) // Regime.Unknown
+      books = new VenueBooks(universe.instruments.length, universe.venues.length)
       consumer = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
       writer = new BoardWriter(Board.attach(ctx.boards['market_conditions']!))
       forecasts = new BoardReader(Board.attach(ctx.boards['forecasts']!))
@@ -100,6 +112,8 @@ export default function createMarketConditions(): Agent {
       consumer.drain(onMessage)
       ctx.counters['quotes'] = quotes
       ctx.counters['trades'] = trades
+      ctx.counters['book_deltas'] = bookDeltas
+      ctx.counters['book_gaps'] = books.gaps
       ctx.counters['ignored'] = ignored
       if (command.step === 2) {
         tracker.closeCycle()
