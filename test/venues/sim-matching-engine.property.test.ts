@@ -14,6 +14,7 @@ const price = fc.integer({ min: 100, max: 109 })
 const command = fc.oneof(
   fc.record({ kind: fc.constant('book' as const), side, price, size: fc.integer({ min: 0, max: 20 }) }),
   fc.record({ kind: fc.constant('trade' as const), side, price, size: fc.integer({ min: 1, max: 15 }) }),
+  fc.record({ kind: fc.constant('quote' as const), bid: price, bidSize: fc.integer({ min: 0, max: 20 }), ask: price, askSize: fc.integer({ min: 0, max: 20 }) }),
   fc.record({
     kind: fc.constant('submit' as const),
     id: fc.constantFrom(...IDS),
@@ -61,6 +62,7 @@ describe('sim matching engine invariants', () => {
           ts += 1
           const before = { bids: shownOn(engine, Side.Buy), asks: shownOn(engine, Side.Sell) }
           if (c.kind === 'book') check(engine.applyBookLevel(BTC, c.side, c.price, c.size, ts), before)
+          else if (c.kind === 'quote') check(engine.applyQuote(BTC, c.bid, c.bidSize, c.ask, c.askSize, ts), before)
           else if (c.kind === 'trade') check(engine.applyTrade(BTC, c.side, c.price, c.size, ts), before, { aggressor: c.side, price: c.price })
           else if (c.kind === 'cancel') {
             const out = engine.cancel(c.id, ts)

@@ -101,6 +101,23 @@ describe('sim matching engine: taking liquidity', () => {
   })
 })
 
+describe('sim matching engine: a feed of quotes only', () => {
+  it('takes each quote as the whole visible book: a level the last quote showed and this one does not is gone', () => {
+    const e = engine()
+    e.applyQuote(BTC, 99, 4, 101, 6, 1)
+    expect([e.bestBid(BTC), e.bestAsk(BTC)]).toEqual([99, 101])
+    e.applyQuote(BTC, 100, 2, 102, 3, 2)
+    expect(e.depth(BTC, Side.Buy)).toEqual([{ priceTicks: 100, sizeLots: 2 }])
+    expect(e.depth(BTC, Side.Sell)).toEqual([{ priceTicks: 102, sizeLots: 3 }])
+    // A buy at 101 finds nothing: the ask at 101 left with the last quote.
+    expect(e.submit(limit('b', Side.Buy, 101, 1, TimeInForce.ImmediateOrCancel), 3).executions).toEqual([])
+    // An empty side clears it.
+    e.applyQuote(BTC, 0, 0, 102, 3, 4)
+    expect(e.bestBid(BTC)).toBeUndefined()
+    expect(() => e.applyQuote(BTC, 100, -1, 102, 3, 5)).toThrow('market data the sim venue cannot apply: instrument 0, side 0, price 100 ticks, size -1 lots')
+  })
+})
+
 describe('sim matching engine: resting orders and their queue', () => {
   it('fills a resting order only from trade volume beyond the size ahead of it', () => {
     const e = engine()

@@ -125,6 +125,19 @@ describe('sim venue', () => {
     expect(advance(clock, 1, v).map((d) => d.kind)).toEqual(['execution', 'report', 'report'])
   })
 
+  it('a quote-only feed: the strategy sees each side as the venue shows it, after the feed latency', () => {
+    const { clock, venue: v } = venue(0, 1 * MS)
+    v.quote(BTC, 99, 4, 101, 6, 0)
+    v.submit(marketBuy('m1', 2))
+    expect(advance(clock, 0, v).map((d) => d.kind)).toEqual(['execution', 'report', 'report'])
+    // The same quote again after our take: the venue shows 4 left of the 6 offered.
+    v.quote(BTC, 99, 4, 101, 6, 2 * MS)
+    expect(advance(clock, 3 * MS, v).map((d) => (d.kind === 'quote' ? [d.visibleAtNs, d.bidLots, d.askLots] : d.kind))).toEqual([
+      [1 * MS, 4, 6],
+      [3 * MS, 4, 4],
+    ])
+  })
+
   it('a timeout followed by a retry under the same client order id leaves one live order', () => {
     const { clock, venue: v } = venue(5 * MS, 0)
     const order: NewOrder = { ...marketBuy('r1', 3), orderType: OrderType.Limit, timeInForce: TimeInForce.GoodTillCancel, priceTicks: 90 }

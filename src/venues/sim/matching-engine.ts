@@ -20,6 +20,9 @@ interface InstrumentBook {
   readonly precision: InstrumentPrecision
   readonly bids: BookSide
   readonly asks: BookSide
+  /** The prices the last quote showed, for a feed of quotes only. */
+  quotedBidTicks: number | undefined
+  quotedAskTicks: number | undefined
 }
 
 /** One level as the venue shows it: market size left plus own resting size. */
@@ -63,6 +66,8 @@ export class MatchingEngine {
       precision: new InstrumentPrecision(spec),
       bids: new BookSide(Side.Buy),
       asks: new BookSide(Side.Sell),
+      quotedBidTicks: undefined,
+      quotedAskTicks: undefined,
     }))
     this.#makerBps = filled.fees.makerBps
     this.#takerBps = filled.fees.takerBps
@@ -187,6 +192,30 @@ export class MatchingEngine {
       level.consumedLots += this.#fillResting(book, opposite, priceTicks, freshLots, tsNs, out)
     }
     bookSide.dropIfEmpty(level)
+    return out
+  }
+
+  /**
+   * A quote (best bid and ask with their sizes) from a feed that shows only
+   * the touch: the quoted levels are the whole visible book, so a level the
+   * last quote showed and this one does not is gone. Price and size 0 (or
+   * size 0) on a side: nothing quoted there.
+   */
+  applyQuote(instrumentId: number, bidTicks: number, bidLots: number, askTicks: number, askLots: number, tsNs: number): MatchOutcome {
+    const out: MatchOutcome = { reports: [], executions: [] }
+    const book = this.#books[instrumentId]
+    const bid = quotedPrice(book !== undefined, instrumentId, Side.Buy, bidTicks, bidLots)
+    const ask = quotedPrice(book !== undefined, instrumentId, Side.Sell, askTicks, askLots)
+    const merge = (next: MatchOutcome) => {
+      out.reports.push(...next.reports)
+      out.executions.push(...next.executions)
+    }
+    if (book!.quotedBidTicks !== undefined && book!.quotedBidTicks !== bid) merge(this.applyBookLevel(instrumentId, Side.Buy, book!.quotedBidTicks, 0, tsNs))
+    if (book!.quotedAskTicks !== undefined && book!.quotedAskTicks !== ask) merge(this.applyBookLevel(instrumentId, Side.Sell, book!.quotedAskTicks, 0, tsNs))
+    if (bid !== undefined) merge(this.applyBookLevel(instrumentId, Side.Buy, bid, bidLots, tsNs))
+    if (ask !== undefined) merge(this.applyBookLevel(instrumentId, Side.Sell, ask, askLots, tsNs))
+    book!.quotedBidTicks = bid
+    book!.quotedAskTicks = ask
     return out
   }
 
@@ -336,6 +365,13 @@ export class MatchingEngine {
     return book!
   }
 
+}
+
+/** A quoted side's price, or undefined when nothing is quoted there (price and size 0, or size 0). */
+function quotedPrice(instrumentKnown: boolean, instrumentId: number, side: Side, priceTicks: number, sizeLots: number): number | undefined {
+  if (instrumentKnown && priceTicks === 0 && sizeLots === 0) return undefined
+  checkMarketData(instrumentKnown, instrumentId, side, priceTicks, sizeLots)
+  return sizeLots > 0 ? priceTicks : undefined
 }
 
 function queueOf(level: PriceLevel): QueuedOrder[] {

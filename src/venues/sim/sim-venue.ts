@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock/clock.js'
-import type { Side } from '../../schemas/index.js'
+import { Side } from '../../schemas/index.js'
 import type { LatencyModel } from './latency-model.js'
 import type { MatchingEngine } from './matching-engine.js'
 import { ScheduledEvents } from './scheduled-events.js'
@@ -26,6 +26,7 @@ export interface SimVenueOptions {
 /** What reaches the strategy, at `visibleAtNs`. */
 export type VenueDelivery =
   | { kind: 'book_level'; visibleAtNs: number; exchangeTsNs: number; instrumentId: number; side: Side; priceTicks: number; sizeLots: number }
+  | { kind: 'quote'; visibleAtNs: number; exchangeTsNs: number; instrumentId: number; bidTicks: number; bidLots: number; askTicks: number; askLots: number }
   | { kind: 'trade'; visibleAtNs: number; exchangeTsNs: number; instrumentId: number; aggressor: Side; priceTicks: number; sizeLots: number }
   | { kind: 'report'; visibleAtNs: number; report: OrderReport }
   | { kind: 'execution'; visibleAtNs: number; execution: Execution }
@@ -88,6 +89,23 @@ export class SimVenue {
         if (!this.#deliverMarketData) return
         const shownLots = this.engine.shownLotsAt(instrumentId, side, priceTicks)
         this.#events.schedule(visibleAtNs, { deliver: { kind: 'book_level', visibleAtNs, exchangeTsNs, instrumentId, side, priceTicks, sizeLots: shownLots } })
+      },
+    })
+  }
+
+  /**
+   * A quote from a feed that shows only the touch (see `MatchingEngine.applyQuote`);
+   * the strategy sees each side's size as the venue then shows it.
+   */
+  quote(instrumentId: number, bidTicks: number, bidLots: number, askTicks: number, askLots: number, exchangeTsNs: number): void {
+    const visibleAtNs = this.#deliverMarketData ? this.#feedVisibleAt(exchangeTsNs) : 0
+    this.#events.schedule(exchangeTsNs, {
+      run: () => {
+        this.#respond(this.engine.applyQuote(instrumentId, bidTicks, bidLots, askTicks, askLots, exchangeTsNs), exchangeTsNs)
+        if (!this.#deliverMarketData) return
+        const shownBidLots = bidLots > 0 ? this.engine.shownLotsAt(instrumentId, Side.Buy, bidTicks) : 0
+        const shownAskLots = askLots > 0 ? this.engine.shownLotsAt(instrumentId, Side.Sell, askTicks) : 0
+        this.#events.schedule(visibleAtNs, { deliver: { kind: 'quote', visibleAtNs, exchangeTsNs, instrumentId, bidTicks, bidLots: shownBidLots, askTicks, askLots: shownAskLots } })
       },
     })
   }
