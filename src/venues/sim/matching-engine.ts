@@ -1,14 +1,14 @@
 import { feeQuoteUnits } from '../../accounting/fee.js'
-import { isWavesError } from '../../errors/index.js'
-import { childLogger, type Logger } from '../../log/logger.js'
+import { childLogger } from '../../log/logger.js'
 import { InstrumentPrecision, type InstrumentSpec } from '../../market/instrument-spec.js'
-import { fillEvent, isTerminal, transition, type OrderEventKind } from '../../orders/order-state-machine.js'
+import { fillEvent, isTerminal, type OrderEventKind } from '../../orders/order-state-machine.js'
 import { Liquidity, OrderStatus, OrderType, Side, TimeInForce } from '../../schemas/index.js'
 import { BookSide, type PriceLevel } from './book-side.js'
 import { sweepQueue, type QueueCancelModel, type QueuedOrder } from './queue-position.js'
 import { checkMarketData, rejectionOf } from './order-checks.js'
 import { SimReasonCode, type SimReason } from './reason-codes.js'
 import { remainingLotsOf, reportOf, simOrderOf, unknownOrderReport, type SimOrder } from './sim-order.js'
+import { SimOrders } from './sim-orders.js'
 import type { Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
 import { matchingEngineOptionsOf, type MatchingEngineOptions } from './matching-engine-options.js'
 
@@ -52,13 +52,8 @@ export class MatchingEngine {
   readonly #makerBps: number
   readonly #takerBps: number
   readonly #queueCancelModel: QueueCancelModel
-  readonly #log: Logger
-  readonly #orders = new Map<string, SimOrder>()
-  readonly #open = new Map<string, SimOrder>()
-  readonly #byVenueOrderId = new Map<number, SimOrder>()
-  #nextVenueOrderId = 1
+  readonly #orders: SimOrders
   #nextTradeId = 1
-  #illegalTransitionCount = 0
 
   constructor(options: MatchingEngineOptions) {
     const filled = matchingEngineOptionsOf(options)
@@ -72,11 +67,11 @@ export class MatchingEngine {
     this.#makerBps = filled.fees.makerBps
     this.#takerBps = filled.fees.takerBps
     this.#queueCancelModel = filled.queueCancelModel
-    this.#log = filled.logger ?? childLogger({ component: 'sim-matching-engine' })
+    this.#orders = new SimOrders(filled.logger ?? childLogger({ component: 'sim-matching-engine' }))
   }
 
   get illegalTransitionCount(): number {
-    return this.#illegalTransitionCount
+    return this.#orders.illegalTransitionCount
   }
 
   submit(order: NewOrder, tsNs: number): MatchOutcome {
@@ -88,15 +83,14 @@ export class MatchingEngine {
     if (reason !== undefined || book === undefined) {
       const rejected = simOrderOf(order, 0, OrderStatus.New, tsNs)
       rejected.reason = reason ?? { code: SimReasonCode.UnknownInstrument, text: `unknown instrument ${order.instrumentId}` }
-      this.#move(rejected, 'reject', tsNs)
-      if (typeof order.clientOrderId === 'string' && order.clientOrderId.length > 0) this.#orders.set(order.clientOrderId, rejected)
+      this.#orders.move(rejected, 'reject', tsNs)
+      if (typeof order.clientOrderId === 'string' && order.clientOrderId.length > 0) this.#orders.add(rejected)
       out.reports.push(reportOf(rejected, tsNs))
       return out
     }
-    const sim = simOrderOf(order, this.#nextVenueOrderId++, OrderStatus.New, tsNs)
-    this.#orders.set(sim.clientOrderId, sim)
-    this.#byVenueOrderId.set(sim.venueOrderId, sim)
-    this.#move(sim, 'ack', tsNs)
+    const sim = simOrderOf(order, this.#orders.nextVenueOrderId(), OrderStatus.New, tsNs)
+    this.#orders.add(sim)
+    this.#orders.move(sim, 'ack', tsNs)
     out.reports.push(reportOf(sim, tsNs))
 
     if (sim.timeInForce === TimeInForce.FillOrKill && (sim.side === Side.Buy ? book.asks : book.bids).fillableLots(sim.orderType === OrderType.Market ? undefined : sim.priceTicks, sim.sizeLots) < sim.sizeLots) {
@@ -114,7 +108,7 @@ export class MatchingEngine {
       return out
     }
     this.#sideOf(book, sim.side).rest(sim)
-    this.#open.set(sim.clientOrderId, sim)
+    this.#orders.markOpen(sim)
     return out
   }
 
@@ -128,7 +122,7 @@ export class MatchingEngine {
     }
     const out: MatchOutcome = { reports: [], executions: [] }
     sim.statusBeforeCancel = sim.status
-    this.#move(sim, 'cancel_request', tsNs)
+    this.#orders.move(sim, 'cancel_request', tsNs)
     this.#end(sim, 'cancelled', undefined, tsNs, out)
     return out
   }
@@ -136,7 +130,7 @@ export class MatchingEngine {
   /** Cancels every open order, or every one of an instrument (a kill switch, a session's end). */
   cancelAll(tsNs: number, instrumentId?: number): MatchOutcome {
     const out: MatchOutcome = { reports: [], executions: [] }
-    for (const sim of [...this.#open.values()]) {
+    for (const sim of this.#orders.openOrders()) {
       if (instrumentId !== undefined && sim.instrumentId !== instrumentId) continue
       const one = this.cancel(sim.clientOrderId, tsNs)
       out.reports.push(...one.reports)
@@ -147,7 +141,7 @@ export class MatchingEngine {
   /** Expires every open Day order (the session's close). */
   expireDayOrders(tsNs: number): MatchOutcome {
     const out: MatchOutcome = { reports: [], executions: [] }
-    for (const sim of [...this.#open.values()]) {
+    for (const sim of this.#orders.openOrders()) {
       if (sim.timeInForce === TimeInForce.Day) this.#end(sim, 'expire', { code: SimReasonCode.DayOrderExpired, text: 'day order expired at the close' }, tsNs, out)
     }
     return out
@@ -160,13 +154,13 @@ export class MatchingEngine {
 
   /** The order the venue numbered `venueOrderId` (venues let a client query by either id). */
   orderByVenueOrderId(venueOrderId: number): OrderReport | undefined {
-    const sim = this.#byVenueOrderId.get(venueOrderId)
+    const sim = this.#orders.byVenueOrderId(venueOrderId)
     return sim === undefined ? undefined : reportOf(sim, sim.updatedTsNs)
   }
 
   openOrders(instrumentId?: number): OrderReport[] {
     const out: OrderReport[] = []
-    for (const sim of this.#open.values()) {
+    for (const sim of this.#orders.openOrders()) {
       if (instrumentId === undefined || sim.instrumentId === instrumentId) out.push(reportOf(sim, sim.updatedTsNs))
     }
     return out
@@ -174,7 +168,7 @@ export class MatchingEngine {
 
   /** Market size ahead of a resting order in its level's queue; undefined when it is not resting. */
   queueAheadLots(clientOrderId: string): number | undefined {
-    return this.#open.get(clientOrderId)?.aheadLots
+    return this.#orders.openOrder(clientOrderId)?.aheadLots
   }
 
   /** One level of the market's L2 book changed; size 0 means the level is gone. */
@@ -313,7 +307,7 @@ export class MatchingEngine {
 
   #fill(book: InstrumentBook, sim: SimOrder, lots: number, priceTicks: number, liquidity: Liquidity, tradeId: number, tsNs: number, out: MatchOutcome): void {
     sim.filledLots += lots
-    this.#move(sim, fillEvent(remainingLotsOf(sim)), tsNs)
+    this.#orders.move(sim, fillEvent(remainingLotsOf(sim)), tsNs)
     const bps = liquidity === Liquidity.Maker ? this.#makerBps : this.#takerBps
     out.executions.push({
       clientOrderId: sim.clientOrderId,
@@ -334,26 +328,17 @@ export class MatchingEngine {
   /** Ends an open order early (cancel, expiry) and reports it. */
   #end(sim: SimOrder, event: OrderEventKind, reason: SimReason | undefined, tsNs: number, out: MatchOutcome): void {
     if (reason !== undefined) sim.reason = reason
-    this.#move(sim, event, tsNs)
+    this.#orders.move(sim, event, tsNs)
     const book = this.#books[sim.instrumentId]
     if (book !== undefined) this.#leaveBook(book, sim)
     out.reports.push(reportOf(sim, tsNs))
   }
 
   #leaveBook(book: InstrumentBook, sim: SimOrder): void {
-    if (this.#open.delete(sim.clientOrderId)) this.#sideOf(book, sim.side).unrest(sim)
+    if (this.#orders.markClosed(sim)) this.#sideOf(book, sim.side).unrest(sim)
   }
 
-  #move(sim: SimOrder, event: OrderEventKind, tsNs: number): void {
-    try {
-      sim.status = transition(sim.status, event, sim.statusBeforeCancel)
-      sim.updatedTsNs = tsNs
-    } catch (err) {
-      if (!isWavesError(err, 'ERR_ORDER_TRANSITION')) throw err
-      this.#illegalTransitionCount++
-      this.#log.warn({ err, clientOrderId: sim.clientOrderId, illegalTransitions: this.#illegalTransitionCount }, 'illegal order transition refused')
-    }
-  }
+
 
   #sideOf(book: InstrumentBook, side: Side): BookSide {
     return side === Side.Buy ? book.bids : book.asks
