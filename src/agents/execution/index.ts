@@ -8,7 +8,7 @@ import { BookDelta, Fill, MessageType, Order, OrderEvent, OrderStatus, OrderType
 import type { Agent, AgentContext } from '../agent.js'
 import { ParentOrders } from './parent-orders.js'
 import { VenueBooks } from '../../market/book/index.js'
-import { RouterInput } from './router-input.js'
+import { RouterInput } from '../../native/router-input.js'
 
 type ExecutionConfig = WavesConfig['execution']
 

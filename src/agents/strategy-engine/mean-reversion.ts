@@ -56,12 +56,19 @@ export class MeanReversion {
   propose(): IntentProposal[] {
     const out: IntentProposal[] = []
     for (let i = 0; i < this.#stats.length; i++) {
-      const stats = this.#stats[i]!
-      if (stats.count < this.settings.warmup || !(stats.stdev > 0)) continue
-      const z = (this.#mid[i]! - stats.mean) / stats.stdev
-      if (z >= this.settings.entryZ) out.push({ instrumentId: i, side: Side.Sell, priceTicks: this.#bid[i]!, sizeLots: this.settings.sizeLots, zScore: z })
-      else if (z <= -this.settings.entryZ) out.push({ instrumentId: i, side: Side.Buy, priceTicks: this.#ask[i]!, sizeLots: this.settings.sizeLots, zScore: z })
+      const p = this.proposeFor(i)
+      if (p !== undefined) out.push(p)
     }
     return out
+  }
+
+  /** What to do now about one instrument: the fast path asks after each tick. */
+  proposeFor(i: number): IntentProposal | undefined {
+    const stats = this.#stats[i]
+    if (stats === undefined || stats.count < this.settings.warmup || !(stats.stdev > 0)) return undefined
+    const z = (this.#mid[i]! - stats.mean) / stats.stdev
+    if (z >= this.settings.entryZ) return { instrumentId: i, side: Side.Sell, priceTicks: this.#bid[i]!, sizeLots: this.settings.sizeLots, zScore: z }
+    if (z <= -this.settings.entryZ) return { instrumentId: i, side: Side.Buy, priceTicks: this.#ask[i]!, sizeLots: this.settings.sizeLots, zScore: z }
+    return undefined
   }
 }

@@ -1,6 +1,6 @@
-import type { VenueBooks } from '../../market/book/index.js'
-import { VENUE_COST_FIELDS } from '../../native/index.js'
-import { Side } from '../../schemas/index.js'
+import type { VenueBooks } from '../market/book/index.js'
+import { VENUE_COST_FIELDS } from './route-plan.js'
+import { Side } from '../schemas/index.js'
 
 /** Levels per venue side the router looks at. */
 export const ROUTED_DEPTH = 50

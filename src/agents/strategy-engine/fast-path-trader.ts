@@ -1,0 +1,94 @@
+import type { VenueBooks } from '../../market/book/index.js'
+import { planLength, readRoutePlan, type Router } from '../../native/index.js'
+import type { RouterInput } from '../../native/router-input.js'
+import { Side } from '../../schemas/index.js'
+import type { PreTradeCheck, PreTradeRejection } from '../risk-management/pre-trade-check.js'
+import type { MeanReversion } from './mean-reversion.js'
+
+/** One marketable child order the fast path sends to a venue. */
+export interface FastPathOrder {
+  clientOrderId: number
+  instrumentId: number
+  /** From 1. */
+  venueId: number
+  side: Side
+  /** The worst level taken: the order's limit. */
+  priceTicks: number
+  sizeLots: number
+  /** When the tick that caused it was published: tick-to-order starts here. */
+  tickTsNs: number
+}
+
+export interface FastPathTraderParts {
+  strategy: MeanReversion
+  check: PreTradeCheck
+  router: Router
+  books: VenueBooks
+  input: RouterInput
+  /** Puts one order on its way to the venue; false when it could not (ring full). */
+  send: (order: FastPathOrder) => boolean
+  firstOrderId: number
+}
+
+/** Why a tick that moved the strategy sent nothing. */
+export type FastPathMiss = PreTradeRejection | 'no_liquidity' | 'send_failed'
+
+/**
+ * The HFT path between cycles, in one thread: a tick moves the touch, the
+ * strategy decides, the order is checked inline against the pre-trade
+ * limits, the router splits it across the venues' books, and each child is
+ * sent at once. No step, no ring hop to risk or execution: the cycle's risk
+ * step still sets the limits the check enforces.
+ */
+export class FastPathTrader {
+  readonly #p: FastPathTraderParts
+  readonly #plan: Float64Array
+  readonly #order: FastPathOrder = { clientOrderId: 0, instrumentId: 0, venueId: 0, side: Side.Buy, priceTicks: 0, sizeLots: 0, tickTsNs: 0 }
+  #nextOrderId: number
+  sent = 0
+  readonly misses: Record<string, number> = {}
+
+  constructor(parts: FastPathTraderParts) {
+    this.#p = parts
+    this.#plan = new Float64Array(planLength(parts.books.venues))
+    this.#nextOrderId = parts.firstOrderId
+  }
+
+  get nextOrderId(): number {
+    return this.#nextOrderId
+  }
+
+  /** A tick changed an instrument's book; returns how many orders it sent. */
+  onTick(instrumentId: number, tickTsNs: number, nowNs: number): number {
+    const p = this.#p
+    const { bidTicks, askTicks } = p.books.consolidatedTouch(instrumentId)
+    p.strategy.onTouch(instrumentId, bidTicks, askTicks)
+    const proposal = p.strategy.proposeFor(instrumentId)
+    if (proposal === undefined) return 0
+    const rejection = p.check.check(proposal, nowNs)
+    if (rejection !== undefined) return this.#miss(rejection)
+    const levels = p.input.layOut(p.books, instrumentId, proposal.side)
+    const children = p.router.route(proposal.side === Side.Buy ? 1 : -1, proposal.sizeLots, proposal.priceTicks, levels, p.input.venueLevelEnds, p.input.costs, this.#plan)
+    if (children === 0) return this.#miss('no_liquidity')
+    let sent = 0
+    for (const child of readRoutePlan(this.#plan, children).children) {
+      const o = this.#order
+      o.clientOrderId = this.#nextOrderId++
+      o.instrumentId = instrumentId
+      o.venueId = child.venue + 1
+      o.side = proposal.side
+      o.priceTicks = child.priceLimitTicks
+      o.sizeLots = child.sizeLots
+      o.tickTsNs = tickTsNs
+      if (p.send(o)) sent++
+      else this.#miss('send_failed')
+    }
+    this.sent += sent
+    return sent
+  }
+
+  #miss(why: FastPathMiss): 0 {
+    this.misses[why] = (this.misses[why] ?? 0) + 1
+    return 0
+  }
+}
