@@ -62,6 +62,8 @@ export class SimSessions {
           orderLatency,
           responseLatency,
           feedLatency,
+          // The strategy reads the market from the ring, not from the venue: no market deliveries to schedule.
+          deliverMarketData: false,
         }),
     )
   }

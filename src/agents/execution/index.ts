@@ -45,7 +45,10 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   let latencyMs: Ewma[]
   let fees = { takerBps: 0, makerBps: 0 }
   let instruments: readonly string[] = []
+  let venues: readonly string[] = []
   const sentNs = new Map<number, { venue: number; ns: number }>()
+  /** Parents with an arrival price in the slippage tracker. */
+  const measured = new Set<number>()
   const delta = new BookDelta()
   const order = new Order()
   const child = new Order()
@@ -94,7 +97,10 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     if (children === 0) return bump('no_liquidity')
     const parentId = order.clientOrderId()
     const mid = books.consolidatedMid(order.instrumentId())
-    if (mid > 0) slippage.recordArrival(parentId, order.instrumentId(), order.side() === Side.Buy ? 1 : -1, Math.round(mid))
+    if (mid > 0) {
+      slippage.recordArrival(parentId, order.instrumentId(), order.side() === Side.Buy ? 1 : -1, Math.round(mid))
+      measured.add(parentId)
+    }
     for (const c of planned) {
       const s = venueRing.tryClaim(1)
       if (s < 0) {
@@ -125,7 +131,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     if (type === MessageType.Fill) {
       fill.__init(offset, ring.byteBuffer)
       const parent = parents.parentOf(fill.clientOrderId())
-      if (parent !== undefined) slippage.recordFill(parent, fill.venueId(), fill.priceTicks(), fill.sizeLots())
+      if (parent !== undefined && measured.has(parent)) slippage.recordFill(parent, fill.venueId(), fill.priceTicks(), fill.sizeLots())
       bump('fills')
       return
     }
@@ -142,8 +148,10 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     if (!isTerminal(event.status())) return
     const parent = parents.endChild(id)
     if (parent === undefined) return
-    const shortfall = slippage.completeOrder(parent)
-    if (shortfall !== null) bump('orders_completed')
+    bump('orders_completed')
+    // A parent routed with no mid to measure against has no shortfall to report.
+    if (!measured.delete(parent)) return
+    if (slippage.completeOrder(parent) !== null) bump('orders_measured')
   }
 
   const drainAnswers = (): void => {
@@ -154,6 +162,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     init(ctx: AgentContext<ExecutionConfig>, restored) {
       const universe = universeOf(ctx.engineConfig)
       instruments = universe.instruments
+      venues = universe.venues
       const engine = ctx.engineConfig as unknown as WavesConfig
       const executor = loadExecutor()
       market = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
@@ -194,7 +203,11 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     },
     health: () => ({
       venueRoundTripMs: latencyMs.map((e) => e.mean),
-      shortfallBps: instruments.map((name, i) => ({ instrument: name, ...slippage.instrumentPercentiles(i) })),
+      shortfallBps: instruments.map((name, i) => ({
+        instrument: name,
+        all: slippage.instrumentPercentiles(i),
+        byVenue: venues.map((venue, v) => ({ venue, ...slippage.venuePercentiles(v + 1, i) })),
+      })),
       openSlippageOrders: slippage.openOrders,
     }),
     snapshot: () => ({ nextChildId: parents.nextChildId }),
