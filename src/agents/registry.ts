@@ -33,11 +33,11 @@ export const DEFAULT_AGENTS: readonly AgentRegistration[] = Object.freeze([
   { name: 'market_conditions', steps: [Sense, Learn], module: 'src/agents/market-conditions/index' },
   { name: 'validation', steps: [Sense, Compose], module: 'src/agents/validation/index' },
   { name: 'intelligence', steps: [Analyze, Learn], module: 'src/agents/intelligence/index' },
-  { name: 'strategy_engine', steps: [Compose, Learn], module: 'src/agents/strategy-engine/index' },
+  { name: 'strategy_engine', steps: [Compose, Learn], module: 'src/agents/strategy-engine/index', fastPath: ['market'] },
   { name: 'risk_management', steps: [EvaluateRisk], module: 'src/agents/risk-management/index', failClosed: true },
   { name: 'execution', steps: [Execute], module: 'src/agents/execution/index', fastPath: ['market'] },
   // async: answers fall due on timers; woken between steps when execution sends orders.
-  { name: 'adapters', steps: [Execute, Monitor], module: 'src/agents/adapters/index', wait: 'async', fastPath: ['venue', 'market'] },
+  { name: 'adapters', steps: [Execute, Monitor], module: 'src/agents/adapters/index', wait: 'async', fastPath: ['venue', 'fast', 'market'] },
   { name: 'fees_monitor', steps: [Monitor], module: 'src/agents/fees-monitor/index' },
   { name: 'failure_prevention', steps: [Monitor], module: 'src/agents/failure-prevention/index' },
   { name: 'agent_io', steps: [Report], module: 'src/agents/agent-io/index' },

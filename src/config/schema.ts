@@ -213,6 +213,13 @@ const intelligence = agent.extend({
 const strategyEngine = agent.extend({
   /** Non-empty, of 'day', 'swing', 'hft'. Default all three. */
   horizons: list(z.enum(['day', 'swing', 'hft'])).default(['day', 'swing', 'hft']),
+  /**
+   * Trade on the fast path: between cycles, each tick on the market ring goes
+   * through the strategy, an inline pre-trade check against the limits risk
+   * last published, and the router, straight to the venues. Its orders have
+   * their own position and rate budget under the same limits. Default false.
+   */
+  fastPath: z.boolean().default(false),
 })
 
 const riskManagement = agent.extend({

@@ -9,9 +9,10 @@ import { MessageType, largestStructBytes } from '../schemas/index.js'
  *                        adapters (the sim venues' liquidity), execution (the router's books)
  * strategy_engine ──intents──▶ risk_management ──orders──▶ execution
  * execution ──venue──▶ adapters ──fills──▶ execution, fees_monitor
+ * strategy_engine ──fast──▶ adapters (the fast path's child orders, between cycles)
  * ```
  */
-export const RING_NAMES = ['market', 'intents', 'orders', 'venue', 'fills'] as const
+export const RING_NAMES = ['market', 'intents', 'orders', 'venue', 'fast', 'fills'] as const
 export type RingName = (typeof RING_NAMES)[number]
 
 export interface RingSpec {
@@ -31,6 +32,7 @@ export const TOPOLOGY: Readonly<Record<RingName, RingSpec>> = Object.freeze({
   intents: { producer: 'strategy_engine', consumers: ['risk_management'], capacity: 4096, messages: [MessageType.OrderIntent] },
   orders: { producer: 'risk_management', consumers: ['execution'], capacity: 4096, messages: [MessageType.Order] },
   venue: { producer: 'execution', consumers: ['adapters'], capacity: 4096, messages: [MessageType.Order] },
+  fast: { producer: 'strategy_engine', consumers: ['adapters'], capacity: 4096, messages: [MessageType.Order] },
   fills: { producer: 'adapters', consumers: ['execution', 'fees_monitor'], capacity: 4096, messages: [MessageType.Fill, MessageType.OrderEvent] },
 })
 

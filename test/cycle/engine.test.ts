@@ -52,6 +52,33 @@ describe('TradingEngineCycle', () => {
     await until(() => status.compute !== undefined, 1_000, 'compute stats')
   })
 
+  it('trades end to end on the embedded default: cycle orders routed by the router and fast-path orders both fill at the sim venues and reach the fee ledger', async () => {
+    engine = new TradingEngineCycle({ cycle: { intervalMs: 20 }, strategy_engine: { fastPath: true } }, { handleSignals: false })
+    await engine.startCycle()
+    const counters = async (agent: string) => (await engine!.agentHealth(agent)).counters
+    await until(() => engine!.getCycleStatus().metrics.totalCycles >= 150, 30_000, '150 cycles')
+    let execution = await counters('execution')
+    let strategy = await engine.agentHealth('strategy_engine')
+    for (let k = 0; k < 100 && !((execution['children_sent'] ?? 0) > 0 && (strategy.detail['sent'] as number) > 0); k++) {
+      await new Promise((r) => setTimeout(r, 100))
+      execution = await counters('execution')
+      strategy = await engine.agentHealth('strategy_engine')
+    }
+    const adapters = await counters('adapters')
+    const fees = await engine.agentHealth('fees_monitor')
+    await engine.stopCycle()
+    expect(execution['children_sent']).toBeGreaterThan(0)
+    // Every order the venues took came from execution's children or the fast path.
+    expect(adapters['orders_submitted']).toBeGreaterThanOrEqual(execution['children_sent']!)
+    expect(adapters['orders_unknown_venue']).toBe(0)
+    expect(fees.counters['fills']).toBeGreaterThan(0)
+    expect(BigInt(fees.detail['feesTakerQuoteUnits'] as string)).toBeGreaterThan(0n)
+    expect(strategy.detail['armed']).toBe(true)
+    expect(strategy.detail['sent']).toBeGreaterThan(0)
+    expect(execution['fills']).toBeGreaterThan(0)
+    expect(execution['orders_measured']).toBeGreaterThan(0)
+  })
+
   it('changes an agent section while running, validated whole, and refuses what needs a new engine', async () => {
     engine = new TradingEngineCycle({ cycle: { intervalMs: 20 } }, { handleSignals: false })
     await engine.startCycle()

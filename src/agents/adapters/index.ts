@@ -15,13 +15,14 @@ type AdaptersConfig = WavesConfig['adapters']
  * venue is a sim venue (`SimSessions`) whose liquidity is that venue's book
  * and tape from the market ring. Orders on the venue ring are sent the
  * moment they arrive, between steps too (execution rings this agent's
- * doorbell), and what the venues answer goes onto the fill ring as order
+ * doorbell, as does the strategy's fast path on its own ring), and what the venues answer goes onto the fill ring as order
  * events and fills, in order, nothing dropped. A timer wakes the agent when
  * the next answer is due, so latency is simulated, not rounded to a step.
  */
 export default function createAdapters(): Agent<unknown, AdaptersConfig> {
   let market: RingConsumer
   let orders: RingConsumer
+  let fastOrders: RingConsumer
   let writer: FillRingWriter
   let sessions: SimSessions
   let counters: Record<string, number> = {}
@@ -61,6 +62,7 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
   const pump = (): void => {
     market.drain(onMarket)
     orders.drain(onOrder)
+    fastOrders.drain(onOrder)
     const written = writer.written
     writer.flush()
     const nextNs = sessions.poll()
@@ -80,6 +82,7 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
       const engine = ctx.engineConfig as unknown as WavesConfig
       market = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
       orders = new RingConsumer(ctx.rings.venue!, ctx.consumerIds.venue!)
+      fastOrders = new RingConsumer(ctx.rings.fast!, ctx.consumerIds.fast!)
       writer = new FillRingWriter(new SingleProducerSequencer(ctx.rings.fills!))
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()

@@ -3,11 +3,18 @@ import { Board, BoardWriter } from '../../boards/index.js'
 import { universeOf } from '../../market/instruments.js'
 import { TopOfBook } from '../../market/top-of-book.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
-import { Horizon, MessageType, OrderIntent, OrderType, Quote, StrategyBoard, StrategyWeight, TimeInForce } from '../../schemas/index.js'
+import { BookDelta, Horizon, MessageType, OrderIntent, OrderType, Quote, StrategyBoard, StrategyWeight, TimeInForce } from '../../schemas/index.js'
+import type { WavesConfig } from '../../config/index.js'
 import type { Agent } from '../agent.js'
+import { FastPathWiring } from './fast-path-wiring.js'
 import { MeanReversion } from './mean-reversion.js'
 
 const MEAN_REVERSION_ID = 1
+
+interface Snapshot {
+  nextIntentId: number
+  nextFastPathOrderId?: number
+}
 
 /**
  * strategy_engine: follows the touch on the market ring and, in the compose
@@ -15,27 +22,46 @@ const MEAN_REVERSION_ID = 1
  * ring for risk to judge. No intents in safe mode. In the learn step it
  * publishes the strategy board (weights and which strategies are on).
  */
-export default function createStrategyEngine(): Agent {
+export default function createStrategyEngine(): Agent<Snapshot, WavesConfig['strategy_engine']> {
   let consumer: RingConsumer
   let intents: SingleProducerSequencer
   let board: BoardWriter
   let book: TopOfBook
   let strategy: MeanReversion
   const quote = new Quote()
+  const delta = new BookDelta()
+  let fast: FastPathWiring | undefined
+  let nowNs = (): number => 0
   const intent = new OrderIntent()
   const builder = new Builder(256)
   let nextIntentId = 1
 
   const onMessage = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
+    if (type === MessageType.BookDelta) {
+      if (fast === undefined) return
+      delta.__init(offset, ring.byteBuffer)
+      fast.books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence())
+      return
+    }
     if (type !== MessageType.Quote) return
     quote.__init(offset, ring.byteBuffer)
     const instrument = quote.instrumentId()
     if (!book.update(instrument, quote.venueId(), quote.bidPriceTicks(), quote.bidSizeLots(), quote.askPriceTicks(), quote.askSizeLots(), quote.tsNs())) return
     strategy.onTouch(instrument, book.bestBid(instrument), book.bestAsk(instrument))
+    // A quote closes a venue's update: the fast path acts on the books it left.
+    if (fast !== undefined && fast.onTick(instrument, quote.tsNs(), nowNs()) > 0) fastOrdersSent = true
+  }
+  let fastOrdersSent = false
+  const drain = (ctx: { notifyFastPath: (ring: 'fast') => void }): void => {
+    consumer.drain(onMessage)
+    if (fastOrdersSent) {
+      fastOrdersSent = false
+      ctx.notifyFastPath('fast')
+    }
   }
 
   return {
-    init(ctx, restored: { nextIntentId: number } | undefined) {
+    init(ctx, restored) {
       const universe = universeOf(ctx.engineConfig)
       book = new TopOfBook(universe.instruments.length, universe.venues.length)
       strategy = new MeanReversion(universe.instruments.length)
@@ -43,9 +69,11 @@ export default function createStrategyEngine(): Agent {
       intents = new SingleProducerSequencer(ctx.rings.intents!)
       board = new BoardWriter(Board.attach(ctx.boards['strategy']!))
       if (restored) nextIntentId = restored.nextIntentId
+      nowNs = () => ctx.clock.nowNs()
+      if (ctx.config.fastPath) fast = new FastPathWiring(ctx, restored?.nextFastPathOrderId)
     },
     step(command, ctx) {
-      consumer.drain(onMessage)
+      drain(ctx)
       if (command.step === 4 && !command.safeMode) {
         for (const p of strategy.propose()) {
           const s = intents.tryClaim(1)
@@ -69,12 +97,17 @@ export default function createStrategyEngine(): Agent {
         }
       }
       if (command.step === 8) {
+        fast?.arm(command.riskVerdict, command.safeMode)
         builder.clear()
         const weights = StrategyBoard.createStrategiesVector(builder, [StrategyWeight.createStrategyWeight(builder, MEAN_REVERSION_ID, Horizon.Hft, 1, !command.safeMode)])
         builder.finish(StrategyBoard.createStrategyBoard(builder, command.cycle, ctx.clock.nowNs(), weights))
         board.publishBuilder(builder)
       }
     },
-    snapshot: () => ({ nextIntentId }),
+    onFastPath(ctx) {
+      drain(ctx)
+    },
+    health: () => (fast === undefined ? { fastPath: false } : { fastPath: true, armed: fast.armed, sent: fast.trader.sent, misses: fast.trader.misses, bookGaps: fast.books.gaps }),
+    snapshot: () => ({ nextIntentId, ...(fast !== undefined && { nextFastPathOrderId: fast.trader.nextOrderId }) }),
   }
 }

@@ -87,12 +87,12 @@ mutate_max_order_notional(value:number):boolean {
   return true;
 }
 
-maxPositionLots():number {
+maxPosition():number {
   const offset = this.bb!.__offset(this.bb_pos, 12);
   return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
 }
 
-mutate_max_position_lots(value:number):boolean {
+mutate_max_position(value:number):boolean {
   const offset = this.bb!.__offset(this.bb_pos, 12);
 
   if (offset === 0) {
@@ -181,8 +181,8 @@ static addMaxOrderNotional(builder:flatbuffers.Builder, maxOrderNotional:number)
   builder.addFieldFloat64(3, maxOrderNotional, 0.0);
 }
 
-static addMaxPositionLots(builder:flatbuffers.Builder, maxPositionLots:number) {
-  builder.addFieldFloat64(4, maxPositionLots, 0.0);
+static addMaxPosition(builder:flatbuffers.Builder, maxPosition:number) {
+  builder.addFieldFloat64(4, maxPosition, 0.0);
 }
 
 static addMaxGrossExposure(builder:flatbuffers.Builder, maxGrossExposure:number) {
@@ -210,13 +210,13 @@ static endRiskLimits(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createRiskLimits(builder:flatbuffers.Builder, cycle:number, producedNs:number, killSwitch:boolean, maxOrderNotional:number, maxPositionLots:number, maxGrossExposure:number, priceCollarBps:number, maxOrdersPerSecond:number, approvedIntentsOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createRiskLimits(builder:flatbuffers.Builder, cycle:number, producedNs:number, killSwitch:boolean, maxOrderNotional:number, maxPosition:number, maxGrossExposure:number, priceCollarBps:number, maxOrdersPerSecond:number, approvedIntentsOffset:flatbuffers.Offset):flatbuffers.Offset {
   RiskLimits.startRiskLimits(builder);
   RiskLimits.addCycle(builder, cycle);
   RiskLimits.addProducedNs(builder, producedNs);
   RiskLimits.addKillSwitch(builder, killSwitch);
   RiskLimits.addMaxOrderNotional(builder, maxOrderNotional);
-  RiskLimits.addMaxPositionLots(builder, maxPositionLots);
+  RiskLimits.addMaxPosition(builder, maxPosition);
   RiskLimits.addMaxGrossExposure(builder, maxGrossExposure);
   RiskLimits.addPriceCollarBps(builder, priceCollarBps);
   RiskLimits.addMaxOrdersPerSecond(builder, maxOrdersPerSecond);
