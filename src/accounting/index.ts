@@ -9,3 +9,5 @@ export { averageEntryPrice, averageEntryTicks, tickLotsAmount, unrealizedTickLot
 export { profitabilityOf, strategyProfitability, type StrategyProfitability } from './profitability.js'
 export { flatFeeSchedule, PUBLISHED_FEE_SCHEDULES } from './published-fee-schedules.js'
 export { RollingVolume } from './rolling-volume.js'
+export type { LedgerSnapshot, PositionSnapshot } from './ledger-snapshot.js'
+export { VenueFeeAccount, type FeeCheck } from './venue-fee-account.js'

@@ -3,6 +3,7 @@ import type { InstrumentPrecision } from '../market/instrument-spec.js'
 import { Liquidity, Side } from '../schemas/index.js'
 import type { AccountFill } from './account-fill.js'
 import { accumulateTotals, positionTotals, type CurrencyTotals } from './account-totals.js'
+import { positionFromSnapshot, positionToSnapshot, type LedgerSnapshot } from './ledger-snapshot.js'
 import { bookFill, openPosition, type PositionState } from './position.js'
 
 export interface LedgerOptions {
@@ -37,17 +38,29 @@ export class Ledger {
     this.#venueInstruments = options.venueInstruments ?? {}
   }
 
+  /** A ledger holding what `snapshot()` held, booking on from there. */
+  static fromSnapshot(options: LedgerOptions, snapshot: LedgerSnapshot): Ledger {
+    const ledger = new Ledger(options)
+    for (const s of snapshot.positions) {
+      ledger.#positionsOf(s.strategyId).set(venueInstrumentKey(s.venueId, s.instrumentId), positionFromSnapshot(s, ledger.precisionOf(s.venueId, s.instrumentId)))
+    }
+    for (const [venueId, instrumentId, priceTicks] of snapshot.marks) ledger.mark(venueId, instrumentId, priceTicks)
+    return ledger
+  }
+
+  /** Every position and mark as plain JSON, exact amounts as integer text. */
+  snapshot(): LedgerSnapshot {
+    const marks = [...this.#marks].map(([key, priceTicks]): [number, number, number] => [Math.floor(key / 2 ** 32), key % 2 ** 32, priceTicks])
+    return { positions: [...this.positions()].map(positionToSnapshot), marks }
+  }
+
   /** Books one fill; returns the position it changed. */
   apply(fill: AccountFill): PositionState {
     const { strategyId, venueId, instrumentId, side, liquidity, priceTicks, sizeLots, feeQuoteUnits } = fill
     if (!Number.isSafeInteger(sizeLots) || sizeLots <= 0 || !Number.isSafeInteger(priceTicks) || priceTicks < 0 || (side !== Side.Buy && side !== Side.Sell) || (liquidity !== Liquidity.Maker && liquidity !== Liquidity.Taker) || typeof feeQuoteUnits !== 'bigint') {
       throw new WavesError('ERR_ACCOUNTING_INPUT', `fill of strategy ${strategyId} on venue ${venueId} instrument ${instrumentId} needs positive whole lots, whole non-negative ticks, a side, a liquidity and a bigint fee`, { strategyId, venueId, instrumentId, side, liquidity, priceTicks, sizeLots, feeQuoteUnits: String(feeQuoteUnits) })
     }
-    let positions = this.#byStrategy.get(strategyId)
-    if (positions === undefined) {
-      positions = new Map()
-      this.#byStrategy.set(strategyId, positions)
-    }
+    const positions = this.#positionsOf(strategyId)
     const key = venueInstrumentKey(venueId, instrumentId)
     let p = positions.get(key)
     if (p === undefined) {
@@ -101,6 +114,15 @@ export class Ledger {
       throw new WavesError('ERR_ACCOUNTING_INPUT', `no mark price for venue ${p.venueId} instrument ${p.instrumentId}, where strategy ${p.strategyId} holds ${p.precision.lotsToSize(Number(p.netLots))}`, { strategyId: p.strategyId, venueId: p.venueId, instrumentId: p.instrumentId })
     }
     return positionTotals(p, markTicks)
+  }
+
+  #positionsOf(strategyId: number): Map<number, PositionState> {
+    let positions = this.#byStrategy.get(strategyId)
+    if (positions === undefined) {
+      positions = new Map()
+      this.#byStrategy.set(strategyId, positions)
+    }
+    return positions
   }
 
   #sum(positions: Iterable<PositionState>): Map<string, CurrencyTotals> {
