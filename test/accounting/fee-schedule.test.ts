@@ -4,6 +4,7 @@ import { feeQuoteUnits } from '../../src/accounting/fee.js'
 import { VenueFeeTiers } from '../../src/accounting/fee-schedule.js'
 import { flatFeeSchedule, PUBLISHED_FEE_SCHEDULES } from '../../src/accounting/published-fee-schedules.js'
 import { RollingVolume } from '../../src/accounting/rolling-volume.js'
+import { VenueFeeAccount } from '../../src/accounting/venue-fee-account.js'
 import { formatDecimal, parseDecimal } from '../../src/market/decimal.js'
 import { DEFAULT_INSTRUMENT_SPECS, InstrumentPrecision } from '../../src/market/instrument-spec.js'
 import { Liquidity } from '../../src/schemas/index.js'
@@ -83,5 +84,25 @@ describe('RollingVolume', () => {
       volume.add(day * DAY_NS + 3_600e9, fill)
     }
     expect(tiers).toEqual([0, 0, 0, 1]) // 1.2 M after day 2
+  })
+})
+
+describe('VenueFeeAccount', () => {
+  it('checks each fee against the tier in force when it traded and counts a fee off the schedule', () => {
+    const account = new VenueFeeAccount(binance)
+    const fill = btc.notional(btc.priceToTicks('50000.00'), btc.sizeToLots('10')) // 500 000 USDT
+    const check = (day: number, liquidity: Liquidity, charged: bigint) => {
+      const c = account.record(day * DAY_NS, fill, liquidity, 8, charged)
+      return [c.tier.tierIndex, c.bps, formatDecimal(c.expectedFeeQuoteUnits, 8)]
+    }
+    expect(check(0, Liquidity.Maker, 500_00000000n)).toEqual([0, 10, '500.00000000'])
+    expect(check(0, Liquidity.Maker, 500_00000000n)).toEqual([0, 10, '500.00000000'])
+    // 1 M traded: VIP 1 from the next fill on, maker 9 bps; the venue still charged 10
+    expect(check(1, Liquidity.Maker, 500_00000000n)).toEqual([1, 9, '450.00000000'])
+    expect(check(1, Liquidity.Taker, 500_00000000n)).toEqual([1, 10, '500.00000000'])
+    expect(account.counts).toEqual({ checked: 4, mismatched: 1 })
+    // a month later only the day-1 fills still count: 1 M, VIP 1
+    expect(account.currentTier(30 * DAY_NS).tierIndex).toBe(1)
+    expect(account.currentTier(31 * DAY_NS).tierIndex).toBe(0)
   })
 })
