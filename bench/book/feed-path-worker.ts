@@ -70,6 +70,7 @@ function produce(): FeedProducerResult {
     delta.mutate_price_ticks(priceTicks)
     delta.mutate_size_lots(sizeLots)
     delta.mutate_venue_sequence(updateSequence)
+    delta.mutate_first_venue_sequence(updateSequence)
     deltas++
   }
   const publishDelta = (tsNs: number, side: Side, priceTicks: number, sizeLots: number): void => {

@@ -52,8 +52,8 @@ export interface RingFeedCounts {
  * agent calls `flush()` each step. Under backpressure the order between a
  * held quote and a backlogged delta is not kept; within each kind it is.
  *
- * Snapshots go out as one Set delta per level with the snapshot's sequence
- * (the ring has no "clear book" message yet). Sentiment has no ring struct:
+ * Snapshots go out as a Clear delta, then one Set delta per level, all with
+ * the snapshot's sequence: readers empty the book and rebuild it. Sentiment has no ring struct:
  * the latest reading per instrument is kept in `latestSentiment`.
  */
 export class RingFeedSink implements FeedSink {
@@ -127,7 +127,10 @@ export class RingFeedSink implements FeedSink {
   }
 
   bookSnapshot(s: FeedBookSnapshot): void {
-    const d: FeedBookDelta = { tsNs: s.tsNs, instrumentId: s.instrumentId, venueId: s.venueId, side: Side.Buy, action: BookAction.Set, priceTicks: 0, sizeLots: 0, venueSequence: s.venueSequence }
+    // Clear first: a reader empties the book and takes the Sets that follow, at the same sequence, as the whole of it.
+    const d: FeedBookDelta = { tsNs: s.tsNs, instrumentId: s.instrumentId, venueId: s.venueId, side: Side.Buy, action: BookAction.Clear, priceTicks: 0, sizeLots: 0, venueSequence: s.venueSequence }
+    this.bookDelta(d)
+    d.action = BookAction.Set
     for (const [side, levels] of [[Side.Buy, s.bids], [Side.Sell, s.asks]] as const) {
       d.side = side
       for (const level of levels) {
@@ -258,6 +261,7 @@ export class RingFeedSink implements FeedSink {
     s.mutate_price_ticks(d.priceTicks)
     s.mutate_size_lots(d.sizeLots)
     s.mutate_venue_sequence(d.venueSequence)
+    s.mutate_first_venue_sequence(d.firstVenueSequence ?? d.venueSequence)
   }
 
   readonly #encodeTrade = (_bytes: Uint8Array, offset: number, bb: ByteBuffer): void => {

@@ -29,7 +29,7 @@ function drain(consumer: RingConsumer): Record<string, unknown>[] {
       out.push({ type: 'quote', tsNs: q.tsNs(), instrumentId: q.instrumentId(), venueId: q.venueId(), bidPriceTicks: q.bidPriceTicks(), bidSizeLots: q.bidSizeLots(), askPriceTicks: q.askPriceTicks(), askSizeLots: q.askSizeLots(), venueSequence: q.venueSequence() })
     } else if (type === MessageType.BookDelta) {
       d.__init(offset, ring.byteBuffer)
-      out.push({ type: 'delta', tsNs: d.tsNs(), instrumentId: d.instrumentId(), venueId: d.venueId(), side: d.side(), action: d.action(), priceTicks: d.priceTicks(), sizeLots: d.sizeLots(), venueSequence: d.venueSequence() })
+      out.push({ type: 'delta', tsNs: d.tsNs(), instrumentId: d.instrumentId(), venueId: d.venueId(), side: d.side(), action: d.action(), priceTicks: d.priceTicks(), sizeLots: d.sizeLots(), venueSequence: d.venueSequence(), firstVenueSequence: d.firstVenueSequence() })
     } else if (type === MessageType.Trade) {
       t.__init(offset, ring.byteBuffer)
       out.push({ type: 'trade', tsNs: t.tsNs(), instrumentId: t.instrumentId(), venueId: t.venueId(), aggressor: t.aggressor(), priceTicks: t.priceTicks(), sizeLots: t.sizeLots(), venueTradeId: t.venueTradeId() })
@@ -51,12 +51,13 @@ describe('ring feed sink', () => {
     sink.bookSnapshot({ tsNs: 4, instrumentId: 0, venueId: 2, venueSequence: 7, bids: [{ priceTicks: 10, sizeLots: 1, orderCount: 2 }], asks: [{ priceTicks: 11, sizeLots: 3, orderCount: 1 }] })
     expect(drain(consumer)).toEqual([
       { type: 'quote', ...quote(1) },
-      { type: 'delta', tsNs: 2, instrumentId: 1, venueId: 1, side: Side.Sell, action: BookAction.Delete, priceTicks: 9, sizeLots: 0, venueSequence: 44 },
+      { type: 'delta', tsNs: 2, instrumentId: 1, venueId: 1, side: Side.Sell, action: BookAction.Delete, priceTicks: 9, sizeLots: 0, venueSequence: 44, firstVenueSequence: 40 },
       { type: 'trade', ...trade(3) },
-      { type: 'delta', tsNs: 4, instrumentId: 0, venueId: 2, side: Side.Buy, action: BookAction.Set, priceTicks: 10, sizeLots: 1, venueSequence: 7 },
-      { type: 'delta', tsNs: 4, instrumentId: 0, venueId: 2, side: Side.Sell, action: BookAction.Set, priceTicks: 11, sizeLots: 3, venueSequence: 7 },
+      { type: 'delta', tsNs: 4, instrumentId: 0, venueId: 2, side: Side.Buy, action: BookAction.Clear, priceTicks: 0, sizeLots: 0, venueSequence: 7, firstVenueSequence: 7 },
+      { type: 'delta', tsNs: 4, instrumentId: 0, venueId: 2, side: Side.Buy, action: BookAction.Set, priceTicks: 10, sizeLots: 1, venueSequence: 7, firstVenueSequence: 7 },
+      { type: 'delta', tsNs: 4, instrumentId: 0, venueId: 2, side: Side.Sell, action: BookAction.Set, priceTicks: 11, sizeLots: 3, venueSequence: 7, firstVenueSequence: 7 },
     ])
-    expect(sink.counts).toMatchObject({ quotes: 1, bookDeltas: 3, trades: 1, snapshots: 1, backlogged: 0, overflowed: 0 })
+    expect(sink.counts).toMatchObject({ quotes: 1, bookDeltas: 4, trades: 1, snapshots: 1, backlogged: 0, overflowed: 0 })
   })
 
   it('with the ring full, conflates quotes to the latest but keeps every trade, in order', () => {

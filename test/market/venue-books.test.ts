@@ -37,4 +37,23 @@ describe('VenueBooks', () => {
     expect(books.book(0, 1)!.levelCount(Side.Buy)).toBe(0)
     expect(books.gaps).toBe(1)
   })
+
+  it('takes a Clear and the Sets that follow at its sequence as the whole book, resynchronizing one that lost its place', () => {
+    const books = new VenueBooks(1, 1)
+    books.apply(0, 1, Side.Buy, Set, 100, 5, 1)
+    books.apply(0, 1, Side.Sell, Set, 105, 5, 2)
+    books.apply(0, 1, Side.Buy, Set, 101, 1, 9) // 3..8 lost
+    expect(books.gaps).toBe(1)
+    // The feed's snapshot at 20: Clear, then its levels.
+    books.apply(0, 1, Side.Buy, BookAction.Clear, 0, 0, 20)
+    books.apply(0, 1, Side.Buy, Set, 102, 3, 20)
+    books.apply(0, 1, Side.Sell, Set, 104, 2, 20)
+    const book = books.book(0, 1)!
+    expect([book.levelCount(Side.Buy), book.levelCount(Side.Sell)]).toEqual([1, 1])
+    expect(books.consolidatedTouch(0)).toEqual({ bidTicks: 102, askTicks: 104 })
+    // A range-numbered update continues it.
+    books.apply(0, 1, Side.Buy, Set, 101, 7, 25, 21)
+    expect(books.gaps).toBe(1)
+    expect(book.sizeAtPrice(Side.Buy, 101)).toBe(7)
+  })
 })

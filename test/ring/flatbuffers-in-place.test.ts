@@ -45,7 +45,7 @@ describe('FlatBuffers structs in ring slots', () => {
 
   it('lay out the same bytes as the FlatBuffers builder', () => {
     const builder = new Builder(64)
-    builder.finish(BookDelta.createBookDelta(builder, 5e18, 7, 2, Side.Sell, BookAction.Delete, 1234, 0, 99))
+    builder.finish(BookDelta.createBookDelta(builder, 5e18, 7, 2, Side.Sell, BookAction.Delete, 1234, 0, 99, 97))
     const built = new ByteBuffer(builder.asUint8Array())
     const fromBuilder = new BookDelta().__init(built.readUint32(built.position()) + built.position(), built)
 
@@ -60,6 +60,7 @@ describe('FlatBuffers structs in ring slots', () => {
     inRing.mutate_price_ticks(1234)
     inRing.mutate_size_lots(0)
     inRing.mutate_venue_sequence(99)
+    inRing.mutate_first_venue_sequence(97)
     const start = fromBuilder.bb_pos
     expect(ring.bytes.slice(offset, offset + BookDelta.sizeOf())).toEqual(built.bytes().slice(start, start + BookDelta.sizeOf()))
   })

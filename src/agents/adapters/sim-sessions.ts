@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock/clock.js'
 import type { InstrumentSpec } from '../../market/instrument-spec.js'
 import type { Logger } from '../../log/logger.js'
-import { BookAction, OrderStatus, type OrderType, type Side, type TimeInForce } from '../../schemas/index.js'
+import { BookAction, OrderStatus, Side, type OrderType, type TimeInForce } from '../../schemas/index.js'
 import { ConstantLatency, MatchingEngine, SimVenue, type QueueCancelModel, type VenueDelivery } from '../../venues/sim/index.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
 
@@ -73,7 +73,14 @@ export class SimSessions {
   }
 
   bookDelta(venueId: number, instrumentId: number, side: Side, action: BookAction, priceTicks: number, sizeLots: number, tsNs: number): void {
-    this.#venue(venueId)?.bookLevel(instrumentId, side, priceTicks, action === BookAction.Delete ? 0 : sizeLots, tsNs)
+    const venue = this.#venue(venueId)
+    if (venue === undefined) return
+    if (action === BookAction.Clear) {
+      // A snapshot follows: every level the venue shows for the instrument goes first.
+      for (const s of [Side.Buy, Side.Sell]) for (const level of venue.engine.depth(instrumentId, s)) venue.bookLevel(instrumentId, s, level.priceTicks, 0, tsNs)
+      return
+    }
+    venue.bookLevel(instrumentId, side, priceTicks, action === BookAction.Delete ? 0 : sizeLots, tsNs)
   }
 
   trade(venueId: number, instrumentId: number, aggressor: Side, priceTicks: number, sizeLots: number, tsNs: number): void {

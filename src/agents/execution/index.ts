@@ -66,7 +66,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   const onMarket = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type !== MessageType.BookDelta) return
     delta.__init(offset, ring.byteBuffer)
-    books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence())
+    books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence(), delta.firstVenueSequence())
   }
 
   const route = (): number => {

@@ -46,7 +46,7 @@ export default function createMarketConditions(): Agent {
       else ignored++
     } else if (type === MessageType.BookDelta) {
       delta.__init(offset, ring.byteBuffer)
-      if (books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence())) bookDeltas++
+      if (books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence(), delta.firstVenueSequence())) bookDeltas++
       else ignored++
     }
   }

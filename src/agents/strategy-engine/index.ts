@@ -40,7 +40,7 @@ export default function createStrategyEngine(): Agent<Snapshot, WavesConfig['str
     if (type === MessageType.BookDelta) {
       if (fast === undefined) return
       delta.__init(offset, ring.byteBuffer)
-      fast.books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence())
+      fast.books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence(), delta.firstVenueSequence())
       return
     }
     if (type !== MessageType.Quote) return

@@ -65,6 +65,7 @@ export default function createValidation(): Agent {
       deltaFields.priceTicks = delta.priceTicks()
       deltaFields.sizeLots = delta.sizeLots()
       deltaFields.venueSequence = delta.venueSequence()
+      deltaFields.firstVenueSequence = delta.firstVenueSequence()
       count('book_delta', checkBookDelta(deltaFields, universe), deltaFields)
     } else if (type === MessageType.Trade) {
       trade.__init(offset, ring.byteBuffer)

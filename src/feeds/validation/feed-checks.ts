@@ -64,7 +64,9 @@ export function checkQuote(q: QuoteFields, instruments: number, venues: number, 
 export function checkBookDelta(d: FeedBookDelta, u: FeedUniverse): FeedRejectReason | undefined {
   if (!Number.isFinite(d.tsNs) || !Number.isFinite(d.venueSequence) || (d.firstVenueSequence !== undefined && !Number.isFinite(d.firstVenueSequence))) return 'not_finite'
   if (d.side !== Side.Buy && d.side !== Side.Sell) return 'malformed'
-  if (d.action !== BookAction.Set && d.action !== BookAction.Delete) return 'malformed'
+  if (d.action !== BookAction.Set && d.action !== BookAction.Delete && d.action !== BookAction.Clear) return 'malformed'
+  // A Clear names a book, not a level: it has no price or size to check.
+  if (d.action === BookAction.Clear) return instrumentCheck(d.instrumentId, d.venueId, u)
   return instrumentCheck(d.instrumentId, d.venueId, u) ?? levelCheck(d.priceTicks, d.sizeLots, d.action === BookAction.Set)
 }
 

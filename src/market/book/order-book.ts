@@ -129,8 +129,16 @@ export class OrderBook {
     this.#withinUpdate = true
   }
 
-  /** A BookDelta struct's change: Set puts `sizeLots` at the level, Delete removes it. */
+  /**
+   * A BookDelta struct's change: Set puts `sizeLots` at the level, Delete
+   * removes it, Clear begins a snapshot (the book empties, in sync at its
+   * sequence, and the Sets that follow at that sequence fill it).
+   */
   applyDelta(side: Side, action: BookAction, priceTicks: number, sizeLots: number, venueSequence: number, firstVenueSequence = venueSequence): BookUpdate {
+    if (action === BookAction.Clear) {
+      this.beginSnapshot(venueSequence)
+      return BookUpdate.Applied
+    }
     return this.setLevel(side, priceTicks, action === BookAction.Delete ? 0 : sizeLots, venueSequence, firstVenueSequence)
   }
 

@@ -6,11 +6,11 @@ import { OrderBook } from './order-book.js'
  * The L2 book of every instrument on every venue, as the market ring's
  * deltas draw it, in one flat array indexed `instrument × venues + venue − 1`.
  *
- * The ring has no snapshots yet, so a book starts empty at sequence 0 (the
- * engine's readers attach before its feed writes); a gap (a reader that lost
- * its place) restarts that book empty at the gap's sequence and counts it,
- * so stale levels are never served, at the cost of levels that return only
- * as they next change.
+ * A book starts empty at sequence 0 (the engine's readers attach before its
+ * feed writes) and a Clear delta on the ring resets it to the snapshot that
+ * follows. A gap (a reader that lost its place) restarts that book empty at
+ * the gap's sequence and counts it, so stale levels are never served; the
+ * levels come back as they next change or with the feed's next snapshot.
  */
 export class VenueBooks {
   readonly instruments: number
@@ -34,14 +34,19 @@ export class VenueBooks {
     return this.#books[instrumentId * this.venues + venueId - 1]
   }
 
-  /** Applies one delta; false when it names an instrument or venue outside the universe. */
-  apply(instrumentId: number, venueId: number, side: Side, action: BookAction, priceTicks: number, sizeLots: number, venueSequence: number): boolean {
+  /**
+   * Applies one delta (a Clear begins a snapshot); false when it names an
+   * instrument or venue outside the universe. `firstVenueSequence` 0 means
+   * the update is not a range.
+   */
+  apply(instrumentId: number, venueId: number, side: Side, action: BookAction, priceTicks: number, sizeLots: number, venueSequence: number, firstVenueSequence = 0): boolean {
     const book = this.book(instrumentId, venueId)
     if (book === undefined) return false
-    if (book.applyDelta(side, action, priceTicks, sizeLots, venueSequence) === BookUpdate.Gap) {
+    const first = firstVenueSequence > 0 ? firstVenueSequence : venueSequence
+    if (book.applyDelta(side, action, priceTicks, sizeLots, venueSequence, first) === BookUpdate.Gap) {
       this.gaps++
-      book.applySnapshot([], [], venueSequence - 1)
-      book.applyDelta(side, action, priceTicks, sizeLots, venueSequence)
+      book.applySnapshot([], [], first - 1)
+      book.applyDelta(side, action, priceTicks, sizeLots, venueSequence, first)
     }
     return true
   }

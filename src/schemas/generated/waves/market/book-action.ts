@@ -2,5 +2,6 @@
 
 export enum BookAction {
   Set = 0,
-  Delete = 1
+  Delete = 1,
+  Clear = 2
 }

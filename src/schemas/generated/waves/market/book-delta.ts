@@ -87,12 +87,22 @@ mutate_venue_sequence(value:number):boolean {
   return true;
 }
 
-static sizeOf():number {
-  return 40;
+firstVenueSequence():number {
+  return this.bb!.readFloat64(this.bb_pos + 40);
 }
 
-static createBookDelta(builder:flatbuffers.Builder, ts_ns: number, instrument_id: number, venue_id: number, side: Side, action: BookAction, price_ticks: number, size_lots: number, venue_sequence: number):flatbuffers.Offset {
-  builder.prep(8, 40);
+mutate_first_venue_sequence(value:number):boolean {
+  this.bb!.writeFloat64(this.bb_pos + 40, value);
+  return true;
+}
+
+static sizeOf():number {
+  return 48;
+}
+
+static createBookDelta(builder:flatbuffers.Builder, ts_ns: number, instrument_id: number, venue_id: number, side: Side, action: BookAction, price_ticks: number, size_lots: number, venue_sequence: number, first_venue_sequence: number):flatbuffers.Offset {
+  builder.prep(8, 48);
+  builder.writeFloat64(first_venue_sequence);
   builder.writeFloat64(venue_sequence);
   builder.writeFloat64(size_lots);
   builder.writeFloat64(price_ticks);
