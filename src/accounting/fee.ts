@@ -22,13 +22,28 @@ export function feeQuoteUnits(notional: ScaledDecimal, bps: number, quoteDecimal
   if (!Number.isInteger(quoteDecimals) || quoteDecimals < 0) {
     throw new WavesError('ERR_FEE_INPUT', `quote decimals must be a non-negative integer, got ${quoteDecimals}`, { quoteDecimals })
   }
-  const rate = parseDecimal(bps)
+  const rate = rateOf(bps)
   // notional.units × 10^-notional.scale × rate.units × 10^-rate.scale × 10^-4,
   // expressed in units of 10^-quoteDecimals.
   const product = notional.units * rate.units
   const shift = quoteDecimals - notional.scale - rate.scale - 4
   if (shift >= 0) return product * 10n ** BigInt(shift)
   return ceilDiv(product, 10n ** BigInt(-shift))
+}
+
+// A venue charges a handful of rates; reading each one's text once keeps the
+// per-fill cost to a few bigint operations.
+const RATE_CACHE_LIMIT = 64
+const rates = new Map<number, ScaledDecimal>()
+
+function rateOf(bps: number): ScaledDecimal {
+  let rate = rates.get(bps)
+  if (rate === undefined) {
+    if (rates.size >= RATE_CACHE_LIMIT) rates.clear()
+    rate = parseDecimal(bps)
+    rates.set(bps, rate)
+  }
+  return rate
 }
 
 /** ⌈a / b⌉ for b > 0: bigint division truncates toward zero, so only a positive remainder rounds up. */
