@@ -1,5 +1,5 @@
 import type { ScaledDecimal } from '../market/decimal.js'
-import { addAmounts, formatAmount, subtractAmounts, ZERO_AMOUNT } from './amount.js'
+import { addAmounts, formatAmount, subtractAmounts } from './amount.js'
 import { tickLotsAmount, unrealizedTickLots, type PositionState } from './position.js'
 
 /**
@@ -32,23 +32,6 @@ export function netPnl(t: CurrencyTotals): ScaledDecimal {
 /** trading cash − fees: the quote balance the fills moved. */
 export function cash(t: CurrencyTotals): ScaledDecimal {
   return subtractAmounts(t.tradingCash, t.fees)
-}
-
-export function emptyTotals(quote: string, quoteDecimals: number): CurrencyTotals {
-  return {
-    quote,
-    quoteDecimals,
-    realized: ZERO_AMOUNT,
-    unrealized: ZERO_AMOUNT,
-    fees: ZERO_AMOUNT,
-    makerFees: ZERO_AMOUNT,
-    tradingCash: ZERO_AMOUNT,
-    marketValue: ZERO_AMOUNT,
-    volume: ZERO_AMOUNT,
-    makerVolume: ZERO_AMOUNT,
-    fills: 0,
-    makerFills: 0,
-  }
 }
 
 /** One position's totals at `markTicks` (undefined only when it is flat: a flat position needs no mark). */
@@ -96,8 +79,27 @@ export function accumulateTotals(into: Map<string, CurrencyTotals>, t: CurrencyT
   into.set(t.quote, sum === undefined ? t : addTotals(sum, t))
 }
 
-/** The totals as decimal text in the quote's smallest unit, rounded half-even (the exact amounts are kept). */
-export function formatTotals(t: CurrencyTotals): Readonly<Record<string, string | number>> {
+/** Totals as decimal text, each rounded once, half-even, to the quote's smallest unit. */
+export interface FormattedTotals {
+  readonly quote: string
+  readonly realized: string
+  readonly unrealized: string
+  readonly fees: string
+  readonly makerFees: string
+  readonly netPnl: string
+  readonly cash: string
+  readonly marketValue: string
+  readonly volume: string
+  readonly fills: number
+  readonly makerFills: number
+}
+
+/**
+ * The totals as text. Each figure is rounded from its exact value, so the
+ * texts need not add up in the last digit (net PnL is rounded from the exact
+ * realized + unrealized − fees, not from the rounded parts).
+ */
+export function formatTotals(t: CurrencyTotals): FormattedTotals {
   const d = t.quoteDecimals
   return {
     quote: t.quote,

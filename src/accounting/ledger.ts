@@ -57,7 +57,15 @@ export class Ledger {
   /** Books one fill; returns the position it changed. */
   apply(fill: AccountFill): PositionState {
     const { strategyId, venueId, instrumentId, side, liquidity, priceTicks, sizeLots, feeQuoteUnits } = fill
-    if (!Number.isSafeInteger(sizeLots) || sizeLots <= 0 || !Number.isSafeInteger(priceTicks) || priceTicks < 0 || (side !== Side.Buy && side !== Side.Sell) || (liquidity !== Liquidity.Maker && liquidity !== Liquidity.Taker) || typeof feeQuoteUnits !== 'bigint') {
+    const wellFormed =
+      Number.isSafeInteger(sizeLots) &&
+      sizeLots > 0 &&
+      Number.isSafeInteger(priceTicks) &&
+      priceTicks >= 0 &&
+      (side === Side.Buy || side === Side.Sell) &&
+      (liquidity === Liquidity.Maker || liquidity === Liquidity.Taker) &&
+      typeof feeQuoteUnits === 'bigint'
+    if (!wellFormed) {
       throw new WavesError('ERR_ACCOUNTING_INPUT', `fill of strategy ${strategyId} on venue ${venueId} instrument ${instrumentId} needs positive whole lots, whole non-negative ticks, a side, a liquidity and a bigint fee`, { strategyId, venueId, instrumentId, side, liquidity, priceTicks, sizeLots, feeQuoteUnits: String(feeQuoteUnits) })
     }
     const positions = this.#positionsOf(strategyId)
