@@ -22,6 +22,8 @@ export interface FillFields {
   priceTicks: number
   sizeLots: number
   feeQuoteUnits: number
+  /** The strategy of the order filled; absent when the session does not know it. */
+  strategyId?: number
 }
 
 type Pending = { kind: 'event'; fields: OrderEventFields } | { kind: 'fill'; fields: FillFields }
@@ -98,5 +100,6 @@ export class FillRingWriter {
     x.mutate_price_ticks(f.priceTicks)
     x.mutate_size_lots(f.sizeLots)
     x.mutate_fee_quote_units(f.feeQuoteUnits)
+    x.mutate_strategy_id(f.strategyId ?? 0)
   }
 }

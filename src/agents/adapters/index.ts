@@ -32,7 +32,7 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
   const delta = new BookDelta()
   const trade = new Trade()
   const order = new Order()
-  const venueOrder: VenueOrder = { clientOrderId: 0, venueId: 0, instrumentId: 0, side: 0, orderType: 0, timeInForce: 0, priceTicks: 0, sizeLots: 0 }
+  const venueOrder: VenueOrder = { clientOrderId: 0, venueId: 0, instrumentId: 0, side: 0, orderType: 0, timeInForce: 0, priceTicks: 0, sizeLots: 0, strategyId: 0 }
 
   const onMarket = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type === MessageType.BookDelta) {
@@ -55,6 +55,7 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
     venueOrder.timeInForce = order.timeInForce()
     venueOrder.priceTicks = order.priceTicks()
     venueOrder.sizeLots = order.sizeLots()
+    venueOrder.strategyId = order.strategyId()
     sessions.submit(venueOrder)
   }
 

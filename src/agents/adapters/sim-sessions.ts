@@ -2,6 +2,7 @@ import type { Clock } from '../../clock/clock.js'
 import type { InstrumentSpec } from '../../market/instrument-spec.js'
 import type { Logger } from '../../log/logger.js'
 import { BookAction, OrderStatus, Side, type OrderType, type TimeInForce } from '../../schemas/index.js'
+import { isTerminal } from '../../orders/order-state-machine.js'
 import { ConstantLatency, MatchingEngine, SimVenue, type QueueCancelModel, type VenueDelivery } from '../../venues/sim/index.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
 
@@ -27,6 +28,7 @@ export interface VenueOrder {
   timeInForce: TimeInForce
   priceTicks: number
   sizeLots: number
+  strategyId: number
 }
 
 /** Reason code on an OrderEvent: the order named a venue no session serves. */
@@ -44,6 +46,8 @@ export class SimSessions {
   readonly #venues: SimVenue[]
   readonly #writer: FillRingWriter
   readonly #clock: Clock
+  /** Which strategy each live order serves, to book its fills; forgotten when the order ends. */
+  readonly #strategyOf = new Map<number, number>()
   submitted = 0
   unknownVenue = 0
 
@@ -103,6 +107,7 @@ export class SimSessions {
       return
     }
     this.submitted++
+    this.#strategyOf.set(order.clientOrderId, order.strategyId)
     venue.submit({
       clientOrderId: String(order.clientOrderId),
       instrumentId: order.instrumentId,
@@ -133,6 +138,7 @@ export class SimSessions {
   #answer(venueId: number, d: VenueDelivery): void {
     if (d.kind === 'report') {
       const r = d.report
+      if (isTerminal(r.status)) this.#strategyOf.delete(Number(r.clientOrderId))
       this.#writer.event({
         tsNs: d.visibleAtNs,
         clientOrderId: Number(r.clientOrderId),
@@ -156,6 +162,7 @@ export class SimSessions {
         sizeLots: x.sizeLots,
         // Exact: a fee in quote units is far below 2^53.
         feeQuoteUnits: Number(x.feeQuoteUnits),
+        strategyId: this.#strategyOf.get(Number(x.clientOrderId)) ?? 0,
       })
     }
   }

@@ -120,6 +120,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       child.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
       child.mutate_price_ticks(c.priceLimitTicks)
       child.mutate_size_lots(c.sizeLots)
+      child.mutate_strategy_id(order.strategyId())
       venueRing.publish(s)
       sentNs.set(childId, { venue: c.venue, ns: nowNs() })
       bump('children_sent')

@@ -1,41 +1,111 @@
+import { Builder } from 'flatbuffers'
+import { Board, BoardWriter } from '../../boards/index.js'
+import { formatTotals, Ledger, strategyProfitability, unitsHalfEven, type LedgerSnapshot } from '../../accounting/index.js'
+import { averageEntryTicks } from '../../accounting/position.js'
+import { instrumentPrecisionsOf } from '../../market/instruments.js'
 import { RingConsumer, type RingBuffer } from '../../ring/index.js'
-import { Fill, Liquidity, MessageType } from '../../schemas/index.js'
+import { AccountState, Fill, Liquidity, MessageType, Position } from '../../schemas/index.js'
 import type { Agent } from '../agent.js'
 
+interface Snapshot {
+  ledger: LedgerSnapshot
+  feesMaker: string
+  feesTaker: string
+}
+
 /**
- * fees_monitor: totals fees from every fill on the fill ring, by maker and
- * taker, as integer quote units (no float drift). Fee tiers and profit per
- * strategy net of fees come with the execution capability.
+ * fees_monitor: books every fill on the fill ring into the exact ledger
+ * (positions, average price, realized and unrealized PnL, fees, per
+ * strategy and in total, bigint throughout; each position marked at its
+ * venue's last fill price) and, in the monitor step, publishes the account
+ * state board and reports each strategy's profitability net of fees.
  */
-export default function createFeesMonitor(): Agent {
+export default function createFeesMonitor(): Agent<Snapshot> {
   let fills: RingConsumer
+  let ledger: Ledger
+  let board: BoardWriter
   const fill = new Fill()
+  const builder = new Builder(4096)
   let counters: Record<string, number> = {}
   let feesMaker = 0n
   let feesTaker = 0n
+  let logError = (_err: unknown): void => {}
 
   const onMessage = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type !== MessageType.Fill) return
     fill.__init(offset, ring.byteBuffer)
     const fee = BigInt(fill.feeQuoteUnits())
+    try {
+      ledger.apply({
+        strategyId: fill.strategyId(),
+        venueId: fill.venueId(),
+        instrumentId: fill.instrumentId(),
+        side: fill.side(),
+        liquidity: fill.liquidity(),
+        priceTicks: fill.priceTicks(),
+        sizeLots: fill.sizeLots(),
+        feeQuoteUnits: fee,
+      })
+      ledger.mark(fill.venueId(), fill.instrumentId(), fill.priceTicks())
+    } catch (err) {
+      // A fill the ledger cannot book is counted and logged, never dropped silently, never fatal to the rest.
+      if ((counters['fills_refused'] ?? 0) === 0) logError(err)
+      counters['fills_refused'] = (counters['fills_refused'] ?? 0) + 1
+      return
+    }
     if (fill.liquidity() === Liquidity.Maker) feesMaker += fee
     else feesTaker += fee
     counters['fills'] = (counters['fills'] ?? 0) + 1
   }
 
+  const publish = (cycle: number, nowNs: number): void => {
+    builder.clear()
+    const rows: number[] = []
+    let equity = 0
+    for (const p of ledger.positions()) {
+      const totals = ledger.positionTotals(p)
+      const decimals = totals.quoteDecimals
+      const average = averageEntryTicks(p)
+      rows.push(
+        Position.createPosition(
+          builder,
+          p.instrumentId,
+          p.venueId,
+          Number(p.netLots),
+          average === undefined ? 0 : Number(average.numerator) / Number(average.denominator),
+          Number(unitsHalfEven(totals.realized, decimals)),
+          Number(unitsHalfEven(totals.fees, decimals)),
+        ),
+      )
+      equity += Number(unitsHalfEven(totals.realized, decimals) + unitsHalfEven(totals.unrealized, decimals) - unitsHalfEven(totals.fees, decimals))
+    }
+    builder.finish(AccountState.createAccountState(builder, cycle, nowNs, AccountState.createPositionsVector(builder, rows), equity))
+    board.publishBuilder(builder)
+  }
+
   return {
-    init(ctx, restored: { feesMaker: string; feesTaker: string } | undefined) {
+    init(ctx, restored) {
+      const options = { instruments: instrumentPrecisionsOf(ctx.engineConfig) }
+      ledger = restored === undefined ? new Ledger(options) : Ledger.fromSnapshot(options, restored.ledger)
       fills = new RingConsumer(ctx.rings.fills!, ctx.consumerIds.fills!)
+      board = new BoardWriter(Board.attach(ctx.boards['account_state']!))
       counters = ctx.counters
-      if (restored) {
+      logError = (err) => ctx.logger.error({ err }, 'fill refused by the ledger (first of its kind; further ones are counted)')
+      if (restored !== undefined) {
         feesMaker = BigInt(restored.feesMaker)
         feesTaker = BigInt(restored.feesTaker)
       }
     },
-    step() {
+    step(command, ctx) {
       fills.drain(onMessage)
+      if (command.step === 7) publish(command.cycle, ctx.clock.nowNs())
     },
-    health: () => ({ feesMakerQuoteUnits: feesMaker.toString(), feesTakerQuoteUnits: feesTaker.toString() }),
-    snapshot: () => ({ feesMaker: feesMaker.toString(), feesTaker: feesTaker.toString() }),
+    health: () => ({
+      feesMakerQuoteUnits: feesMaker.toString(),
+      feesTakerQuoteUnits: feesTaker.toString(),
+      totals: [...ledger.totals().values()].map(formatTotals),
+      strategies: strategyProfitability(ledger),
+    }),
+    snapshot: () => ({ ledger: ledger.snapshot(), feesMaker: feesMaker.toString(), feesTaker: feesTaker.toString() }),
   }
 }

@@ -58,6 +58,7 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
     order.mutate_time_in_force(intent.timeInForce())
     order.mutate_price_ticks(fields.priceTicks)
     order.mutate_size_lots(fields.sizeLots)
+    order.mutate_strategy_id(intent.strategyId())
     orders.publish(s)
     approved.push({ intentId: intent.intentId(), instrumentId: fields.instrumentId, side: fields.side, size: fields.sizeLots, price: fields.priceTicks })
     counters['approved'] = (counters['approved'] ?? 0) + 1

@@ -30,7 +30,7 @@ export class FastPathWiring {
   #limitsVersion = -1
   #killSwitch = false
 
-  constructor(ctx: AgentContext, firstOrderId: number | undefined) {
+  constructor(ctx: AgentContext, strategyId: number, firstOrderId: number | undefined) {
     const engine = ctx.engineConfig as unknown as WavesConfig
     const universe = universeOf(ctx.engineConfig)
     this.books = new VenueBooks(universe.instruments.length, universe.venues.length)
@@ -69,6 +69,7 @@ export class FastPathWiring {
         order.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
         order.mutate_price_ticks(o.priceTicks)
         order.mutate_size_lots(o.sizeLots)
+        order.mutate_strategy_id(strategyId)
         ring.publish(s)
         return true
       },

@@ -70,7 +70,7 @@ export default function createStrategyEngine(): Agent<Snapshot, WavesConfig['str
       board = new BoardWriter(Board.attach(ctx.boards['strategy']!))
       if (restored) nextIntentId = restored.nextIntentId
       nowNs = () => ctx.clock.nowNs()
-      if (ctx.config.fastPath) fast = new FastPathWiring(ctx, restored?.nextFastPathOrderId)
+      if (ctx.config.fastPath) fast = new FastPathWiring(ctx, MEAN_REVERSION_ID, restored?.nextFastPathOrderId)
     },
     step(command, ctx) {
       drain(ctx)

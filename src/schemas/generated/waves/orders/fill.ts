@@ -105,12 +105,23 @@ mutate_fee_quote_units(value:number):boolean {
   return true;
 }
 
-static sizeOf():number {
-  return 56;
+strategyId():number {
+  return this.bb!.readUint32(this.bb_pos + 56);
 }
 
-static createFill(builder:flatbuffers.Builder, ts_ns: number, client_order_id: number, venue_fill_id: number, instrument_id: number, venue_id: number, side: Side, liquidity: Liquidity, price_ticks: number, size_lots: number, fee_quote_units: number):flatbuffers.Offset {
-  builder.prep(8, 56);
+mutate_strategy_id(value:number):boolean {
+  this.bb!.writeUint32(this.bb_pos + 56, value);
+  return true;
+}
+
+static sizeOf():number {
+  return 64;
+}
+
+static createFill(builder:flatbuffers.Builder, ts_ns: number, client_order_id: number, venue_fill_id: number, instrument_id: number, venue_id: number, side: Side, liquidity: Liquidity, price_ticks: number, size_lots: number, fee_quote_units: number, strategy_id: number):flatbuffers.Offset {
+  builder.prep(8, 64);
+  builder.pad(4);
+  builder.writeInt32(strategy_id);
   builder.writeFloat64(fee_quote_units);
   builder.writeFloat64(size_lots);
   builder.writeFloat64(price_ticks);

@@ -115,12 +115,23 @@ mutate_size_lots(value:number):boolean {
   return true;
 }
 
-static sizeOf():number {
-  return 56;
+strategyId():number {
+  return this.bb!.readUint32(this.bb_pos + 56);
 }
 
-static createOrder(builder:flatbuffers.Builder, ts_ns: number, client_order_id: number, intent_id: number, instrument_id: number, risk_cycle: number, venue_id: number, side: Side, order_type: OrderType, time_in_force: TimeInForce, price_ticks: number, size_lots: number):flatbuffers.Offset {
-  builder.prep(8, 56);
+mutate_strategy_id(value:number):boolean {
+  this.bb!.writeUint32(this.bb_pos + 56, value);
+  return true;
+}
+
+static sizeOf():number {
+  return 64;
+}
+
+static createOrder(builder:flatbuffers.Builder, ts_ns: number, client_order_id: number, intent_id: number, instrument_id: number, risk_cycle: number, venue_id: number, side: Side, order_type: OrderType, time_in_force: TimeInForce, price_ticks: number, size_lots: number, strategy_id: number):flatbuffers.Offset {
+  builder.prep(8, 64);
+  builder.pad(4);
+  builder.writeInt32(strategy_id);
   builder.writeFloat64(size_lots);
   builder.writeFloat64(price_ticks);
   builder.pad(3);
