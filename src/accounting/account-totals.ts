@@ -1,6 +1,6 @@
 import type { ScaledDecimal } from '../market/decimal.js'
 import { addAmounts, formatAmount, subtractAmounts } from './amount.js'
-import { tickLotsAmount, unrealizedTickLots, type PositionState } from './position.js'
+import { tickLotsAmount, type PositionState } from './position.js'
 
 /**
  * The money of some positions in one quote currency, exact. Amounts of
@@ -34,25 +34,34 @@ export function cash(t: CurrencyTotals): ScaledDecimal {
   return subtractAmounts(t.tradingCash, t.fees)
 }
 
-/** One position's totals at `markTicks` (undefined only when it is flat: a flat position needs no mark). */
-export function positionTotals(p: PositionState, markTicks: number | undefined): CurrencyTotals {
+/**
+ * One position's totals at a mark given in half ticks (twice the price in
+ * ticks, so the mid of a one-tick spread is exact); undefined only when the
+ * position is flat: a flat position needs no mark.
+ */
+export function positionTotals(p: PositionState, markHalfTicks: number | undefined): CurrencyTotals {
   const { quote, quoteDecimals } = p.precision.spec
-  const fees = { units: p.feesQuoteUnits, scale: quoteDecimals }
-  const mark = BigInt(markTicks ?? 0)
+  const mark = BigInt(markHalfTicks ?? 0)
   return {
     quote,
     quoteDecimals,
     realized: tickLotsAmount(p, p.realizedTickLots),
-    unrealized: tickLotsAmount(p, markTicks === undefined ? 0n : unrealizedTickLots(p, markTicks)),
-    fees,
+    unrealized: halfTickLotsAmount(p, p.netLots * mark - 2n * p.costBasisTickLots),
+    fees: { units: p.feesQuoteUnits, scale: quoteDecimals },
     makerFees: { units: p.makerFeesQuoteUnits, scale: quoteDecimals },
     tradingCash: tickLotsAmount(p, p.tradingCashTickLots),
-    marketValue: tickLotsAmount(p, p.netLots * mark),
+    marketValue: halfTickLotsAmount(p, p.netLots * mark),
     volume: tickLotsAmount(p, p.volumeTickLots),
     makerVolume: tickLotsAmount(p, p.makerVolumeTickLots),
     fills: p.fills,
     makerFills: p.makerFills,
   }
+}
+
+/** An amount counted in halves of this position's tick × lot unit: × 5 at one more decimal. */
+function halfTickLotsAmount(p: PositionState, halfTickLots: bigint): ScaledDecimal {
+  const whole = tickLotsAmount(p, halfTickLots * 5n)
+  return { units: whole.units, scale: whole.scale + 1 }
 }
 
 /** a + b, field by field; both must be in the same quote currency. */

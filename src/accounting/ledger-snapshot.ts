@@ -22,8 +22,8 @@ export type PositionSnapshot = { strategyId: number; venueId: number; instrument
 /** What an agent's `snapshot()` returns and its `init` restores: every position and every mark. */
 export interface LedgerSnapshot {
   positions: PositionSnapshot[]
-  /** [venueId, instrumentId, priceTicks] */
-  marks: [number, number, number][]
+  /** [venueId, instrumentId, mark in half ticks] */
+  marksHalfTicks: [number, number, number][]
 }
 
 export function positionToSnapshot(p: PositionState): PositionSnapshot {

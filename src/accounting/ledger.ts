@@ -31,7 +31,8 @@ export class Ledger {
   readonly #instruments: readonly InstrumentPrecision[]
   readonly #venueInstruments: Readonly<Record<number, readonly (InstrumentPrecision | undefined)[]>>
   readonly #byStrategy = new Map<number, Map<number, PositionState>>()
-  readonly #marks = new Map<number, number>()
+  /** Marks in half ticks: twice the price in ticks, so a mid is exact. */
+  readonly #marksHalfTicks = new Map<number, number>()
 
   constructor(options: LedgerOptions) {
     this.#instruments = options.instruments
@@ -44,14 +45,14 @@ export class Ledger {
     for (const s of snapshot.positions) {
       ledger.#positionsOf(s.strategyId).set(venueInstrumentKey(s.venueId, s.instrumentId), positionFromSnapshot(s, ledger.precisionOf(s.venueId, s.instrumentId)))
     }
-    for (const [venueId, instrumentId, priceTicks] of snapshot.marks) ledger.mark(venueId, instrumentId, priceTicks)
+    for (const [venueId, instrumentId, halfTicks] of snapshot.marksHalfTicks) ledger.#marksHalfTicks.set(venueInstrumentKey(venueId, instrumentId), halfTicks)
     return ledger
   }
 
   /** Every position and mark as plain JSON, exact amounts as integer text. */
   snapshot(): LedgerSnapshot {
-    const marks = [...this.#marks].map(([key, priceTicks]): [number, number, number] => [Math.floor(key / 2 ** 32), key % 2 ** 32, priceTicks])
-    return { positions: [...this.positions()].map(positionToSnapshot), marks }
+    const marksHalfTicks = [...this.#marksHalfTicks].map(([key, halfTicks]): [number, number, number] => [Math.floor(key / 2 ** 32), key % 2 ** 32, halfTicks])
+    return { positions: [...this.positions()].map(positionToSnapshot), marksHalfTicks }
   }
 
   /** Books one fill; returns the position it changed. */
@@ -68,12 +69,12 @@ export class Ledger {
     if (!wellFormed) {
       throw new WavesError('ERR_ACCOUNTING_INPUT', `fill of strategy ${strategyId} on venue ${venueId} instrument ${instrumentId} needs positive whole lots, whole non-negative ticks, a side, a liquidity and a bigint fee`, { strategyId, venueId, instrumentId, side, liquidity, priceTicks, sizeLots, feeQuoteUnits: String(feeQuoteUnits) })
     }
-    const positions = this.#positionsOf(strategyId)
     const key = venueInstrumentKey(venueId, instrumentId)
-    let p = positions.get(key)
+    let p = this.#byStrategy.get(strategyId)?.get(key)
     if (p === undefined) {
+      // the precision first: a refused fill leaves no trace, not even an empty strategy
       p = openPosition(strategyId, venueId, instrumentId, this.precisionOf(venueId, instrumentId))
-      positions.set(key, p)
+      this.#positionsOf(strategyId).set(key, p)
     }
     bookFill(p, side, liquidity, priceTicks, sizeLots, feeQuoteUnits)
     return p
@@ -88,9 +89,21 @@ export class Ledger {
     return precision
   }
 
-  /** Sets the price unrealized PnL is marked at, in the venue's ticks (a mid or last trade). */
+  /** Marks unrealized PnL at a price in the venue's ticks (a last trade, or one side of the book). */
   mark(venueId: number, instrumentId: number, priceTicks: number): void {
-    this.#marks.set(venueInstrumentKey(venueId, instrumentId), priceTicks)
+    this.#setMark(venueId, instrumentId, 2 * priceTicks)
+  }
+
+  /** Marks unrealized PnL at the mid of a bid and ask in the venue's ticks, exactly, half a tick included. */
+  markMid(venueId: number, instrumentId: number, bidTicks: number, askTicks: number): void {
+    this.#setMark(venueId, instrumentId, bidTicks + askTicks)
+  }
+
+  #setMark(venueId: number, instrumentId: number, halfTicks: number): void {
+    if (!Number.isSafeInteger(halfTicks) || halfTicks < 0) {
+      throw new WavesError('ERR_ACCOUNTING_INPUT', `mark of venue ${venueId} instrument ${instrumentId} must be whole non-negative ticks, got ${halfTicks / 2}`, { venueId, instrumentId, priceTicks: halfTicks / 2 })
+    }
+    this.#marksHalfTicks.set(venueInstrumentKey(venueId, instrumentId), halfTicks)
   }
 
   position(strategyId: number, venueId: number, instrumentId: number): PositionState | undefined {
@@ -117,11 +130,11 @@ export class Ledger {
 
   /** One position's totals at its mark. */
   positionTotals(p: PositionState): CurrencyTotals {
-    const markTicks = this.#marks.get(venueInstrumentKey(p.venueId, p.instrumentId))
-    if (markTicks === undefined && p.netLots !== 0n) {
+    const markHalfTicks = this.#marksHalfTicks.get(venueInstrumentKey(p.venueId, p.instrumentId))
+    if (markHalfTicks === undefined && p.netLots !== 0n) {
       throw new WavesError('ERR_ACCOUNTING_INPUT', `no mark price for venue ${p.venueId} instrument ${p.instrumentId}, where strategy ${p.strategyId} holds ${p.precision.lotsToSize(Number(p.netLots))}`, { strategyId: p.strategyId, venueId: p.venueId, instrumentId: p.instrumentId })
     }
-    return positionTotals(p, markTicks)
+    return positionTotals(p, markHalfTicks)
   }
 
   #positionsOf(strategyId: number): Map<number, PositionState> {

@@ -100,11 +100,6 @@ export function bookFill(p: PositionState, side: Side, liquidity: Liquidity, pri
   }
 }
 
-/** Unrealized PnL at `markTicks`, in tick × lot units: lots × mark − basis. */
-export function unrealizedTickLots(p: PositionState, markTicks: number): bigint {
-  return p.netLots * BigInt(markTicks) - p.costBasisTickLots
-}
-
 /** An amount in this position's tick × lot units as an exact decimal of the quote currency. */
 export function tickLotsAmount(p: PositionState, tickLots: bigint): ScaledDecimal {
   const unit = p.precision.notional(1, 1)

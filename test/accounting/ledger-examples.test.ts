@@ -103,6 +103,13 @@ describe('Ledger, hand-checked', () => {
     const usd = totals.get('USD')!
     expect([formatAmount(usd.unrealized, 2), formatAmount(netPnl(usd), 2), formatAmount(cash(usd), 2)]).toEqual(['-0.37', '-0.80', '-561.80'])
     expect(ledger.totals().get('USDT')).toEqual(totals.get('USDT'))
+    // at the mid of 2950.00 / 2950.01 the short is worth 3000 − 2950.005 a coin, exactly
+    ledger.markMid(VENUE, ETH, specs[ETH]!.priceToTicks('2950.00'), specs[ETH]!.priceToTicks('2950.01'))
+    expect(formatTotals(ledger.strategyTotals(7).get('USDT')!)).toMatchObject({ unrealized: '49.99500000', marketValue: '-2950.00500000' })
+    // AAPL at the mid of 186.9999 / 187.0000: 3 × (186.99995 − 187.1234) = −0.37035 → −0.37
+    ledger.markMid(VENUE, AAPL, specs[AAPL]!.priceToTicks('186.9999'), specs[AAPL]!.priceToTicks('187.0000'))
+    expect(formatAmount(ledger.strategyTotals(7).get('USD')!.unrealized, 2)).toBe('-0.37')
+    expect(ledger.strategyTotals(7).get('USD')!.unrealized).toEqual({ units: -37035n, scale: 5 })
   })
 
   it('counts each venue in its own precision', () => {
@@ -117,12 +124,15 @@ describe('Ledger, hand-checked', () => {
 
   it('rejects fills a venue would not report and totals of an unmarked open position, with exact text', () => {
     const ledger = new Ledger({ instruments: specs })
-    expect(() => ledger.apply({ ...fill(1, ETH, Side.Buy, '1', '3000.00'), instrumentId: 9 })).toThrow('no precision for instrument 9 on venue 1')
+    expect(() => ledger.apply({ ...fill(4, ETH, Side.Buy, '1', '3000.00'), instrumentId: 9 })).toThrow('no precision for instrument 9 on venue 1')
+    expect(ledger.strategyIds()).toEqual([])
     expect(() => ledger.apply({ ...fill(1, ETH, Side.Buy, '1', '3000.00'), sizeLots: 0 })).toThrow(
       'fill of strategy 1 on venue 1 instrument 1 needs positive whole lots, whole non-negative ticks, a side, a liquidity and a bigint fee',
     )
     expect(() => ledger.apply({ ...fill(1, ETH, Side.Buy, '1', '3000.00'), priceTicks: 1.5 })).toThrow('needs positive whole lots')
     ledger.apply(fill(1, ETH, Side.Buy, '1', '3000.00'))
     expect(() => ledger.totals()).toThrow('no mark price for venue 1 instrument 1, where strategy 1 holds 1.0000')
+    expect(() => ledger.markMid(VENUE, ETH, 300000, Number.NaN)).toThrow('mark of venue 1 instrument 1 must be whole non-negative ticks, got NaN')
+    expect(() => ledger.mark(VENUE, ETH, -1)).toThrow('mark of venue 1 instrument 1 must be whole non-negative ticks, got -1')
   })
 })

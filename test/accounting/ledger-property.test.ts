@@ -76,9 +76,11 @@ function cashPlusMarkValue(fills: readonly AccountFill[], marks: readonly number
   for (const [key, net] of lots) {
     const [, venueId, instrumentId] = key.split('/').map(Number) as [number, number, number]
     const precision = precisionOf(venueId, instrumentId)
-    const mark = parseDecimal(precision.ticksToPrice(marks[(venueId - 1) * 4 + instrumentId]!))
+    // venue 1 is marked at a price, venue 2 at the mid of that price and one tick above
+    const markTicks = marks[(venueId - 1) * 4 + instrumentId]!
     const size = parseDecimal(precision.lotsToSize(Number(net)))
-    add(precision.spec.quote, multiply(mark, size))
+    const twiceMark = venueId === 2 ? addAmounts(parseDecimal(precision.ticksToPrice(markTicks)), parseDecimal(precision.ticksToPrice(markTicks + 1))) : multiply(parseDecimal(precision.ticksToPrice(markTicks)), { units: 2n, scale: 0 })
+    add(precision.spec.quote, multiply(multiply(twiceMark, size), { units: 5n, scale: 1 }))
   }
   return sums
 }
@@ -131,7 +133,10 @@ function sumByQuote(maps: Iterable<Map<string, CurrencyTotals>>): Map<string, Cu
 function ledgerOf(fills: readonly AccountFill[], marks: readonly number[]): Ledger {
   const ledger = new Ledger({ instruments: defaults, venueInstruments: { 2: venue2 } })
   for (const f of fills) ledger.apply(f)
-  for (let i = 0; i < 8; i++) ledger.mark(1 + Math.floor(i / 4), i % 4, marks[i]!)
+  for (let i = 0; i < 4; i++) {
+    ledger.mark(1, i, marks[i]!)
+    ledger.markMid(2, i, marks[4 + i]!, marks[4 + i]! + 1)
+  }
   return ledger
 }
 
