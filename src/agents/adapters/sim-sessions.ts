@@ -1,9 +1,9 @@
 import type { Clock } from '../../clock/clock.js'
 import type { InstrumentSpec } from '../../market/instrument-spec.js'
 import type { Logger } from '../../log/logger.js'
-import { BookAction, OrderStatus, Side, type OrderType, type TimeInForce } from '../../schemas/index.js'
+import { BookAction, OrderStatus, Side } from '../../schemas/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
-import { ConstantLatency, MatchingEngine, SimVenue, type QueueCancelModel, type VenueDelivery } from '../../venues/sim/index.js'
+import { ConstantLatency, MatchingEngine, SimVenue, type NewOrder, type QueueCancelModel, type VenueDelivery } from '../../venues/sim/index.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
 
 export interface SimSessionsOptions {
@@ -18,16 +18,10 @@ export interface SimSessionsOptions {
   logger: Logger
 }
 
-/** An order as it arrives on the venue ring. */
-export interface VenueOrder {
+/** An order as it arrives on the venue ring: the sim venue's order, with the ring's numeric id, its venue and its strategy. */
+export type VenueOrder = Omit<NewOrder, 'clientOrderId' | 'postOnly'> & {
   clientOrderId: number
   venueId: number
-  instrumentId: number
-  side: Side
-  orderType: OrderType
-  timeInForce: TimeInForce
-  priceTicks: number
-  sizeLots: number
   strategyId: number
 }
 

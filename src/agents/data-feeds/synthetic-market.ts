@@ -1,30 +1,12 @@
 import { NormalSampler, Xoshiro128 } from '../../compute/prng.js'
+import type { FeedBookDelta, FeedTrade } from '../../feeds/feed-source.js'
 import type { QuoteFields } from '../../market/quote-fields.js'
 import { BookAction, Side } from '../../schemas/index.js'
 
-/** One top-of-book state of an instrument on a venue; the feed stamps the time. */
+/** What the market says; the feed stamps the time. */
 export type SyntheticQuote = Omit<QuoteFields, 'tsNs'>
-
-/** One change to one level of a venue's L2 book. */
-export interface SyntheticBookDelta {
-  instrumentId: number
-  venueId: number
-  side: Side
-  action: BookAction
-  priceTicks: number
-  sizeLots: number
-  /** Per instrument and venue, from 1, one per delta: gaps are detectable. */
-  venueSequence: number
-}
-
-export interface SyntheticTrade {
-  instrumentId: number
-  venueId: number
-  aggressor: Side
-  priceTicks: number
-  sizeLots: number
-  venueTradeId: number
-}
+export type SyntheticBookDelta = Omit<FeedBookDelta, 'tsNs' | 'firstVenueSequence'>
+export type SyntheticTrade = Omit<FeedTrade, 'tsNs'>
 
 /** What one step of the market produces, in the order a venue would send it. */
 export interface SyntheticMarketSink {
