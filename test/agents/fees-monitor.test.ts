@@ -44,6 +44,8 @@ describe('fees_monitor', () => {
     expect(strategy2).toMatchObject({ strategyId: 2, grossPnl: '0.00000000', fees: '0.00000000', fills: 1 })
 
     const board = new BoardReader(Board.attach(engine.plane.boards['account_state']!))
+    // Both instruments are quoted in USDT: equity is their net PnL, 87.349 USDT in 10^-8 units.
+    expect(board.readWith((bb) => AccountState.getRootAsAccountState(bb).equityQuoteUnits())).toBe(8_734_900_000)
     const positions = board.readWith((bb) => {
       const s = AccountState.getRootAsAccountState(bb)
       return Array.from({ length: s.positionsLength() }, (_, i) => {

@@ -1,6 +1,6 @@
 import { Builder } from 'flatbuffers'
 import { Board, BoardWriter } from '../../boards/index.js'
-import { formatTotals, Ledger, strategyProfitability, unitsHalfEven, type LedgerSnapshot } from '../../accounting/index.js'
+import { formatTotals, Ledger, netPnl, strategyProfitability, unitsHalfEven, type LedgerSnapshot } from '../../accounting/index.js'
 import { averageEntryTicks } from '../../accounting/position.js'
 import { instrumentPrecisionsOf } from '../../market/instruments.js'
 import { RingConsumer, type RingBuffer } from '../../ring/index.js'
@@ -61,7 +61,6 @@ export default function createFeesMonitor(): Agent<Snapshot> {
   const publish = (cycle: number, nowNs: number): void => {
     builder.clear()
     const rows: number[] = []
-    let equity = 0
     for (const p of ledger.positions()) {
       const totals = ledger.positionTotals(p)
       const decimals = totals.quoteDecimals
@@ -77,8 +76,10 @@ export default function createFeesMonitor(): Agent<Snapshot> {
           Number(unitsHalfEven(totals.fees, decimals)),
         ),
       )
-      equity += Number(unitsHalfEven(totals.realized, decimals) + unitsHalfEven(totals.unrealized, decimals) - unitsHalfEven(totals.fees, decimals))
     }
+    // Amounts of different quote currencies are never added: equity is only a number when there is one.
+    const byQuote = [...ledger.totals().values()]
+    const equity = byQuote.length === 1 ? Number(unitsHalfEven(netPnl(byQuote[0]!), byQuote[0]!.quoteDecimals)) : byQuote.length === 0 ? 0 : NaN
     builder.finish(AccountState.createAccountState(builder, cycle, nowNs, AccountState.createPositionsVector(builder, rows), equity))
     board.publishBuilder(builder)
   }
