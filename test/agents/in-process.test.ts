@@ -44,6 +44,16 @@ describe('agents in-process', () => {
     expect(validationCtx.counters['valid_book_delta']).toBe(feedsCtx.counters['ring_book_deltas'])
     expect(Object.keys(validationCtx.counters).filter((k) => k.startsWith('rejected_'))).toEqual([])
 
+    // Cycle 100: the feed also sends every book whole; readers rebuild them and lose nothing.
+    const deltasBefore = feedsCtx.counters['ring_book_deltas']!
+    await feeds.step(command(100, CycleStep.Sense), feedsCtx as never)
+    await conditions.step(command(100, CycleStep.Sense), conditionsCtx)
+    await validation.step(command(100, CycleStep.Sense), validationCtx)
+    expect(feedsCtx.counters['accepted_bookSnapshot']).toBe(6)
+    expect(feedsCtx.counters['ring_book_deltas']! - deltasBefore).toBeGreaterThan(6 * (1 + 2 * 10))
+    expect(conditionsCtx.counters['book_gaps']).toBe(0)
+    expect(Object.keys(validationCtx.counters).filter((k) => k.startsWith('rejected_'))).toEqual([])
+
     const board = new BoardReader(Board.attach(engine.plane.boards['market_conditions']!))
     const read = board.readWith((bb) => {
       const mc = MarketConditions.getRootAsMarketConditions(bb)
@@ -55,7 +65,7 @@ describe('agents in-process', () => {
         }),
       }
     })
-    expect(read?.cycle).toBe(5)
+    expect(read?.cycle).toBe(100)
     expect(read?.instruments.map((r) => r.id)).toEqual([0, 1, 2])
     for (const row of read!.instruments) {
       expect(row.spread).toBeGreaterThan(0)

@@ -12,6 +12,9 @@ type DataFeedsConfig = WavesConfig['data_feeds'] & {
   updatesPerStep?: number
 }
 
+/** Cycles between two snapshots of the synthetic books. */
+const SNAPSHOT_EVERY_CYCLES = 100
+
 interface Snapshot {
   market: ReturnType<SyntheticMarket['snapshot']> | undefined
 }
@@ -66,6 +69,8 @@ export default function createDataFeeds(): Agent<Snapshot, DataFeedsConfig> {
     },
     step(command, ctx) {
       if (command.step !== 2) return
+      // Every so often the whole books, so any reader that lost its place is whole again.
+      if (synthetic !== undefined && command.cycle % SNAPSHOT_EVERY_CYCLES === 0) synthetic.snapshotBooks()
       synthetic?.advance(updatesPerStep)
       pipeline.flush()
       pipeline.writeCounters(ctx.counters)

@@ -8,6 +8,12 @@ export type SyntheticQuote = Omit<QuoteFields, 'tsNs'>
 export type SyntheticBookDelta = Omit<FeedBookDelta, 'tsNs' | 'firstVenueSequence'>
 export type SyntheticTrade = Omit<FeedTrade, 'tsNs'>
 
+export interface SyntheticLevel {
+  priceTicks: number
+  sizeLots: number
+  orderCount: number
+}
+
 /** What one step of the market produces, in the order a venue would send it. */
 export interface SyntheticMarketSink {
   trade(trade: SyntheticTrade): void
@@ -175,6 +181,28 @@ export class SyntheticMarket {
     d.sizeLots = size
     d.venueSequence = ++this.#sequence[cell]!
     sink.bookDelta(d)
+  }
+
+  /**
+   * One venue's whole book, best first, with the sequence it stands at: what
+   * a venue sends a client that asks for a snapshot.
+   */
+  bookSnapshot(instrumentId: number, venueId: number): { bids: SyntheticLevel[]; asks: SyntheticLevel[]; venueSequence: number } {
+    const cell = instrumentId * this.#venues + venueId - 1
+    const side = (s: Side): SyntheticLevel[] => {
+      const o = this.#offset(cell, s)
+      const levels: SyntheticLevel[] = []
+      for (let k = 0; k < SYNTHETIC_DEPTH; k++) {
+        const sizeLots = this.#books[o + SYNTHETIC_DEPTH + k]!
+        if (sizeLots > 0) levels.push({ priceTicks: this.#books[o + k]!, sizeLots, orderCount: 0 })
+      }
+      return levels
+    }
+    return { bids: side(Side.Buy), asks: side(Side.Sell), venueSequence: this.#sequence[cell]! }
+  }
+
+  get venues(): number {
+    return this.#venues
   }
 
   /** Everything needed to continue the same market after a restart. */

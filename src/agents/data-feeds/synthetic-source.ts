@@ -54,6 +54,20 @@ export class SyntheticSource implements FeedSource {
     for (let k = 0; k < steps; k++) this.market.advance(this.#forward)
   }
 
+  /**
+   * Writes every venue book whole, as a snapshot at its current sequence: a
+   * reader that lost its place (a gap, a restart) is whole again after it.
+   */
+  snapshotBooks(): void {
+    if (this.#sink === undefined || this.#stopped === undefined) return
+    const tsNs = this.#clock.nowNs()
+    for (let instrumentId = 0; instrumentId < this.market.instruments; instrumentId++) {
+      for (let venueId = 1; venueId <= this.market.venues; venueId++) {
+        this.#sink.bookSnapshot({ tsNs, instrumentId, venueId, ...this.market.bookSnapshot(instrumentId, venueId) })
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     this.#stopped?.()
     this.#stopped = undefined
