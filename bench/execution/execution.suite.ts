@@ -16,11 +16,13 @@
  * calls/s, and per-call percentiles of 1 000-call batches, since one call
  * is below the clock's resolution).
  * Both routers must write the same plans bit for bit, or the run fails.
+ * `waves tick-to-order` and its postMessage baseline: tick-to-order.ts.
  */
 import { createExecutor, fallbackFunctions, findAddonFile, findPackageRoot, planLength, requireAddon, type Router } from '../../src/native/index.js'
 import { monotonicClock } from '../../src/clock/clock.js'
 import { failIfNot, median, ratio, round, wants, type BenchDocument, type BenchOptions, type BenchRow } from '../harness/report.js'
 import { ADVERSE_TICKS_PER_MS, VENUES, routerDecisions, type RouterDecision } from './router-decisions.js'
+import { tickToOrderRows } from './tick-to-order.js'
 
 const DISTINCT_DECISIONS = 256
 const ADDON_CALL_BATCH = 1_000
@@ -132,12 +134,10 @@ export async function executionSuite(options: BenchOptions): Promise<BenchDocume
 
   if (wants(options, 'waves addon call')) rows.push(addonCallRow(options))
 
-  // waves tick-to-order: the fast path end to end (a tick published on the
-  // market ring → strategy → inline pre-trade risk → this router → the order
-  // on the venue ring), p50/p99/p99.9 µs from the tick's timestamp to the
-  // order's. It belongs here as one more row producer, guarded by
-  // wants(options, 'waves tick-to-order'), with its own failIfNot on the
-  // orders it sees.
+  // waves tick-to-order: the fast path end to end over three threads, with
+  // the same path over postMessage beside it (see tick-to-order.ts).
+  const tickToOrder = await tickToOrderRows(options)
+  rows.push(...tickToOrder.rows)
 
   const candidates: Record<string, number | undefined> = {
     'waves router native/fallback decisions': ratio(rate.get('waves router native'), rate.get('fallback router')),
@@ -145,5 +145,6 @@ export async function executionSuite(options: BenchOptions): Promise<BenchDocume
   }
   const ratios: Record<string, number> = {}
   for (const [k, v] of Object.entries(candidates)) if (v !== undefined) ratios[k] = v
+  Object.assign(ratios, tickToOrder.ratios)
   return { suite: 'execution', rows, ratios }
 }

@@ -1,0 +1,199 @@
+/**
+ * The three threads of the tick-to-order bench over rings, in one worker
+ * script (the role comes in workerData):
+ *
+ * - feed: one Quote at a time into the market ring, paced, stamped with
+ *   the shared clock as it is published;
+ * - strategy: consumer 0 of the market ring; each tick runs the fast path,
+ *   and each child order is written into the venue ring (a uniform Order
+ *   ring) carrying the tick's timestamp, and published at once;
+ * - venue: consumer 1 of the market ring and the venue ring's consumer;
+ *   before matching an order it brings its books up to that order's tick,
+ *   then records tick-to-order on the acknowledgment.
+ *
+ * Strategy and venue wait with SpinThenParkWaitStrategy, as agent threads do.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { monotonicClock } from '../../src/clock/clock.js'
+import { createExecutor } from '../../src/native/index.js'
+import { RingBuffer, RingConsumer, SingleProducerSequencer, SpinThenParkWaitStrategy } from '../../src/ring/index.js'
+import { MessageType, Order, OrderType, Quote, TimeInForce } from '../../src/schemas/index.js'
+import { StartLine } from '../harness/worker-run.js'
+import { ADVERSE_TICKS_PER_MS, INSTRUMENT_ID, VENUES, quoteOfTick, type TickQuote } from './tick-to-order-market.js'
+import { StrategyStage, VenueStage, type VenueOrder } from './tick-to-order-stages.js'
+
+export interface TickToOrderJob {
+  role: 'feed' | 'strategy' | 'venue'
+  market: SharedArrayBuffer
+  venue: SharedArrayBuffer
+  go: SharedArrayBuffer
+  /** Ticks timed, after the warm-up's. */
+  ticks: number
+  /** The feed sleeps this long before each tick, so strategy and venue are idle when it lands. */
+  intervalMs: number
+  /**
+   * Ticks first sent through the same threads, rings and stages untimed:
+   * each run starts new workers, whose code is cold and whose first
+   * collections are still to come.
+   */
+  warmUpTicks: number
+}
+export interface FeedResult {
+  role: 'feed'
+  startMs: number
+  /** Ticks published, warm-up included: short of the job's only if the market ring filled. */
+  ticks: number
+}
+export interface StrategyResult {
+  role: 'strategy'
+  routerKind: string
+  ticks: number
+  ticksWithOrders: number
+  sent: number
+  misses: Record<string, number>
+}
+export interface VenueResult {
+  role: 'venue'
+  orders: number
+  acknowledged: number
+  filled: number
+  ticks: number
+  timedFromMs: number
+  lastAckMs: number
+  samplesNs: Float64Array
+}
+
+const job = workerData as TickToOrderJob
+const post = (message: unknown): void => parentPort!.postMessage(message)
+
+function feed(): FeedResult {
+  const ring = RingBuffer.attach(job.market)
+  const sequencer = new SingleProducerSequencer(ring, new SpinThenParkWaitStrategy())
+  const bb = ring.byteBuffer
+  const quote = new Quote()
+  const q: TickQuote = { bidTicks: 0, bidLots: 0, askTicks: 0, askLots: 0 }
+  const sleeper = new Int32Array(new SharedArrayBuffer(4))
+  post('ready')
+  StartLine.wait(job.go)
+  const startMs = performance.now()
+  const total = job.warmUpTicks + job.ticks
+  let ticks = 0
+  for (; ticks < total; ticks++) {
+    Atomics.wait(sleeper, 0, 0, job.intervalMs)
+    // Never wait for room: a full ring means the venue stopped draining, and the run fails on the count.
+    const s = sequencer.tryClaim(1)
+    if (s < 0) break
+    quoteOfTick(ticks, q)
+    quote.__init(sequencer.setHeader(s, Quote.sizeOf(), MessageType.Quote), bb)
+    quote.mutate_instrument_id(INSTRUMENT_ID)
+    quote.mutate_venue_id(0)
+    quote.mutate_bid_price_ticks(q.bidTicks)
+    quote.mutate_bid_size_lots(q.bidLots)
+    quote.mutate_ask_price_ticks(q.askTicks)
+    quote.mutate_ask_size_lots(q.askLots)
+    quote.mutate_venue_sequence(ticks + 1)
+    quote.mutate_ts_ns(monotonicClock.nowNs())
+    sequencer.publish(s)
+  }
+  ring.close()
+  return { role: 'feed', startMs, ticks }
+}
+
+function readTick(quote: Quote, q: TickQuote): TickQuote {
+  q.bidTicks = quote.bidPriceTicks()
+  q.bidLots = quote.bidSizeLots()
+  q.askTicks = quote.askPriceTicks()
+  q.askLots = quote.askSizeLots()
+  return q
+}
+
+function strategy(): StrategyResult {
+  const executor = createExecutor()
+  const market = RingBuffer.attach(job.market)
+  const ticks = new RingConsumer(market, 0)
+  const venueRing = RingBuffer.attach(job.venue)
+  const orders = new SingleProducerSequencer(venueRing, new SpinThenParkWaitStrategy())
+  const wait = new SpinThenParkWaitStrategy()
+  const quote = new Quote()
+  const order = new Order()
+  const q: TickQuote = { bidTicks: 0, bidLots: 0, askTicks: 0, askLots: 0 }
+  const stage = new StrategyStage(executor.createRouter({ adverseTicksPerMs: ADVERSE_TICKS_PER_MS }), (o) => {
+    const s = orders.tryClaim(1)
+    if (s < 0) return false
+    order.__init(orders.setHeader(s, Order.sizeOf(), MessageType.Order), venueRing.byteBuffer)
+    order.mutate_ts_ns(o.tickTsNs)
+    order.mutate_client_order_id(o.clientOrderId)
+    order.mutate_intent_id(0)
+    order.mutate_instrument_id(o.instrumentId)
+    order.mutate_risk_cycle(0)
+    order.mutate_venue_id(o.venueId)
+    order.mutate_side(o.side)
+    order.mutate_order_type(OrderType.Limit)
+    order.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
+    order.mutate_price_ticks(o.priceTicks)
+    order.mutate_size_lots(o.sizeLots)
+    orders.publish(s)
+    return true
+  })
+  post('ready')
+  for (;;) {
+    const published = ticks.waitFor(wait)
+    if (published < ticks.next) break
+    for (let s = ticks.next; s <= published; s++) {
+      quote.__init(market.payloadOffset(s), market.byteBuffer)
+      stage.onTick(readTick(quote, q), quote.tsNs())
+    }
+    ticks.release(published)
+  }
+  venueRing.close()
+  const t = stage.trader
+  return { role: 'strategy', routerKind: executor.kind, ticks: stage.ticks, ticksWithOrders: stage.ticksWithOrders, sent: t.sent, misses: { ...t.misses } }
+}
+
+function venue(): VenueResult {
+  const market = RingBuffer.attach(job.market)
+  const ticks = new RingConsumer(market, 1)
+  const venueRing = RingBuffer.attach(job.venue)
+  const orders = new RingConsumer(venueRing, 0)
+  const wait = new SpinThenParkWaitStrategy()
+  const quote = new Quote()
+  const order = new Order()
+  const q: TickQuote = { bidTicks: 0, bidLots: 0, askTicks: 0, askLots: 0 }
+  const o: VenueOrder = { clientOrderId: 0, venueId: 0, side: 0, priceTicks: 0, sizeLots: 0, tickTsNs: 0 }
+  const stage = new VenueStage(job.ticks * VENUES, job.warmUpTicks)
+  // The venue's books follow the feed up to the tick an order came from, never past it.
+  const catchUpTo = (tickTsNs: number): void => {
+    const first = ticks.next
+    const published = ticks.published
+    let s = first
+    for (; s <= published; s++) {
+      quote.__init(market.payloadOffset(s), market.byteBuffer)
+      const tsNs = quote.tsNs()
+      if (tsNs > tickTsNs) break
+      stage.applyTick(readTick(quote, q), tsNs)
+    }
+    if (s > first) ticks.release(s - 1)
+  }
+  post('ready')
+  for (;;) {
+    const published = orders.waitFor(wait)
+    if (published < orders.next) break
+    for (let s = orders.next; s <= published; s++) {
+      order.__init(venueRing.payloadOffset(s), venueRing.byteBuffer)
+      o.tickTsNs = order.tsNs()
+      o.clientOrderId = order.clientOrderId()
+      o.venueId = order.venueId()
+      o.side = order.side()
+      o.priceTicks = order.priceTicks()
+      o.sizeLots = order.sizeLots()
+      catchUpTo(o.tickTsNs)
+      stage.submit(o)
+    }
+    orders.release(published)
+    if (orders.available() === 0) stage.forgetFinishedOrders()
+  }
+  const { orders: n, acknowledged, filled, ticks: orderTicks, lastAckMs } = stage
+  return { role: 'venue', orders: n, acknowledged, filled, ticks: orderTicks, lastAckMs, timedFromMs: stage.timedFromMs, samplesNs: stage.samplesNs() }
+}
+
+post(job.role === 'feed' ? feed() : job.role === 'strategy' ? strategy() : venue())
