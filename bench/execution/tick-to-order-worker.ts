@@ -51,6 +51,8 @@ export interface StrategyResult {
   ticksWithOrders: number
   sent: number
   misses: Record<string, number>
+  /** Tick to order published on the venue ring, per timed order; absent over postMessage. */
+  sentNs?: Float64Array
 }
 export interface VenueResult {
   role: 'venue'
@@ -117,7 +119,10 @@ function strategy(): StrategyResult {
   const quote = new Quote()
   const order = new Order()
   const q: TickQuote = { bidTicks: 0, bidLots: 0, askTicks: 0, askLots: 0 }
-  const stage = new StrategyStage(executor.createRouter({ adverseTicksPerMs: ADVERSE_TICKS_PER_MS }), (o) => {
+  // When each timed order is on the venue ring, from its tick: the engine's part of tick-to-order, without the venue's.
+  const sentNs = new Float64Array(job.ticks * VENUES)
+  let timedSent = 0
+  const stage: StrategyStage = new StrategyStage(executor.createRouter({ adverseTicksPerMs: ADVERSE_TICKS_PER_MS }), (o) => {
     const s = orders.tryClaim(1)
     if (s < 0) return false
     order.__init(orders.setHeader(s, Order.sizeOf(), MessageType.Order), venueRing.byteBuffer)
@@ -133,6 +138,7 @@ function strategy(): StrategyResult {
     order.mutate_price_ticks(o.priceTicks)
     order.mutate_size_lots(o.sizeLots)
     orders.publish(s)
+    if (stage.ticksWithOrders >= job.warmUpTicks && timedSent < sentNs.length) sentNs[timedSent++] = monotonicClock.nowNs() - o.tickTsNs
     return true
   })
   post('ready')
@@ -147,7 +153,7 @@ function strategy(): StrategyResult {
   }
   venueRing.close()
   const t = stage.trader
-  return { role: 'strategy', routerKind: executor.kind, ticks: stage.ticks, ticksWithOrders: stage.ticksWithOrders, sent: t.sent, misses: { ...t.misses } }
+  return { role: 'strategy', routerKind: executor.kind, ticks: stage.ticks, ticksWithOrders: stage.ticksWithOrders, sent: t.sent, misses: { ...t.misses }, sentNs: sentNs.slice(0, timedSent) }
 }
 
 function venue(): VenueResult {

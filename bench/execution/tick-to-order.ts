@@ -30,7 +30,10 @@
  * orders, between orders (see `VenueStage.forgetFinishedOrders`).
  *
  * msgs/s is orders acknowledged per second of the run (set by the pacing);
- * percentiles come from every order of every run, through the HDR histogram.
+ * percentiles come from every timed order of every run, through the HDR
+ * histogram. `waves tick-to-order sent` splits the waves row: the same
+ * orders timed by the strategy thread as each is published on the venue
+ * ring, before the venue hop and the sim venue's matching.
  * The run fails unless every tick reached the strategy, every order the
  * strategy sent reached the venue and was acknowledged, the ticks that
  * produced orders are the ticks the venue saw orders from, nothing was
@@ -48,6 +51,8 @@ const WORKER = 'bench/execution/tick-to-order-worker'
 const POST_WORKER = 'bench/execution/post-message-tick-to-order-worker'
 export const WAVES_ROW = 'waves tick-to-order'
 export const POST_ROW = 'postMessage tick-to-order'
+/** The engine's part of the waves row: from the tick to the order published on the venue ring, by the strategy thread. */
+export const SENT_ROW = 'waves tick-to-order sent'
 /** What the feed asks to sleep before each tick; it wakes later (see the header). */
 const TICK_INTERVAL_MS = 0.02
 const WARM_UP_TICKS = 5_000
@@ -61,6 +66,8 @@ type Contender = 'waves' | 'postMessage'
 interface TickToOrderRun {
   ordersPerSec: number
   samplesNs: Float64Array
+  /** Tick to order on the venue ring (rings only). */
+  sentNs: Float64Array | undefined
 }
 
 function startRing(ticks: number, go: SharedArrayBuffer): Array<BenchWorker<FeedResult | StrategyResult | VenueResult>> {
@@ -105,7 +112,8 @@ async function tickToOrderRun(contender: Contender, ticks: number): Promise<Tick
   failIfNot(venue.acknowledged === venue.orders, `${name}: the venue acknowledged ${venue.acknowledged} of ${venue.orders} orders`)
   failIfNot(venue.filled === venue.acknowledged, `${name}: ${venue.filled} of ${venue.acknowledged} orders filled in full: the venue's books and the strategy's differ`)
   failIfNot(venue.samplesNs.length >= 2 * ticks && venue.samplesNs.length < venue.acknowledged, `${name}: ${venue.samplesNs.length} orders timed of ${venue.acknowledged} acknowledged, for ${ticks} timed ticks`)
-  return { ordersPerSec: venue.samplesNs.length / ((venue.lastAckMs - venue.timedFromMs) / 1000), samplesNs: venue.samplesNs }
+  failIfNot(strategy.sentNs === undefined || strategy.sentNs.length === venue.samplesNs.length, `${name}: ${strategy.sentNs?.length} orders timed as sent, ${venue.samplesNs.length} as acknowledged`)
+  return { ordersPerSec: venue.samplesNs.length / ((venue.lastAckMs - venue.timedFromMs) / 1000), samplesNs: venue.samplesNs, sentNs: strategy.sentNs }
 }
 
 function concat(parts: Float64Array[]): Float64Array {
@@ -132,6 +140,8 @@ export async function tickToOrderRows(options: BenchOptions): Promise<{ rows: Be
     p50.set(name, percentiles.p50us!)
     p99.set(name, percentiles.p99us!)
     rows.push({ name, msgsPerSec: Math.round(median(runs.map((r) => r.ordersPerSec))), ...percentiles })
+    const sent = runs.flatMap((r) => (r.sentNs === undefined ? [] : [r.sentNs]))
+    if (sent.length > 0) rows.push({ name: SENT_ROW, msgsPerSec: null, ...latencyPercentiles(concat(sent)) })
   }
   const ratios: Record<string, number> = {}
   const candidates: Record<string, number | undefined> = {
