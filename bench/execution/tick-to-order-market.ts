@@ -35,7 +35,7 @@ export const STRATEGY_SETTINGS: MeanReversionSettings = Object.freeze({ alpha: 0
 
 /**
  * Loose on purpose: every check runs on every order, none refuses one (the
- * position swings between 0 and 12 lots, the rate stays under 20 000 a second),
+ * position swings between flat and 12 lots short, the rate stays under 20 000 a second),
  * so the row times the checks and not a rejection path.
  */
 export const PRE_TRADE_LIMITS: PreTradeLimits = Object.freeze({ maxOrderNotional: 1_000, maxPosition: 1, maxOrdersPerSecond: 100_000 })
