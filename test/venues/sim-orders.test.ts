@@ -28,3 +28,34 @@ describe('sim orders', () => {
     expect(orders.get('o1')).toBe(sim)
   })
 })
+
+describe('sim orders retention', () => {
+  it('forgets the oldest finished orders past the cap, never an open one, so a long run holds bounded memory', () => {
+    const orders = new SimOrders(pino({ level: 'silent' }), 3)
+    const make = (id: string) => {
+      const sim = simOrderOf(
+        { clientOrderId: id, instrumentId: 0, side: Side.Buy, orderType: OrderType.Limit, timeInForce: TimeInForce.GoodTillCancel, priceTicks: 100, sizeLots: 1 },
+        orders.nextVenueOrderId(),
+        OrderStatus.New,
+        1,
+      )
+      orders.add(sim)
+      orders.move(sim, 'ack', 2)
+      return sim
+    }
+    const resting = make('rest')
+    orders.markOpen(resting)
+    for (let k = 1; k <= 5; k++) orders.move(make(`f${k}`), 'fill', 3)
+    // Three finished kept (f3..f5), plus the open one.
+    expect(orders.size).toBe(4)
+    expect(orders.get('f1')).toBeUndefined()
+    expect(orders.byVenueOrderId(2)).toBeUndefined()
+    expect(orders.get('f5')?.status).toBe(OrderStatus.Filled)
+    expect(orders.get('rest')).toBe(resting)
+    // The open order, once it finishes, joins the queue like any other.
+    orders.move(resting, 'fill', 4)
+    orders.markClosed(resting)
+    expect(orders.get('f3')).toBeUndefined()
+    expect(orders.get('rest')).toBe(resting)
+  })
+})

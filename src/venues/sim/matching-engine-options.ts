@@ -12,6 +12,8 @@ export interface MatchingEngineOptions {
   queueCancelModel?: QueueCancelModel
   /** Default: a child of the one logger. */
   logger?: Logger
+  /** Finished orders kept answerable by client id (lookups, late retries); older ones are forgotten. Default 100_000. */
+  finishedOrdersKept?: number
 }
 
 export interface FilledMatchingEngineOptions {
@@ -19,6 +21,7 @@ export interface FilledMatchingEngineOptions {
   fees: { makerBps: number; takerBps: number }
   queueCancelModel: QueueCancelModel
   logger: Logger | undefined
+  finishedOrdersKept: number | undefined
 }
 
 /**
@@ -50,5 +53,10 @@ export function matchingEngineOptionsOf(options: MatchingEngineOptions): FilledM
   if (problems.length > 0) {
     throw new WavesError('ERR_SIM_VENUE_CONFIG', `invalid sim venue options: ${problems.join('; ')}`, { problems })
   }
-  return { instruments: options.instruments, fees: { makerBps: options.fees.makerBps, takerBps: options.fees.takerBps }, queueCancelModel, logger: options.logger }
+  const kept = options.finishedOrdersKept
+  if (kept !== undefined && !(Number.isInteger(kept) && kept >= 0)) problems.push(`options.finishedOrdersKept must be a whole number of at least 0, got ${String(kept)}`)
+  if (problems.length > 0) {
+    throw new WavesError('ERR_SIM_VENUE_CONFIG', `invalid sim venue options: ${problems.join('; ')}`, { problems })
+  }
+  return { instruments: options.instruments, fees: { makerBps: options.fees.makerBps, takerBps: options.fees.takerBps }, queueCancelModel, logger: options.logger, finishedOrdersKept: kept }
 }

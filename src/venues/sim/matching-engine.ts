@@ -67,7 +67,7 @@ export class MatchingEngine {
     this.#makerBps = filled.fees.makerBps
     this.#takerBps = filled.fees.takerBps
     this.#queueCancelModel = filled.queueCancelModel
-    this.#orders = new SimOrders(filled.logger ?? childLogger({ component: 'sim-matching-engine' }))
+    this.#orders = new SimOrders(filled.logger ?? childLogger({ component: 'sim-matching-engine' }), filled.finishedOrdersKept)
   }
 
   get illegalTransitionCount(): number {
