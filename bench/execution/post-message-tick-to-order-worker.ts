@@ -100,7 +100,6 @@ function venue(): void {
     if (o === null) ordersEnded = true
     else if (held.length === 0 && o.tickTsNs <= latestTickTsNs()) match(o)
     else held.push(o)
-    if (held.length === 0) stage.forgetFinishedOrders()
     finishIfDone()
   })
   post('ready')

@@ -35,8 +35,13 @@ import {
 
 // The books take the deltas unchecked: the synthetic feed numbers nothing.
 const UNSEQUENCED = 0
-/** Orders a venue's engine takes before it is swapped for a fresh one (see `forgetFinishedOrders`). */
-const ORDERS_PER_ENGINE = 128
+/**
+ * Finished orders each venue keeps answerable. The engine's default (100 000)
+ * suits a venue's real history; here every order is an IOC that finishes at
+ * once, and a long run would carry all of them through the young
+ * generation's collections, pausing the venue thread for milliseconds.
+ */
+const FINISHED_ORDERS_KEPT = 128
 
 export class StrategyStage {
   readonly trader: FastPathTrader
@@ -96,10 +101,6 @@ export class VenueStage {
   readonly #order: NewOrder = { clientOrderId: '', instrumentId: INSTRUMENT_ID, side: Side.Buy, orderType: OrderType.Limit, timeInForce: TimeInForce.ImmediateOrCancel, priceTicks: 0, sizeLots: 0 }
   #bidTicks = 0
   #askTicks = 0
-  /** The quoted sizes of the last tick, for a fresh engine's touch (each venue shows its own share). */
-  #bidLots = 0
-  #askLots = 0
-  readonly #ordersSinceFresh: number[]
   #lastTickTsNs = NaN
   readonly #samplesNs: Float64Array
   readonly #untimedTicks: number
@@ -118,33 +119,12 @@ export class VenueStage {
   constructor(maxTimedOrders: number, untimedTicks: number) {
     this.#samplesNs = new Float64Array(maxTimedOrders)
     this.#untimedTicks = untimedTicks
-    this.#engines = Array.from({ length: VENUES }, (_, v) => this.#freshEngine(v))
-    this.#ordersSinceFresh = new Array<number>(VENUES).fill(0)
+    this.#engines = Array.from({ length: VENUES }, () => this.#freshEngine())
   }
 
-  /**
-   * Swaps each engine that has taken enough orders for a fresh one with the
-   * same books. The engine keeps every order it was sent, finished or not,
-   * so a long run would otherwise copy every IOC it ever matched through the
-   * young generation's collections, pausing the venue thread for
-   * milliseconds: an artifact of simulating the venue in-process, not of the
-   * path measured. Called between orders, when none is waiting.
-   */
-  forgetFinishedOrders(): void {
-    for (let v = 0; v < VENUES; v++) {
-      if (this.#ordersSinceFresh[v]! < ORDERS_PER_ENGINE) continue
-      this.#engines[v] = this.#freshEngine(v)
-      this.#ordersSinceFresh[v] = 0
-    }
-  }
-
-  #freshEngine(venue: number): MatchingEngine {
-    const engine = new MatchingEngine({ instruments: [INSTRUMENT_SPEC], fees: FEES })
+  #freshEngine(): MatchingEngine {
+    const engine = new MatchingEngine({ instruments: [INSTRUMENT_SPEC], fees: FEES, finishedOrdersKept: FINISHED_ORDERS_KEPT })
     forEachDepthLevel((isBid, priceTicks, sizeLots) => engine.applyBookLevel(INSTRUMENT_ID, isBid ? Side.Buy : Side.Sell, priceTicks, sizeLots, 0))
-    if (this.#bidTicks > 0) {
-      engine.applyBookLevel(INSTRUMENT_ID, Side.Buy, this.#bidTicks, venueTouchLots(venue, this.#bidLots), 0)
-      engine.applyBookLevel(INSTRUMENT_ID, Side.Sell, this.#askTicks, venueTouchLots(venue, this.#askLots), 0)
-    }
     return engine
   }
 
@@ -163,8 +143,6 @@ export class VenueStage {
     }
     this.#bidTicks = q.bidTicks
     this.#askTicks = q.askTicks
-    this.#bidLots = q.bidLots
-    this.#askLots = q.askLots
   }
 
   /** Matches one order and, once the engine has acknowledged it, records tick-to-order. */
@@ -176,7 +154,6 @@ export class VenueStage {
       this.#lastTickTsNs = o.tickTsNs
     }
     if (engine === undefined) return
-    this.#ordersSinceFresh[o.venueId - 1]!++
     const order = this.#order
     order.clientOrderId = String(o.clientOrderId)
     order.side = o.side

@@ -196,7 +196,6 @@ function venue(): VenueResult {
       stage.submit(o)
     }
     orders.release(published)
-    if (orders.available() === 0) stage.forgetFinishedOrders()
   }
   const { orders: n, acknowledged, filled, ticks: orderTicks, lastAckMs } = stage
   return { role: 'venue', orders: n, acknowledged, filled, ticks: orderTicks, lastAckMs, timedFromMs: stage.timedFromMs, samplesNs: stage.samplesNs() }

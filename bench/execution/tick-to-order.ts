@@ -26,8 +26,8 @@
  * rings and stages untimed (cold code, first collections). The feed sleeps
  * 20 µs before each tick, which the kernel's timer slack makes about 80 µs:
  * strategy and venue are idle, often parked, when a tick lands, as between
- * real ticks. The sim venue swaps each engine for a fresh one every 128
- * orders, between orders (see `VenueStage.forgetFinishedOrders`).
+ * real ticks. Each sim venue keeps its last 128 finished orders answerable
+ * (see `FINISHED_ORDERS_KEPT`).
  *
  * msgs/s is orders acknowledged per second of the run (set by the pacing);
  * percentiles come from every timed order of every run, through the HDR

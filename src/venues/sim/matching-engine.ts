@@ -47,6 +47,9 @@ export interface ShownLevel {
  * Every status change goes through the order state machine; an illegal one is
  * refused, logged and counted (`illegalTransitionCount`).
  */
+/** The outcome of a call that changed no order: shared, frozen, never written to. */
+const NOTHING: MatchOutcome = Object.freeze({ reports: Object.freeze([]) as unknown as OrderReport[], executions: Object.freeze([]) as unknown as Execution[] })
+
 export class MatchingEngine {
   readonly #books: InstrumentBook[]
   readonly #makerBps: number
@@ -173,16 +176,19 @@ export class MatchingEngine {
 
   /** One level of the market's L2 book changed; size 0 means the level is gone. */
   applyBookLevel(instrumentId: number, side: Side, priceTicks: number, sizeLots: number, tsNs: number): MatchOutcome {
-    const out: MatchOutcome = { reports: [], executions: [] }
     const book = this.#marketBook(instrumentId, side, priceTicks, sizeLots)
     const bookSide = this.#sideOf(book, side)
     const level = sizeLots === 0 ? bookSide.level(priceTicks) : bookSide.levelOrCreate(priceTicks)
-    if (level === undefined) return out
+    if (level === undefined) return NOTHING
     const freshLots = level.applyMarketSize(sizeLots, this.#queueCancelModel)
     // Fresh size quoted at or through own resting orders on the other side
     // would have traded with them: they fill as makers and it is consumed.
-    if (freshLots > 0) {
-      const opposite = side === Side.Buy ? book.asks : book.bids
+    // Market data is most of what a venue sees: with nothing resting across,
+    // it allocates nothing.
+    const opposite = side === Side.Buy ? book.asks : book.bids
+    let out = NOTHING
+    if (freshLots > 0 && opposite.restingOrderCount > 0) {
+      out = { reports: [], executions: [] }
       level.consumedLots += this.#fillResting(book, opposite, priceTicks, freshLots, tsNs, out)
     }
     bookSide.dropIfEmpty(level)
@@ -215,11 +221,12 @@ export class MatchingEngine {
 
   /** The market printed a trade; own resting orders it reached fill as makers. */
   applyTrade(instrumentId: number, aggressor: Side, priceTicks: number, sizeLots: number, tsNs: number): MatchOutcome {
-    const out: MatchOutcome = { reports: [], executions: [] }
     const book = this.#marketBook(instrumentId, aggressor, priceTicks, sizeLots)
     const passive = aggressor === Side.Buy ? book.asks : book.bids
     const level = passive.level(priceTicks)
     if (level !== undefined) level.tradedSinceUpdateLots += sizeLots
+    if (passive.restingOrderCount === 0) return NOTHING
+    const out: MatchOutcome = { reports: [], executions: [] }
     this.#fillResting(book, passive, priceTicks, sizeLots, tsNs, out)
     return out
   }
