@@ -137,9 +137,10 @@ const dataFeeds = agent
     /**
      * Where market data comes from: 'synthetic' (a seeded L2 market),
      * 'replay' (replayFile), 'websocket' (websocketUrl, a Binance-shaped
-     * stream). Default 'synthetic'.
+     * stream), 'ccxt' (ccxt REST polling of ccxtExchange), 'ccxt-pro' (ccxt
+     * pro `watch*` loops over its WebSockets). Default 'synthetic'.
      */
-    source: z.enum(['synthetic', 'replay', 'websocket']).default('synthetic'),
+    source: z.enum(['synthetic', 'replay', 'websocket', 'ccxt', 'ccxt-pro']).default('synthetic'),
     /** Default ['BTC-USDT', 'ETH-USDT']. */
     instruments: list(text()).default(['BTC-USDT', 'ETH-USDT']),
     /** Default ['sim-a', 'sim-b']. */
@@ -162,6 +163,20 @@ const dataFeeds = agent
     websocketUrl: text().optional(),
     /** Streams to subscribe, e.g. 'btcusdt@trade', 'btcusdt@bookTicker', 'btcusdt@depth@100ms'. Default: trades and book tickers of every instrument. */
     websocketStreams: list(text()).optional(),
+    /** The exchange a 'ccxt' or 'ccxt-pro' source reads, as ccxt names it. Default 'binance'. */
+    ccxtExchange: z.enum(['binance']).default('binance'),
+    /**
+     * Spot REST base of a Binance-shaped server for the ccxt sources, e.g.
+     * 'http://127.0.0.1:9000/api/v3'. No default: the real exchange. Every
+     * other API of the client is sent to this server's /unexpected/ paths.
+     */
+    ccxtRestUrl: text().optional(),
+    /** Stream base of that server for 'ccxt-pro', e.g. 'ws://127.0.0.1:9000/stream/ws'. Required with ccxtRestUrl for 'ccxt-pro'; no default. */
+    ccxtWsUrl: text().optional(),
+    /** How often the 'ccxt' source polls each instrument, ms. Default 1000. */
+    ccxtPollIntervalMs: integer(1).default(1000),
+    /** Book levels per side the ccxt sources fetch or watch. Default 20. */
+    ccxtBookDepth: integer(1).default(20),
     /** The configured venue a replayed or streamed feed belongs to. Default the first of venues. */
     feedVenue: text().optional(),
     /** Scored headlines to replay, JSON lines. No default: no sentiment feed. */
@@ -183,8 +198,11 @@ const dataFeeds = agent
       if (f.source === 'websocket' && f.websocketUrl === undefined) {
         ctx.addIssue({ code: 'custom', path: ['websocketUrl'], message: 'is required when data_feeds.source is "websocket"' })
       }
+      if (f.source === 'ccxt-pro' && f.ccxtRestUrl !== undefined && f.ccxtWsUrl === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['ccxtWsUrl'], message: 'is required with ccxtRestUrl when data_feeds.source is "ccxt-pro"' })
+      }
     },
-    { when: whenValid('source', 'replayFile', 'websocketUrl') },
+    { when: whenValid('source', 'replayFile', 'websocketUrl', 'ccxtRestUrl', 'ccxtWsUrl') },
   )
   .superRefine(
     (f, ctx) => {
@@ -238,7 +256,15 @@ const riskManagement = agent.extend({
 })
 
 const execution = agent.extend({
-  /** Default 'sim'. */
+  /**
+   * Where orders go: 'sim' (a sim venue per configured venue, matching
+   * against the market ring) or 'ccxt:binance' (every configured venue is
+   * that exchange, reached through ccxt; keys from WAVES_BINANCE_API_KEY and
+   * WAVES_BINANCE_SECRET, never from this file). A value of this key rather
+   * than a new section: the choice is one of destination, the rest of
+   * execution (timeouts, routing) holds for either. Other text is refused
+   * when the adapters start. Default 'sim'.
+   */
   venue: text().default('sim'),
   /** Time an order may stay unacknowledged before it is cancelled, ms. Default 5000. */
   orderTimeoutMs: integer(1).default(5000),
@@ -265,6 +291,17 @@ const adapters = agent.extend({
    * 'front' or 'proportional'. Default 'back'.
    */
   queueCancelModel: z.enum(['back', 'front', 'proportional']).default('back'),
+  /**
+   * Spot REST base of a Binance-shaped server the 'ccxt:binance' venue
+   * trades on, e.g. 'http://127.0.0.1:9000/api/v3'. No default: the real
+   * exchange. Every other API of the client goes to this server's
+   * /unexpected/ paths, never out.
+   */
+  ccxtRestUrl: text().optional(),
+  /** Per-request timeout of the ccxt venue, ms. Default 10_000. */
+  ccxtTimeoutMs: integer(1).default(10_000),
+  /** How often the ccxt venue's open orders and fills are polled to catch answers missed, ms. Default 1000. */
+  ccxtPollIntervalMs: integer(1).default(1000),
 })
 
 const feesMonitor = agent.extend({

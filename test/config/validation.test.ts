@@ -73,7 +73,7 @@ describe('resolveConfig validation', () => {
         '  supervision.breaker.windowMs: must be a positive integer, got 0',
         '  compute.maxThreads: must be a positive integer, got 0',
         '  data_feeds.enabled: expected true or false, got "no"',
-        '  data_feeds.source: must be one of "synthetic", "replay", "websocket", got "file"',
+        '  data_feeds.source: must be one of "synthetic", "replay", "websocket", "ccxt", "ccxt-pro", got "file"',
         '  data_feeds.instruments[1]: must be a non-empty string, got ""',
         '  data_feeds.venues: must be a non-empty list without repeats, got []',
         '  data_feeds.seed: must be an integer, got 0.5',
@@ -176,6 +176,18 @@ describe('cross-field rules', () => {
         '  data_feeds.feedVenue: must be one of data_feeds.venues, got "nowhere"',
       ].join('\n'),
     )
+  })
+
+  it('requires ccxtWsUrl beside ccxtRestUrl when the ccxt-pro feed is pointed at a server, and only then', () => {
+    expect(messageOf({ data_feeds: { source: 'ccxt-pro', ccxtRestUrl: 'http://127.0.0.1:9000/api/v3', ccxtPollIntervalMs: 0 } })).toBe(
+      [
+        'invalid config (2 problems):',
+        '  data_feeds.ccxtPollIntervalMs: must be a positive integer, got 0',
+        '  data_feeds.ccxtWsUrl: is required with ccxtRestUrl when data_feeds.source is "ccxt-pro"',
+      ].join('\n'),
+    )
+    expect(resolveConfig({ data_feeds: { source: 'ccxt', ccxtRestUrl: 'http://127.0.0.1:9000/api/v3' } }).data_feeds.ccxtExchange).toBe('binance')
+    expect(resolveConfig({ data_feeds: { source: 'ccxt-pro' } }).data_feeds.ccxtBookDepth).toBe(20)
   })
 
   it('checks cross-field rules alongside other problems in the same section, never on a malformed value', () => {
