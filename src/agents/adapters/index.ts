@@ -3,6 +3,8 @@ import { instrumentSpecsOf, universeOf } from '../../market/instruments.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { BookDelta, MessageType, Order, Trade } from '../../schemas/index.js'
 import type { Agent, AgentContext } from '../agent.js'
+import { WavesError } from '../../errors/index.js'
+import { CcxtSessions } from './ccxt-sessions.js'
 import { FillRingWriter } from './fill-ring-writer.js'
 import { SimSessions, type VenueOrder } from './sim-sessions.js'
 
@@ -25,6 +27,9 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
   let fastOrders: RingConsumer
   let writer: FillRingWriter
   let sessions: SimSessions
+  /** Set when execution.venue is 'ccxt:binance': orders go to the exchange instead of the sim venues. */
+  let ccxt: CcxtSessions | undefined
+  let monitor: ReturnType<typeof setInterval> | undefined
   let counters: Record<string, number> = {}
   let timer: ReturnType<typeof setTimeout> | undefined
   let notify = (): void => {}
@@ -56,11 +61,13 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
     venueOrder.priceTicks = order.priceTicks()
     venueOrder.sizeLots = order.sizeLots()
     venueOrder.strategyId = order.strategyId()
-    sessions.submit(venueOrder)
+    if (ccxt !== undefined) ccxt.submit(venueOrder)
+    else sessions.submit(venueOrder)
   }
 
   /** Everything in one turn: the market first (orders meet the book as of now), then orders, then what is due. */
   const pump = (): void => {
+    if (ccxt !== undefined) return pumpCcxt()
     market.drain(onMarket)
     orders.drain(onOrder)
     fastOrders.drain(onOrder)
@@ -77,6 +84,22 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
     if (nextNs !== undefined) timer = setTimeout(pump, Math.max(0, (nextNs - nowNs()) / 1e6))
   }
 
+  /** The ccxt turn: orders go out without waiting; answers are written when they arrive (CcxtSessions). */
+  const pumpCcxt = (): void => {
+    market.drain(() => {})
+    orders.drain(onOrder)
+    fastOrders.drain(onOrder)
+    const c = ccxt!.counters
+    counters['orders_submitted'] = c.submitted
+    counters['orders_unknown_venue'] = c.unknownVenue
+    counters['orders_rejected'] = c.rejected
+    counters['venue_timeouts'] = c.timeouts
+    counters['orders_recovered'] = c.recovered
+    counters['venue_poll_failures'] = c.pollFailures
+    counters['answers_written'] = writer.written
+    counters['answers_pending'] = writer.pending
+  }
+
   return {
     init(ctx: AgentContext<AdaptersConfig>) {
       const universe = universeOf(ctx.engineConfig)
@@ -88,6 +111,33 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()
       notify = () => ctx.notifyFastPath('fills')
+      if (engine.execution.venue === 'ccxt:binance') {
+        ccxt = new CcxtSessions(
+          {
+            instruments: instrumentSpecsOf(ctx.engineConfig),
+            venues: universe.venues,
+            ...(ctx.config.ccxtRestUrl !== undefined && { restUrl: ctx.config.ccxtRestUrl }),
+            timeoutMs: ctx.config.ccxtTimeoutMs,
+            env: process.env,
+            clock: ctx.clock,
+            logger: ctx.logger,
+            onAnswers: () => {
+              counters['answers_written'] = writer.written
+              notify()
+            },
+          },
+          writer,
+        )
+        // Answers a call missed are caught by polling on a timer: the network never holds up a step.
+        monitor = setInterval(() => {
+          ccxt!.poll()
+          pumpCcxt()
+        }, ctx.config.ccxtPollIntervalMs)
+        return
+      }
+      if (engine.execution.venue !== 'sim') {
+        throw new WavesError('ERR_VENUE_CONFIG', `execution.venue must be 'sim' or 'ccxt:binance', got ${JSON.stringify(engine.execution.venue)}`, { venue: engine.execution.venue })
+      }
       sessions = new SimSessions(
         {
           instruments: instrumentSpecsOf(ctx.engineConfig),
@@ -108,8 +158,9 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
     onFastPath() {
       pump()
     },
-    health: () => ({ openOrders: sessions.openOrders() }),
+    health: () => (ccxt !== undefined ? { openOrders: ccxt.openOrders(), venues: ccxt.venueCounters() } : { openOrders: sessions.openOrders() }),
     stop() {
+      clearInterval(monitor)
       clearTimeout(timer)
     },
   }

@@ -95,6 +95,21 @@ function sourceOf(ctx: AgentContext<DataFeedsConfig>, symbols: SymbolTable): Fee
   switch (c.source) {
     case 'synthetic':
       return new SyntheticSource(new SyntheticMarket(c.seed, symbols.instruments.length, symbols.venues.length), ctx.clock)
+    case 'ccxt':
+    case 'ccxt-pro':
+      return createFeedSource(
+        {
+          type: c.source,
+          exchange: c.ccxtExchange,
+          venue,
+          instruments: symbols.instruments,
+          pollIntervalMs: c.ccxtPollIntervalMs,
+          bookDepth: c.ccxtBookDepth,
+          ...(c.ccxtRestUrl !== undefined && { restUrl: c.ccxtRestUrl }),
+          ...(c.ccxtWsUrl !== undefined && { wsUrl: c.ccxtWsUrl }),
+        },
+        built,
+      )
     case 'websocket': {
       const streams = c.websocketStreams ?? symbols.instruments.flatMap((_, id) => defaultStreams(symbols, id))
       // An age limit needs the venue's own event time: stamped on arrival, nothing is ever stale.
