@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { TradingEngineCycle } from '../../src/cycle/trading-engine-cycle.js'
+import { Side } from '../../src/schemas/index.js'
+import { API_KEY, BTC, SECRET, startMockBinance, type MockBinance } from '../fixtures/venues/mock-binance.js'
+
+let engine: TradingEngineCycle | undefined
+let env: MockBinance | undefined
+const savedEnv = { key: process.env['WAVES_BINANCE_API_KEY'], secret: process.env['WAVES_BINANCE_SECRET'] }
+
+afterEach(async () => {
+  await engine?.stopCycle()
+  engine = undefined
+  await env?.close()
+  env = undefined
+  for (const [name, value] of [['WAVES_BINANCE_API_KEY', savedEnv.key], ['WAVES_BINANCE_SECRET', savedEnv.secret]] as const) {
+    if (value === undefined) delete process.env[name]
+    else process.env[name] = value
+  }
+})
+
+let snapshot = async (): Promise<unknown> => undefined
+
+/** Polls an async condition; fails naming what it waited for. Generous: the threads share two cores with others. */
+async function eventually(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await snapshot())}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** A book around `mid` ticks that the test moves: a few levels a side, and a trade at the touch. */
+function quoteAround(mock: MockBinance['mock'], mid: number, previous: number | undefined): void {
+  if (previous !== undefined) {
+    for (let k = 1; k <= 3; k++) {
+      mock.setBookLevel('BTCUSDT', Side.Buy, previous - k * 100, 0)
+      mock.setBookLevel('BTCUSDT', Side.Sell, previous + k * 100, 0)
+    }
+  }
+  for (let k = 1; k <= 3; k++) {
+    mock.setBookLevel('BTCUSDT', Side.Buy, mid - k * 100, 50)
+    mock.setBookLevel('BTCUSDT', Side.Sell, mid + k * 100, 50)
+  }
+  mock.printTrade('BTCUSDT', mid % 200 === 0 ? Side.Buy : Side.Sell, mid + 100, 1)
+}
+
+describe.each(['ccxt', 'ccxt-pro'] as const)('TradingEngineCycle on a ccxt venue and %s market data, against the mock exchange', (source) => {
+  it('market data reaches the engine, its orders reach the exchange and their fills come back, nothing leaves the machine', async () => {
+    env = await startMockBinance([BTC])
+    const mock = env.mock
+    let mid = 3_000_000
+    quoteAround(mock, mid, undefined)
+    process.env['WAVES_BINANCE_API_KEY'] = API_KEY
+    process.env['WAVES_BINANCE_SECRET'] = SECRET
+    engine = new TradingEngineCycle(
+      {
+        cycle: { intervalMs: 20 },
+        data_feeds: {
+          source,
+          instruments: ['BTC-USDT'],
+          venues: ['binance'],
+          ccxtRestUrl: env.urls.rest,
+          ccxtWsUrl: env.urls.ws,
+          ccxtPollIntervalMs: 50,
+          ccxtBookDepth: 5,
+        },
+        execution: { venue: 'ccxt:binance' },
+        adapters: { ccxtRestUrl: env.urls.rest, ccxtPollIntervalMs: 100 },
+        strategy_engine: { fastPath: true },
+      },
+      { handleSignals: false },
+    )
+    await engine.startCycle()
+    const counters = async (agent: string) => (await engine!.agentHealth(agent)).counters
+    snapshot = async () => ({
+      feeds: await counters('data_feeds'),
+      adapters: await engine!.agentHealth('adapters'),
+      execution: await counters('execution'),
+      strategy: (await engine!.agentHealth('strategy_engine')).detail,
+      served: [...mock.counters.served],
+      unexpected: mock.counters.unexpected,
+    })
+    // A market that swings now and then: the strategy sees moves worth trading, and the book holds still long
+    // enough after each (a second, against 50 ms polls) for an order priced at the touch it saw to meet it at the mock.
+    const swings = [300, -100, -400, 200, 500, -300, -200, 100, -500, 400]
+    let k = 0
+    const mover = setInterval(() => {
+      const next = mid + swings[k++ % swings.length]!
+      quoteAround(mock, next, mid)
+      mid = next
+    }, 1000)
+    try {
+      await eventually(async () => ((await counters('data_feeds'))['ring_quotes'] ?? 0) > 0, 30_000, 'market data on the ring')
+      await eventually(async () => ((await counters('adapters'))['orders_submitted'] ?? 0) > 0, 60_000, 'an order at the adapters')
+      await eventually(async () => ((await counters('fees_monitor'))['fills'] ?? 0) > 0, 60_000, 'a fill at the fee ledger')
+    } finally {
+      clearInterval(mover)
+    }
+    const feeds = await counters('data_feeds')
+    const adapters = await counters('adapters')
+    const execution = await counters('execution')
+    const fees = await counters('fees_monitor')
+    await engine.stopCycle()
+    engine = undefined
+    expect(feeds['ring_quotes']).toBeGreaterThan(0)
+    expect(feeds['source_failures'] ?? 0).toBe(0)
+    expect(adapters['orders_unknown_venue']).toBe(0)
+    expect(adapters['answers_written']).toBeGreaterThan(0)
+    expect(mock.served('POST /api/v3/order')).toBeGreaterThan(0)
+    expect(execution['fills'] ?? 0).toBeGreaterThanOrEqual(0)
+    expect(fees['fills']).toBeGreaterThan(0)
+    expect(mock.counters.unexpected).toEqual([])
+  }, 180_000)
+})
