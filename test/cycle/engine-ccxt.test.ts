@@ -1,4 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { CcxtSessions } from '../../src/agents/adapters/ccxt-sessions.js'
+import type { FillRingWriter } from '../../src/agents/adapters/fill-ring-writer.js'
+import { monotonicClock } from '../../src/clock/clock.js'
+import { childLogger } from '../../src/log/logger.js'
 import { TradingEngineCycle } from '../../src/cycle/trading-engine-cycle.js'
 import { Side } from '../../src/schemas/index.js'
 import { API_KEY, BTC, SECRET, startMockBinance, type MockBinance } from '../fixtures/venues/mock-binance.js'
@@ -91,14 +95,13 @@ describe.each(['ccxt', 'ccxt-pro'] as const)('TradingEngineCycle on a ccxt venue
     }, 1000)
     try {
       await eventually(async () => ((await counters('data_feeds'))['ring_quotes'] ?? 0) > 0, 30_000, 'market data on the ring')
-      await eventually(async () => ((await counters('adapters'))['orders_submitted'] ?? 0) > 0, 60_000, 'an order at the adapters')
-      await eventually(async () => ((await counters('fees_monitor'))['fills'] ?? 0) > 0, 60_000, 'a fill at the fee ledger')
+      await eventually(async () => ((await counters('adapters'))['orders_submitted'] ?? 0) > 0, 90_000, 'an order at the adapters')
+      await eventually(async () => ((await counters('fees_monitor'))['fills'] ?? 0) > 0, 90_000, 'a fill at the fee ledger')
     } finally {
       clearInterval(mover)
     }
     const feeds = await counters('data_feeds')
     const adapters = await counters('adapters')
-    const execution = await counters('execution')
     const fees = await counters('fees_monitor')
     await engine.stopCycle()
     engine = undefined
@@ -107,8 +110,18 @@ describe.each(['ccxt', 'ccxt-pro'] as const)('TradingEngineCycle on a ccxt venue
     expect(adapters['orders_unknown_venue']).toBe(0)
     expect(adapters['answers_written']).toBeGreaterThan(0)
     expect(mock.served('POST /api/v3/order')).toBeGreaterThan(0)
-    expect(execution['fills'] ?? 0).toBeGreaterThanOrEqual(0)
     expect(fees['fills']).toBeGreaterThan(0)
     expect(mock.counters.unexpected).toEqual([])
-  }, 180_000)
+  }, 240_000)
+})
+
+describe('the ccxt venue without keys', () => {
+  it('refuses to start, naming the variables the keys come from', () => {
+    delete process.env['WAVES_BINANCE_API_KEY']
+    process.env['WAVES_BINANCE_SECRET'] = SECRET
+    const options = { instruments: [BTC], venues: ['binance'], timeoutMs: 1000, env: process.env, clock: monotonicClock, logger: childLogger({}), onAnswers: () => {} }
+    expect(() => new CcxtSessions(options, {} as FillRingWriter)).toThrow(
+      "execution.venue 'ccxt:binance' needs its keys in WAVES_BINANCE_API_KEY and WAVES_BINANCE_SECRET, and one is not set",
+    )
+  })
 })
