@@ -43,7 +43,14 @@ interface LiveOrder {
   instrumentId: number
   strategyId: number
   status: OrderStatus
+  /** Filled as the last report said. */
   filledLots: number
+  /** Filled as the fills written so far add up: the order is forgotten once they reach filledLots after it ended. */
+  filledSeenLots: number
+  /** Venue trade ids written: a fill listed again by polling is not a second fill. */
+  trades: Set<number>
+  /** Its create failed with the outcome unknown: a lookup that finds it is a recovery. */
+  uncertain: boolean
 }
 
 /**
@@ -58,9 +65,8 @@ export class CcxtSessions {
   readonly #venues: CcxtVenue[]
   readonly #writer: FillRingWriter
   readonly #options: CcxtSessionsOptions
+  /** Orders sent and not yet settled, by client id; everything known of an order goes with it when it is forgotten. */
   readonly #live = new Map<number, LiveOrder>()
-  /** Trade ids already written per venue: a fill seen again by polling is not a second fill. */
-  readonly #seenTrades = new Set<string>()
   readonly #ready: Promise<void>
   #polling = false
 
@@ -92,7 +98,7 @@ export class CcxtSessions {
       return
     }
     this.counters.submitted++
-    this.#live.set(order.clientOrderId, { venueId: order.venueId, instrumentId: order.instrumentId, strategyId: order.strategyId, status: OrderStatus.New, filledLots: 0 })
+    this.#live.set(order.clientOrderId, { venueId: order.venueId, instrumentId: order.instrumentId, strategyId: order.strategyId, status: OrderStatus.New, filledLots: 0, filledSeenLots: 0, trades: new Set(), uncertain: false })
     const sent = { clientOrderId: String(order.clientOrderId), instrumentId: order.instrumentId, side: order.side, orderType: order.orderType, timeInForce: order.timeInForce, priceTicks: order.priceTicks, sizeLots: order.sizeLots }
     this.#ready
       .then(() => venue.submit(sent))
@@ -102,6 +108,8 @@ export class CcxtSessions {
           if (isWavesError(err, 'ERR_VENUE_TIMEOUT') || isWavesError(err, 'ERR_VENUE_UNAVAILABLE') || isWavesError(err, 'ERR_VENUE_MALFORMED')) {
             // The order may exist: the monitor's lookup by client id settles it.
             this.counters.timeouts++
+            const live = this.#live.get(order.clientOrderId)
+            if (live !== undefined) live.uncertain = true
             this.#options.logger.warn({ err, clientOrderId: order.clientOrderId }, 'order outcome unknown; polling will settle it')
             return
           }
@@ -143,7 +151,10 @@ export class CcxtSessions {
     for (const [clientOrderId, live] of [...this.#live]) {
       const report = await this.#venues[live.venueId - 1]!.order(String(clientOrderId), live.instrumentId)
       if (report === undefined) continue
-      if (live.status === OrderStatus.New) this.counters.recovered++
+      if (live.uncertain) {
+        live.uncertain = false
+        this.counters.recovered++
+      }
       this.#report(live.venueId, report)
     }
   }
@@ -177,30 +188,20 @@ export class CcxtSessions {
     if (r.status === OrderStatus.Rejected) this.counters.rejected++
     this.#writer.event({ tsNs: this.#options.clock.nowNs(), clientOrderId: id, venueId, status: r.status, reasonCode: r.reasonCode ?? 0, filledLots: r.filledLots, remainingLots: r.remainingLots })
     // Kept until its fills are listed: the next poll's fills come before the order is forgotten.
-    if (isTerminal(r.status) && r.filledLots === 0) this.#live.delete(id)
-    else if (isTerminal(r.status)) queueMicrotask(() => this.#forgetWhenFilled(id))
+    this.#forgetWhenSettled(id, live)
   }
 
-  #forgetWhenFilled(id: number): void {
-    const live = this.#live.get(id)
-    if (live !== undefined && live.filledLots <= this.#filledSeen(id)) this.#live.delete(id)
-  }
-
-  readonly #filledByOrder = new Map<number, number>()
-
-  #filledSeen(id: number): number {
-    return this.#filledByOrder.get(id) ?? 0
+  #forgetWhenSettled(id: number, live: LiveOrder): void {
+    if (isTerminal(live.status) && live.filledSeenLots >= live.filledLots) this.#live.delete(id)
   }
 
   #execution(venueId: number, x: Execution): void {
-    const key = `${venueId}:${x.tradeId}:${x.clientOrderId}`
-    if (this.#seenTrades.has(key)) return
     const id = Number(x.clientOrderId)
     const live = this.#live.get(id)
-    // Fills of orders this engine did not send (another session on the account) are not its own.
-    if (live === undefined) return
-    this.#seenTrades.add(key)
-    this.#filledByOrder.set(id, this.#filledSeen(id) + x.sizeLots)
+    // Fills of orders this engine did not send (another session on the account), or already written, are not news.
+    if (live === undefined || live.venueId !== venueId || live.trades.has(x.tradeId)) return
+    live.trades.add(x.tradeId)
+    live.filledSeenLots += x.sizeLots
     this.#writer.fill({
       tsNs: this.#options.clock.nowNs(),
       clientOrderId: id,
@@ -214,7 +215,7 @@ export class CcxtSessions {
       feeQuoteUnits: Number(x.feeQuoteUnits),
       strategyId: live.strategyId,
     })
-    if (isTerminal(live.status)) this.#forgetWhenFilled(id)
+    this.#forgetWhenSettled(id, live)
   }
 
   #reject(clientOrderId: number, venueId: number, sizeLots: number, reasonCode: number): void {
