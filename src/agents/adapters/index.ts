@@ -20,6 +20,9 @@ type AdaptersConfig = WavesConfig['adapters']
  * doorbell, as does the strategy's fast path on its own ring), and what the venues answer goes onto the fill ring as order
  * events and fills, in order, nothing dropped. A timer wakes the agent when
  * the next answer is due, so latency is simulated, not rounded to a step.
+ * With execution.venue 'ccxt:binance' the same rings lead to the exchange
+ * instead (`CcxtSessions`): orders go out without waiting, answers are
+ * written as they arrive, and a timer polls what they missed.
  */
 export default function createAdapters(): Agent<unknown, AdaptersConfig> {
   let market: RingConsumer
