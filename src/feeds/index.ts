@@ -15,10 +15,7 @@
 import { monotonicClock, type Clock } from '../clock/clock.js'
 import { WavesError } from '../errors/index.js'
 import type { Logger } from '../log/logger.js'
-import { createBinanceClient } from '../venues/ccxt/binance-client.js'
 import { BinanceStreamParser } from './binance-stream-parser.js'
-import { CcxtProSource } from './ccxt-pro-source.js'
-import { CcxtRestSource } from './ccxt-rest-source.js'
 import { CsvReplaySource } from './csv-replay-source.js'
 import type { CsvKind } from './csv-rows.js'
 import type { FeedSource, ReplayPace } from './feed-source.js'
@@ -35,8 +32,8 @@ export { CsvReplaySource } from './csv-replay-source.js'
 export { LobsterReplaySource } from './lobster-replay-source.js'
 export { WebSocketSource, binanceSubscribeFrame } from './websocket-source.js'
 export { SentimentFileSource, sentimentWebSocketSource } from './sentiment-source.js'
-export { CcxtRestSource, type CcxtRestSourceOptions, type CcxtSourceCounters } from './ccxt-rest-source.js'
-export { CcxtProSource, type CcxtProSourceOptions, type CcxtProCounters } from './ccxt-pro-source.js'
+export type { CcxtRestSourceOptions, CcxtSourceCounters } from './ccxt-rest-source.js'
+export type { CcxtProSourceOptions, CcxtProCounters } from './ccxt-pro-source.js'
 export { DerivedSignals } from './derived-signals.js'
 export { RingFeedSink } from './ring-feed-sink.js'
 export { FeedPipeline, type FeedPipelineOptions } from './feed-pipeline.js'
@@ -63,22 +60,24 @@ export type FeedSourceSpec =
   | { type: 'sentiment-file'; file: string; pace?: ReplayPace }
   /** Scored headlines, one JSON record per frame; `subscribeFrames` sent after every connect. */
   | { type: 'sentiment-ws'; url: string; subscribeFrames?: readonly string[]; backoff?: ReconnectBackoffOptions }
-  /**
-   * An exchange through ccxt: 'ccxt' polls its REST API, 'ccxt-pro' runs `watch*`
-   * loops over its WebSockets. `restUrl` (and `wsUrl` for pro) point the client
-   * at a Binance-shaped server instead of the exchange; every other API goes to
-   * that server's /unexpected/ paths.
-   */
-  | {
-      type: 'ccxt' | 'ccxt-pro'
-      exchange: 'binance'
-      venue: string
-      instruments: readonly string[]
-      restUrl?: string
-      wsUrl?: string
-      pollIntervalMs?: number
-      bookDepth?: number
-    }
+  | CcxtFeedSourceSpec
+
+/**
+ * An exchange through ccxt: 'ccxt' polls its REST API, 'ccxt-pro' runs `watch*`
+ * loops over its WebSockets. `restUrl` (and `wsUrl` for pro) point the client
+ * at a Binance-shaped server instead of the exchange; every other API goes to
+ * that server's /unexpected/ paths.
+ */
+export interface CcxtFeedSourceSpec {
+  type: 'ccxt' | 'ccxt-pro'
+  exchange: 'binance'
+  venue: string
+  instruments: readonly string[]
+  restUrl?: string
+  wsUrl?: string
+  pollIntervalMs?: number
+  bookDepth?: number
+}
 
 export interface FeedSourceContext {
   symbols: SymbolTable
@@ -88,8 +87,21 @@ export interface FeedSourceContext {
   scorer?: HeadlineScorer
 }
 
-/** The source a spec names, built and checked (unknown venue or symbol: ERR_FEED_CONFIG). */
-export function createFeedSource(spec: FeedSourceSpec, ctx: FeedSourceContext): FeedSource {
+/**
+ * Any source a spec names. ccxt is a large library (most of a second to load
+ * per thread), so it is imported only when a ccxt source is asked for.
+ */
+export async function loadFeedSource(spec: FeedSourceSpec, ctx: FeedSourceContext): Promise<FeedSource> {
+  if (isCcxtSpec(spec)) return (await import('./ccxt-feed-source.js')).createCcxtFeedSource(spec, ctx)
+  return createFeedSource(spec, ctx)
+}
+
+function isCcxtSpec(spec: FeedSourceSpec): spec is CcxtFeedSourceSpec {
+  return spec.type === 'ccxt' || spec.type === 'ccxt-pro'
+}
+
+/** The source a spec names, built and checked (unknown venue or symbol: ERR_FEED_CONFIG); ccxt sources through `loadFeedSource`. */
+export function createFeedSource(spec: Exclude<FeedSourceSpec, CcxtFeedSourceSpec>, ctx: FeedSourceContext): FeedSource {
   const clock = ctx.clock ?? monotonicClock
   const optional = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
   switch (spec.type) {
@@ -117,26 +129,7 @@ export function createFeedSource(spec: FeedSourceSpec, ctx: FeedSourceContext): 
       })
     case 'sentiment-file':
       return new SentimentFileSource({ file: spec.file, symbols: ctx.symbols, clock, ...optional({ pace: spec.pace, scorer: ctx.scorer }) })
-    case 'ccxt':
-    case 'ccxt-pro': {
-      const urls = binanceUrlsOf(spec.restUrl, spec.wsUrl)
-      const exchange = createBinanceClient({ pro: spec.type === 'ccxt-pro', ...(urls !== undefined && { urls }) })
-      const common = { exchange, venue: spec.venue, symbols: ctx.symbols, instruments: spec.instruments, clock, ...optional({ bookDepth: spec.bookDepth, logger: ctx.logger }) }
-      return spec.type === 'ccxt' ? new CcxtRestSource({ ...common, ...optional({ pollIntervalMs: spec.pollIntervalMs }) }) : new CcxtProSource(common)
-    }
     case 'sentiment-ws':
       return sentimentWebSocketSource({ url: spec.url, symbols: ctx.symbols, clock, ...optional({ subscribeFrames: spec.subscribeFrames, backoff: spec.backoff, scorer: ctx.scorer, logger: ctx.logger }) })
   }
-}
-
-/**
- * Every URL of a ccxt binance client on one server, from its spot REST base
- * (and stream base): the WebSocket API sits at /ws-api/v3 beside the
- * streams. Undefined without a REST base: the real exchange.
- */
-export function binanceUrlsOf(restUrl: string | undefined, wsUrl?: string): { origin: string; rest: string; ws: string; wsApi: string } | undefined {
-  if (restUrl === undefined) return undefined
-  const origin = new URL(restUrl).origin
-  const wsOrigin = origin.replace(/^http/, 'ws')
-  return { origin, rest: restUrl, ws: wsUrl ?? `${wsOrigin}/stream/ws`, wsApi: `${wsOrigin}/ws-api/v3` }
 }

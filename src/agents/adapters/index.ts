@@ -4,7 +4,7 @@ import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ri
 import { BookDelta, MessageType, Order, Trade } from '../../schemas/index.js'
 import type { Agent, AgentContext } from '../agent.js'
 import { WavesError } from '../../errors/index.js'
-import { CcxtSessions } from './ccxt-sessions.js'
+import type { CcxtSessions } from './ccxt-sessions.js'
 import { FillRingWriter } from './fill-ring-writer.js'
 import { SimSessions, type VenueOrder } from './sim-sessions.js'
 
@@ -104,7 +104,7 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
   }
 
   return {
-    init(ctx: AgentContext<AdaptersConfig>) {
+    async init(ctx: AgentContext<AdaptersConfig>) {
       const universe = universeOf(ctx.engineConfig)
       const engine = ctx.engineConfig as unknown as WavesConfig
       market = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
@@ -115,6 +115,8 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
       nowNs = () => ctx.clock.nowNs()
       notify = () => ctx.notifyFastPath('fills')
       if (engine.execution.venue === 'ccxt:binance') {
+        // ccxt takes most of a second to load: only a run that trades through it pays for that.
+        const { CcxtSessions } = await import('./ccxt-sessions.js')
         ccxt = new CcxtSessions(
           {
             instruments: instrumentSpecsOf(ctx.engineConfig),

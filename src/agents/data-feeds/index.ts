@@ -1,6 +1,6 @@
 import type { WavesConfig } from '../../config/index.js'
 import { WinkHeadlineScorer } from '../../feeds/headline-scorer.js'
-import { createFeedSource, FeedPipeline, SymbolTable, type FeedSource, type FeedSourceSpec, type ReplayPace } from '../../feeds/index.js'
+import { createFeedSource, FeedPipeline, loadFeedSource, SymbolTable, type FeedSource, type FeedSourceSpec, type ReplayPace } from '../../feeds/index.js'
 import { instrumentSpecsOf, universeOf } from '../../market/instruments.js'
 import { SingleProducerSequencer } from '../../ring/index.js'
 import type { Agent, AgentContext } from '../agent.js'
@@ -35,10 +35,10 @@ export default function createDataFeeds(): Agent<Snapshot, DataFeedsConfig> {
   let updatesPerStep = 1
 
   return {
-    init(ctx, restored) {
+    async init(ctx, restored) {
       const universe = universeOf(ctx.engineConfig)
       const symbols = new SymbolTable(instrumentSpecsOf(ctx.engineConfig), universe.venues)
-      const source = sourceOf(ctx, symbols)
+      const source = await sourceOf(ctx, symbols)
       if (source instanceof SyntheticSource) {
         synthetic = source
         if (restored?.market !== undefined) source.market.restore(restored.market)
@@ -88,7 +88,7 @@ function paceOf(speed: number): ReplayPace {
 }
 
 /** The source the config names, built against the run's instruments and venues. */
-function sourceOf(ctx: AgentContext<DataFeedsConfig>, symbols: SymbolTable): FeedSource {
+async function sourceOf(ctx: AgentContext<DataFeedsConfig>, symbols: SymbolTable): Promise<FeedSource> {
   const c = ctx.config
   const venue = c.feedVenue ?? symbols.venues[0]!
   const built = { symbols, clock: ctx.clock, logger: ctx.logger }
@@ -97,7 +97,7 @@ function sourceOf(ctx: AgentContext<DataFeedsConfig>, symbols: SymbolTable): Fee
       return new SyntheticSource(new SyntheticMarket(c.seed, symbols.instruments.length, symbols.venues.length), ctx.clock)
     case 'ccxt':
     case 'ccxt-pro':
-      return createFeedSource(
+      return loadFeedSource(
         {
           type: c.source,
           exchange: c.ccxtExchange,
