@@ -262,10 +262,9 @@ const execution = agent.extend({
    * that exchange, reached through ccxt; keys from WAVES_BINANCE_API_KEY and
    * WAVES_BINANCE_SECRET, never from this file). A value of this key rather
    * than a new section: the choice is one of destination, the rest of
-   * execution (timeouts, routing) holds for either. Other text is refused
-   * when the adapters start. Default 'sim'.
+   * execution (timeouts, routing) holds for either. Default 'sim'.
    */
-  venue: text().default('sim'),
+  venue: z.enum(['sim', 'ccxt:binance']).default('sim'),
   /** Time an order may stay unacknowledged before it is cancelled, ms. Default 5000. */
   orderTimeoutMs: integer(1).default(5000),
   /**

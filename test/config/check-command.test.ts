@@ -26,10 +26,10 @@ function splitOutput(stdout: string): { json: unknown; after: string[] } {
 describe('waves config check', () => {
   it('prints the resolved config, secrets redacted, then where each non-default value came from', () => {
     const file = fixture('good.json')
-    const run = check([file, '--set', 'execution.venue=paper'], { WAVES_CYCLE__INIT_DEADLINE_MS: '5000', WAVES_LOG_LEVEL: 'warn' })
+    const run = check([file, '--set', 'execution.venue=ccxt:binance'], { WAVES_CYCLE__INIT_DEADLINE_MS: '5000', WAVES_LOG_LEVEL: 'warn' })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    const { config } = loadConfig({ file, env: { WAVES_CYCLE__INIT_DEADLINE_MS: '5000' }, flags: ['execution.venue=paper'] })
+    const { config } = loadConfig({ file, env: { WAVES_CYCLE__INIT_DEADLINE_MS: '5000' }, flags: ['execution.venue=ccxt:binance'] })
     const { json, after } = splitOutput(run.stdout)
     expect(json).toStrictEqual({ ...config, redis: { ...config.redis, password: '[redacted]' } })
     expect(run.stdout).not.toContain('hunter2')

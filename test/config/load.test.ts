@@ -43,13 +43,13 @@ describe('loadConfig precedence', () => {
     const { config, sources } = loadConfig({
       file: fixture('hourly.json'),
       env: {
-        WAVES_EXECUTION__VENUE: 'env-venue',
+        WAVES_EXECUTION__VENUE: 'sim',
         WAVES_EXECUTION__ORDER_TIMEOUT_MS: '2000',
         WAVES_FEES_MONITOR__TAKER_FEE_BPS: '3',
       },
-      flags: ['execution.venue=flag-venue'],
+      flags: ['execution.venue=ccxt:binance'],
     })
-    expect(config.execution).toMatchObject({ venue: 'flag-venue', orderTimeoutMs: 2000 })
+    expect(config.execution).toMatchObject({ venue: 'ccxt:binance', orderTimeoutMs: 2000 })
     expect(config.fees_monitor).toMatchObject({ makerFeeBps: -1, takerFeeBps: 3 })
     expect(config.cycle).toStrictEqual({ intervalMs: 3_600_000, preset: 'hourly', stepDeadlineMs: 360_000, initDeadlineMs: 10_000 })
     expect(nonDefault(sources)).toStrictEqual({
@@ -140,9 +140,9 @@ describe('environment variables', () => {
   })
 
   it('keep text as text for a free-text key, even when it reads as a number', () => {
-    const { config } = loadConfig({ env: { WAVES_REDIS__PASSWORD: '12345', WAVES_EXECUTION__VENUE: '"quoted"' } })
+    const { config } = loadConfig({ env: { WAVES_REDIS__PASSWORD: '12345', WAVES_CORE__SNAPSHOT_DIR: '"quoted"' } })
     expect(config.redis?.password).toBe('12345')
-    expect(config.execution.venue).toBe('quoted')
+    expect(config.core.snapshotDir).toBe('quoted')
   })
 
   it('may set a whole section as JSON, which its own keys then refine whatever the order', () => {

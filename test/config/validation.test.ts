@@ -85,7 +85,7 @@ describe('resolveConfig validation', () => {
         '  risk_management.maxPosition: must be a positive number, got -1',
         '  risk_management.priceCollarBps: must be a number from 0 to 10000, got 10001',
         '  risk_management.maxOrdersPerSecond: must be a positive integer, got 1.5',
-        '  execution.venue: expected a string, got 7',
+        '  execution.venue: must be one of "sim", "ccxt:binance", got 7',
         '  execution.orderTimeoutMs: must be a positive integer, got 0',
         '  fees_monitor.makerFeeBps: must be a number from -10000 to 10000, got -10001',
         '  fees_monitor.takerFeeBps: must be a number from 0 to 10000, got -1',

@@ -3,7 +3,6 @@ import { instrumentSpecsOf, universeOf } from '../../market/instruments.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { BookDelta, MessageType, Order, Trade } from '../../schemas/index.js'
 import type { Agent, AgentContext } from '../agent.js'
-import { WavesError } from '../../errors/index.js'
 import type { CcxtSessions } from './ccxt-sessions.js'
 import { FillRingWriter } from './fill-ring-writer.js'
 import { SimSessions, type VenueOrder } from './sim-sessions.js'
@@ -139,9 +138,6 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
           pumpCcxt()
         }, ctx.config.ccxtPollIntervalMs)
         return
-      }
-      if (engine.execution.venue !== 'sim') {
-        throw new WavesError('ERR_VENUE_CONFIG', `execution.venue must be 'sim' or 'ccxt:binance', got ${JSON.stringify(engine.execution.venue)}`, { venue: engine.execution.venue })
       }
       sessions = new SimSessions(
         {
