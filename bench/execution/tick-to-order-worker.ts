@@ -15,9 +15,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { monotonicClock } from '../../src/clock/clock.js'
+import { writeFastPathOrder } from '../../src/agents/strategy-engine/fast-path-trader.js'
 import { createExecutor } from '../../src/native/index.js'
 import { RingBuffer, RingConsumer, SingleProducerSequencer, SpinThenParkWaitStrategy } from '../../src/ring/index.js'
-import { MessageType, Order, OrderType, Quote, TimeInForce } from '../../src/schemas/index.js'
+import { MessageType, Order, Quote } from '../../src/schemas/index.js'
 import { StartLine } from '../harness/worker-run.js'
 import { ADVERSE_TICKS_PER_MS, INSTRUMENT_ID, VENUES, quoteOfTick, type TickQuote } from './tick-to-order-market.js'
 import { StrategyStage, VenueStage, type VenueOrder } from './tick-to-order-stages.js'
@@ -125,18 +126,7 @@ function strategy(): StrategyResult {
   const stage: StrategyStage = new StrategyStage(executor.createRouter({ adverseTicksPerMs: ADVERSE_TICKS_PER_MS }), (o) => {
     const s = orders.tryClaim(1)
     if (s < 0) return false
-    order.__init(orders.setHeader(s, Order.sizeOf(), MessageType.Order), venueRing.byteBuffer)
-    order.mutate_ts_ns(o.tickTsNs)
-    order.mutate_client_order_id(o.clientOrderId)
-    order.mutate_intent_id(0)
-    order.mutate_instrument_id(o.instrumentId)
-    order.mutate_risk_cycle(0)
-    order.mutate_venue_id(o.venueId)
-    order.mutate_side(o.side)
-    order.mutate_order_type(OrderType.Limit)
-    order.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
-    order.mutate_price_ticks(o.priceTicks)
-    order.mutate_size_lots(o.sizeLots)
+    writeFastPathOrder(order.__init(orders.setHeader(s, Order.sizeOf(), MessageType.Order), venueRing.byteBuffer), o, 0)
     orders.publish(s)
     if (stage.ticksWithOrders >= job.warmUpTicks && timedSent < sentNs.length) sentNs[timedSent++] = monotonicClock.nowNs() - o.tickTsNs
     return true

@@ -186,7 +186,7 @@ export class CcxtSessions {
     live.status = r.status
     live.filledLots = r.filledLots
     if (r.status === OrderStatus.Rejected) this.counters.rejected++
-    this.#writer.event({ tsNs: this.#options.clock.nowNs(), clientOrderId: id, venueId, status: r.status, reasonCode: r.reasonCode ?? 0, filledLots: r.filledLots, remainingLots: r.remainingLots })
+    this.#writer.report(venueId, r, this.#options.clock.nowNs())
     // Kept until its fills are listed: the next poll's fills come before the order is forgotten.
     this.#forgetWhenSettled(id, live)
   }
@@ -202,19 +202,7 @@ export class CcxtSessions {
     if (live === undefined || live.venueId !== venueId || live.trades.has(x.tradeId)) return
     live.trades.add(x.tradeId)
     live.filledSeenLots += x.sizeLots
-    this.#writer.fill({
-      tsNs: this.#options.clock.nowNs(),
-      clientOrderId: id,
-      venueFillId: x.tradeId,
-      instrumentId: x.instrumentId,
-      venueId,
-      side: x.side,
-      liquidity: x.liquidity,
-      priceTicks: x.priceTicks,
-      sizeLots: x.sizeLots,
-      feeQuoteUnits: Number(x.feeQuoteUnits),
-      strategyId: live.strategyId,
-    })
+    this.#writer.execution(venueId, x, this.#options.clock.nowNs(), live.strategyId)
     this.#forgetWhenSettled(id, live)
   }
 

@@ -1,5 +1,6 @@
 import type { SingleProducerSequencer } from '../../ring/index.js'
 import { Fill, MessageType, OrderEvent, type Liquidity, type OrderStatus, type Side } from '../../schemas/index.js'
+import type { Execution, OrderReport } from '../../venues/sim/venue-messages.js'
 
 export interface OrderEventFields {
   tsNs: number
@@ -58,6 +59,29 @@ export class FillRingWriter {
   fill(fields: FillFields): void {
     this.#pending.push({ kind: 'fill', fields: { ...fields } })
     this.flush()
+  }
+
+  /** A venue's report of an order (sim or ccxt: the same shape), as the order event the ring carries. */
+  report(venueId: number, r: OrderReport, tsNs: number): void {
+    this.event({ tsNs, clientOrderId: Number(r.clientOrderId), venueId, status: r.status, reasonCode: r.reasonCode ?? 0, filledLots: r.filledLots, remainingLots: r.remainingLots })
+  }
+
+  /** A venue's execution, as the fill the ring carries, booked to `strategyId`. */
+  execution(venueId: number, x: Execution, tsNs: number, strategyId: number): void {
+    this.fill({
+      tsNs,
+      clientOrderId: Number(x.clientOrderId),
+      venueFillId: x.tradeId,
+      instrumentId: x.instrumentId,
+      venueId,
+      side: x.side,
+      liquidity: x.liquidity,
+      priceTicks: x.priceTicks,
+      sizeLots: x.sizeLots,
+      // Exact: a fee in quote units is far below 2^53.
+      feeQuoteUnits: Number(x.feeQuoteUnits),
+      strategyId,
+    })
   }
 
   /** Writes waiting answers while the ring has room; returns how many still wait. */

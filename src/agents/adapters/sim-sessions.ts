@@ -133,31 +133,9 @@ export class SimSessions {
     if (d.kind === 'report') {
       const r = d.report
       if (isTerminal(r.status)) this.#strategyOf.delete(Number(r.clientOrderId))
-      this.#writer.event({
-        tsNs: d.visibleAtNs,
-        clientOrderId: Number(r.clientOrderId),
-        venueId,
-        status: r.status,
-        reasonCode: r.reasonCode ?? 0,
-        filledLots: r.filledLots,
-        remainingLots: r.remainingLots,
-      })
+      this.#writer.report(venueId, r, d.visibleAtNs)
     } else if (d.kind === 'execution') {
-      const x = d.execution
-      this.#writer.fill({
-        tsNs: d.visibleAtNs,
-        clientOrderId: Number(x.clientOrderId),
-        venueFillId: x.tradeId,
-        instrumentId: x.instrumentId,
-        venueId,
-        side: x.side,
-        liquidity: x.liquidity,
-        priceTicks: x.priceTicks,
-        sizeLots: x.sizeLots,
-        // Exact: a fee in quote units is far below 2^53.
-        feeQuoteUnits: Number(x.feeQuoteUnits),
-        strategyId: this.#strategyOf.get(Number(x.clientOrderId)) ?? 0,
-      })
+      this.#writer.execution(venueId, d.execution, d.visibleAtNs, this.#strategyOf.get(Number(d.execution.clientOrderId)) ?? 0)
     }
   }
 }

@@ -43,7 +43,6 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   let input: RouterInput
   let plan: Float64Array
   let latencyMs: Ewma[]
-  let fees = { takerBps: 0, makerBps: 0 }
   let instruments: readonly string[] = []
   let venues: readonly string[] = []
   const sentNs = new Map<number, { venue: number; ns: number }>()
@@ -73,7 +72,6 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     const instrument = order.instrumentId()
     const side = order.side()
     const levels = input.layOut(books, instrument, side)
-    for (let v = 0; v < books.venues; v++) input.setLatencyMs(v, latencyMs[v]!.mean)
     const limit = order.orderType() === OrderType.Market ? undefined : order.priceTicks()
     return router.route(side === Side.Buy ? 1 : -1, order.sizeLots(), limit, levels, input.venueLevelEnds, input.costs, plan)
   }
@@ -143,7 +141,9 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     const sent = sentNs.get(id)
     if (sent !== undefined) {
       // The venue's first answer closes the round trip the router prices.
-      latencyMs[sent.venue]!.update((event.tsNs() - sent.ns) / 1e6)
+      const venue = latencyMs[sent.venue]!
+      venue.update((event.tsNs() - sent.ns) / 1e6)
+      input.setLatencyMs(sent.venue, venue.mean)
       sentNs.delete(id)
     }
     if (!isTerminal(event.status())) return
@@ -174,14 +174,14 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       router = executor.createRouter({ adverseTicksPerMs: ctx.config.adverseTicksPerMs })
       slippage = executor.createSlippageTracker({ windowOrders: ctx.config.slippageWindowOrders })
       parents = new ParentOrders(restored?.nextChildId ?? FIRST_CHILD_ID)
-      fees = { takerBps: engine.fees_monitor.takerFeeBps, makerBps: engine.fees_monitor.makerFeeBps }
       const roundTripMs = (2 * engine.adapters.simOrderLatencyUs) / 1000
       latencyMs = universe.venues.map(() => {
         const e = new Ewma(0.1)
         e.update(roundTripMs)
         return e
       })
-      input = new RouterInput(universe.venues.length, fees)
+      input = new RouterInput(universe.venues.length, { takerBps: engine.fees_monitor.takerFeeBps, makerBps: engine.fees_monitor.makerFeeBps })
+      latencyMs.forEach((e, v) => input.setLatencyMs(v, e.mean))
       plan = new Float64Array(planLength(universe.venues.length))
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()

@@ -5,8 +5,7 @@ import { ApprovedIntent, MessageType, Order, OrderIntent, RiskLimits } from '../
 import type { WavesConfig } from '../../config/index.js'
 import type { Agent } from '../agent.js'
 import { instrumentPrecisionsOf } from '../../market/instruments.js'
-import type { InstrumentPrecision } from '../../market/instrument-spec.js'
-import { PreTradeCheck, type InstrumentScale } from './pre-trade-check.js'
+import { instrumentScaleOf, PreTradeCheck, type InstrumentScale } from './pre-trade-check.js'
 
 type RiskConfig = WavesConfig['risk_management']
 
@@ -73,7 +72,7 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
 
   return {
     init(ctx, restored: { nextClientOrderId: number } | undefined) {
-      scales = instrumentPrecisionsOf(ctx.engineConfig).map(scaleOf)
+      scales = instrumentPrecisionsOf(ctx.engineConfig).map(instrumentScaleOf)
       readLimits(ctx.config)
       consumer = new RingConsumer(ctx.rings.intents!, ctx.consumerIds.intents!)
       orders = new SingleProducerSequencer(ctx.rings.orders!)
@@ -104,9 +103,4 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
     health: () => ({ limits }),
     snapshot: () => ({ nextClientOrderId }),
   }
-}
-
-/** What a tick × lot and a lot are worth, from the instrument's precision. */
-function scaleOf(p: InstrumentPrecision): InstrumentScale {
-  return { quotePerTickLot: Number(p.spec.tickSize) * Number(p.spec.lotSize), basePerLot: Number(p.spec.lotSize) }
 }

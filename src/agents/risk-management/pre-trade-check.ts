@@ -1,3 +1,4 @@
+import type { InstrumentPrecision } from '../../market/instrument-spec.js'
 import { Side } from '../../schemas/index.js'
 
 export interface PreTradeLimits {
@@ -24,6 +25,11 @@ export interface IntentToCheck {
   side: Side
   priceTicks: number
   sizeLots: number
+}
+
+/** What a tick × lot and a lot are worth, from the instrument's precision. */
+export function instrumentScaleOf(p: InstrumentPrecision): InstrumentScale {
+  return { quotePerTickLot: Number(p.spec.tickSize) * Number(p.spec.lotSize), basePerLot: Number(p.spec.lotSize) }
 }
 
 export type PreTradeRejection = 'unknown_instrument' | 'bad_size' | 'bad_price' | 'notional' | 'position' | 'rate'

@@ -1,7 +1,7 @@
 import type { VenueBooks } from '../../market/book/index.js'
-import { planLength, readRoutePlan, type Router } from '../../native/index.js'
+import { CHILD_FIELDS, PLAN_HEADER, planLength, type Router } from '../../native/index.js'
 import type { RouterInput } from '../../native/router-input.js'
-import { Side } from '../../schemas/index.js'
+import { OrderType, Side, TimeInForce, type Order } from '../../schemas/index.js'
 import type { PreTradeCheck, PreTradeRejection } from '../risk-management/pre-trade-check.js'
 import type { MeanReversion } from './mean-reversion.js'
 
@@ -17,6 +17,26 @@ export interface FastPathOrder {
   sizeLots: number
   /** When the tick that caused it was published: tick-to-order starts here. */
   tickTsNs: number
+}
+
+/**
+ * Writes a fast-path child into an `Order` struct in a ring slot: a
+ * marketable immediate-or-cancel limit stamped with its tick's time, with no
+ * intent or risk cycle behind it (the check ran inline).
+ */
+export function writeFastPathOrder(order: Order, o: FastPathOrder, strategyId: number): void {
+  order.mutate_ts_ns(o.tickTsNs)
+  order.mutate_client_order_id(o.clientOrderId)
+  order.mutate_intent_id(0)
+  order.mutate_instrument_id(o.instrumentId)
+  order.mutate_risk_cycle(0)
+  order.mutate_venue_id(o.venueId)
+  order.mutate_side(o.side)
+  order.mutate_order_type(OrderType.Limit)
+  order.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
+  order.mutate_price_ticks(o.priceTicks)
+  order.mutate_size_lots(o.sizeLots)
+  order.mutate_strategy_id(strategyId)
 }
 
 export interface FastPathTraderParts {
@@ -61,8 +81,7 @@ export class FastPathTrader {
   /** A tick changed an instrument's book; returns how many orders it sent. */
   onTick(instrumentId: number, tickTsNs: number, nowNs: number): number {
     const p = this.#p
-    const { bidTicks, askTicks } = p.books.consolidatedTouch(instrumentId)
-    p.strategy.onTouch(instrumentId, bidTicks, askTicks)
+    p.strategy.onTouch(instrumentId, p.books.consolidatedBidTicks(instrumentId), p.books.consolidatedAskTicks(instrumentId))
     const proposal = p.strategy.proposeFor(instrumentId)
     if (proposal === undefined) return 0
     const rejection = p.check.check(proposal, nowNs)
@@ -71,14 +90,15 @@ export class FastPathTrader {
     const children = p.router.route(proposal.side === Side.Buy ? 1 : -1, proposal.sizeLots, proposal.priceTicks, levels, p.input.venueLevelEnds, p.input.costs, this.#plan)
     if (children === 0) return this.#miss('no_liquidity')
     let sent = 0
-    for (const child of readRoutePlan(this.#plan, children).children) {
+    // The plan is read in place (layout in route-plan.ts): no object per child on the fast path.
+    for (let c = 0, at = PLAN_HEADER; c < children; c++, at += CHILD_FIELDS) {
       const o = this.#order
       o.clientOrderId = this.#nextOrderId++
       o.instrumentId = instrumentId
-      o.venueId = child.venue + 1
+      o.venueId = this.#plan[at]! + 1
       o.side = proposal.side
-      o.priceTicks = child.priceLimitTicks
-      o.sizeLots = child.sizeLots
+      o.priceTicks = this.#plan[at + 1]!
+      o.sizeLots = this.#plan[at + 2]!
       o.tickTsNs = tickTsNs
       if (p.send(o)) sent++
       else this.#miss('send_failed')

@@ -5,10 +5,10 @@ import { instrumentPrecisionsOf, universeOf } from '../../market/instruments.js'
 import { loadExecutor } from '../../native/index.js'
 import { RouterInput } from '../../native/router-input.js'
 import { SingleProducerSequencer } from '../../ring/index.js'
-import { MessageType, Order, OrderType, RiskLimits, TimeInForce } from '../../schemas/index.js'
+import { MessageType, Order, RiskLimits } from '../../schemas/index.js'
 import type { AgentContext } from '../agent.js'
-import { PreTradeCheck, type PreTradeLimits } from '../risk-management/pre-trade-check.js'
-import { FastPathTrader } from './fast-path-trader.js'
+import { instrumentScaleOf, PreTradeCheck, type PreTradeLimits } from '../risk-management/pre-trade-check.js'
+import { FastPathTrader, writeFastPathOrder } from './fast-path-trader.js'
 import { MeanReversion } from './mean-reversion.js'
 
 /** Fast-path order ids: their own range, apart from risk's parents and execution's children. */
@@ -34,10 +34,7 @@ export class FastPathWiring {
     const engine = ctx.engineConfig as unknown as WavesConfig
     const universe = universeOf(ctx.engineConfig)
     this.books = new VenueBooks(universe.instruments.length, universe.venues.length)
-    const scales = instrumentPrecisionsOf(ctx.engineConfig).map((p) => ({
-      quotePerTickLot: Number(p.spec.tickSize) * Number(p.spec.lotSize),
-      basePerLot: Number(p.spec.lotSize),
-    }))
+    const scales = instrumentPrecisionsOf(ctx.engineConfig).map(instrumentScaleOf)
     this.#check = { current: new PreTradeCheck(engine.risk_management, scales) }
     this.#limits = new BoardReader(Board.attach(ctx.boards['risk_limits']!))
     const executor = loadExecutor()
@@ -57,19 +54,7 @@ export class FastPathWiring {
       send: (o) => {
         const s = ring.tryClaim(1)
         if (s < 0) return false
-        order.__init(ring.setHeader(s, Order.sizeOf(), MessageType.Order), ring.ring.byteBuffer)
-        order.mutate_ts_ns(o.tickTsNs)
-        order.mutate_client_order_id(o.clientOrderId)
-        order.mutate_intent_id(0)
-        order.mutate_instrument_id(o.instrumentId)
-        order.mutate_risk_cycle(0)
-        order.mutate_venue_id(o.venueId)
-        order.mutate_side(o.side)
-        order.mutate_order_type(OrderType.Limit)
-        order.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
-        order.mutate_price_ticks(o.priceTicks)
-        order.mutate_size_lots(o.sizeLots)
-        order.mutate_strategy_id(strategyId)
+        writeFastPathOrder(order.__init(ring.setHeader(s, Order.sizeOf(), MessageType.Order), ring.ring.byteBuffer), o, strategyId)
         ring.publish(s)
         return true
       },

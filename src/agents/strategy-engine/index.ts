@@ -5,7 +5,7 @@ import { TopOfBook } from '../../market/top-of-book.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { BookDelta, Horizon, MessageType, OrderIntent, OrderType, Quote, StrategyBoard, StrategyWeight, TimeInForce } from '../../schemas/index.js'
 import type { WavesConfig } from '../../config/index.js'
-import type { Agent } from '../agent.js'
+import type { Agent, AgentContext } from '../agent.js'
 import { FastPathWiring } from './fast-path-wiring.js'
 import { MeanReversion } from './mean-reversion.js'
 
@@ -52,7 +52,7 @@ export default function createStrategyEngine(): Agent<Snapshot, WavesConfig['str
     if (fast !== undefined && fast.onTick(instrument, quote.tsNs(), nowNs()) > 0) fastOrdersSent = true
   }
   let fastOrdersSent = false
-  const drain = (ctx: { notifyFastPath: (ring: 'fast') => void }): void => {
+  const drain = (ctx: AgentContext): void => {
     consumer.drain(onMessage)
     if (fastOrdersSent) {
       fastOrdersSent = false

@@ -53,21 +53,31 @@ export class VenueBooks {
 
   /** Best bid and ask across venues (NaN while a side is empty everywhere). */
   consolidatedTouch(instrumentId: number): { bidTicks: number; askTicks: number } {
+    return { bidTicks: this.consolidatedBidTicks(instrumentId), askTicks: this.consolidatedAskTicks(instrumentId) }
+  }
+
+  /** Highest bid across venues, NaN when none: read per tick on the fast path, so no object. */
+  consolidatedBidTicks(instrumentId: number): number {
     let bid = -Infinity
+    for (let v = 0; v < this.venues; v++) {
+      const b = this.#books[instrumentId * this.venues + v]!.bestBidTicks()
+      if (b > bid) bid = b
+    }
+    return Number.isFinite(bid) ? bid : NaN
+  }
+
+  /** Lowest ask across venues, NaN when none. */
+  consolidatedAskTicks(instrumentId: number): number {
     let ask = Infinity
     for (let v = 0; v < this.venues; v++) {
-      const book = this.#books[instrumentId * this.venues + v]!
-      const b = book.bestBidTicks()
-      const a = book.bestAskTicks()
-      if (b > bid) bid = b
+      const a = this.#books[instrumentId * this.venues + v]!.bestAskTicks()
       if (a < ask) ask = a
     }
-    return { bidTicks: Number.isFinite(bid) ? bid : NaN, askTicks: Number.isFinite(ask) ? ask : NaN }
+    return Number.isFinite(ask) ? ask : NaN
   }
 
   consolidatedMid(instrumentId: number): number {
-    const { bidTicks, askTicks } = this.consolidatedTouch(instrumentId)
-    return (bidTicks + askTicks) / 2
+    return (this.consolidatedBidTicks(instrumentId) + this.consolidatedAskTicks(instrumentId)) / 2
   }
 
   /**
