@@ -81,7 +81,7 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
         logger.error({ err, cycle: command.cycle, step: command.step }, 'agent step failed')
       }
       steps++
-      follower.ack(command.generation, ok, (monotonicClock.nowNs() - startNs) / 1000)
+      follower.ack(command, ok, (monotonicClock.nowNs() - startNs) / 1000)
     }
   }
 

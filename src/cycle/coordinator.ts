@@ -6,11 +6,11 @@ import { compiledModuleUrl } from '../runtime/package-root.js'
 import type { AgentConfigPayload, AgentHostData } from './agent-host-api.js'
 import { AgentSlot } from './agent-slot.js'
 import { AgentThread, withTimeout } from './agent-thread.js'
-import { FLAG_RISK_VERDICT, FLAG_SAFE_MODE } from './control-layout.js'
+import { FLAG_SAFE_MODE } from './control-layout.js'
 import { CycleMetrics } from './cycle-metrics.js'
 import type { RingName } from './topology.js'
 import { nextCycleStart } from './schedule.js'
-import { StepBarrier, type BarrierParticipant, type StepOutcome } from './step-barrier.js'
+import { StepBarrier, type BarrierParticipant, type ChainStep, type StepOutcome } from './step-barrier.js'
 import { CYCLE_STEPS, CycleStep, stepName } from './steps.js'
 import { restartDelayMs, type BackoffSettings, type BreakerSettings } from './supervision.js'
 
@@ -229,12 +229,8 @@ export class Coordinator {
     const cycle = ++this.#cycle
     const startNs = monotonicClock.nowNs()
     let healthy = true
-    let flags = this.safeMode ? FLAG_SAFE_MODE : 0
+    const chain: ChainStep[] = []
     for (const step of CYCLE_STEPS) {
-      if (this.#state !== 'running') {
-        healthy = false // aborted by stop
-        break
-      }
       const participants: BarrierParticipant[] = []
       for (const slot of this.#slots) {
         if (!slot.registration.steps.includes(step)) continue
@@ -242,22 +238,17 @@ export class Coordinator {
         if (slot.participating) participants.push({ index: slot.index, deadlineMs: this.settings.stepDeadlineMs(slot.name) })
         else healthy = false // down: its last good output stands in
       }
-      const outcome = await this.#barrier.run(cycle, step, flags, participants)
-      if (!this.#account(step, outcome, cycle)) healthy = false
-      if (step === CycleStep.EvaluateRisk && this.#riskVerdict(outcome)) flags |= FLAG_RISK_VERDICT
+      chain.push({ step, participants })
     }
+    const failClosed = this.#slots.filter((s) => s.registration.failClosed === true).map((s) => s.index)
+    const outcomes = await this.#barrier.runCycle(cycle, chain, this.safeMode ? FLAG_SAFE_MODE : 0, failClosed)
+    // Steps that never began were cut short by stop.
+    if (outcomes.length < chain.length) healthy = false
+    outcomes.forEach((outcome, position) => {
+      if (!this.#account(chain[position]!.step, outcome, cycle)) healthy = false
+    })
     this.metrics.recordCycle(monotonicClock.nowNs() - startNs, healthy)
     this.#maybeSnapshot()
-  }
-
-  /** Fail closed: a verdict needs every fail-closed agent to have acknowledged risk in time and without error. */
-  #riskVerdict(outcome: StepOutcome): boolean {
-    for (const slot of this.#slots) {
-      if (!slot.registration.failClosed) continue
-      const ack = outcome.acked.find((a) => a.index === slot.index)
-      if (!ack?.ok) return false
-    }
-    return true
   }
 
   /** Folds one step's outcome into the agents' states and statistics; false if anything went wrong. */

@@ -2,8 +2,30 @@ import { WavesError } from '../errors/index.js'
 import { monotonicClock, type Clock } from '../clock/clock.js'
 import { waitAsyncKeepingAlive } from '../runtime/wait-async.js'
 import type { CycleStep } from './steps.js'
+import { advanceChain, chainAcked, chainExcused, issueChainStep } from './step-chain.js'
 import {
   ACK_OK,
+  AGENT_COMMAND_CHAIN_POSITION,
+  CHAIN_ABORTED,
+  CHAIN_ACK_DURATION_US,
+  CHAIN_ACK_STATUS,
+  CHAIN_CYCLE,
+  CHAIN_FAIL_CLOSED_HI,
+  CHAIN_FAIL_CLOSED_LO,
+  CHAIN_FIRST_GENERATION,
+  CHAIN_FLAGS,
+  CHAIN_LENGTH,
+  CHAIN_POSITION,
+  CHAIN_START_NS_F64,
+  CHAIN_STEP,
+  CHAIN_STEP_EXCUSED_HI,
+  CHAIN_STEP_EXCUSED_LO,
+  CHAIN_STEP_PEERS_HI,
+  CHAIN_STEP_PEERS_LO,
+  MAX_CHAIN_STEPS,
+  chainAckWord,
+  chainStartWord,
+  chainStepWord,
   AGENT_ACK_DURATION_US,
   AGENT_ACK_GENERATION,
   AGENT_ACK_STATUS,
@@ -31,6 +53,12 @@ export interface BarrierParticipant {
   deadlineMs: number
 }
 
+/** One step of a cycle's chain and the agents that take part in it. */
+export interface ChainStep {
+  step: CycleStep
+  participants: readonly BarrierParticipant[]
+}
+
 /** What happened to each participant of one step. */
 export interface StepOutcome {
   /** Agent slots that acknowledged in time, with their reported step durations in µs. */
@@ -54,6 +82,8 @@ export interface StepOutcome {
 export class StepBarrier {
   readonly sab: SharedArrayBuffer
   readonly #words: Int32Array
+  /** The same buffer as float64: the chain's start time. */
+  readonly #float64: Float64Array
   readonly #clock: Clock
   /**
    * How long a step may block the main thread in `Atomics.wait` before the
@@ -73,30 +103,35 @@ export class StepBarrier {
     this.blockBudgetMs = blockBudgetMs
     this.sab = new SharedArrayBuffer(controlBytes(agentCount))
     this.#words = new Int32Array(this.sab)
+    this.#float64 = new Float64Array(this.sab)
     this.#words[CONFIG_MAGIC] = CONTROL_MAGIC
     this.#words[CONFIG_AGENT_COUNT] = agentCount
     this.#clock = clock
   }
 
+  /** `count` consecutive command generations: positive, wrapping within int32; STOP_GENERATION (-1) is never one. */
+  #reserveGenerations(count: number): number {
+    if (this.#generation + count >= 0x7fffffff) this.#generation = 0
+    const first = this.#generation + 1
+    this.#generation += count
+    return first
+  }
+
   /** Runs one step across `participants` and resolves when each has acknowledged or is late. */
   async run(cycle: number, step: CycleStep, flags: number, participants: readonly BarrierParticipant[]): Promise<StepOutcome> {
     const words = this.#words
-    // Generations are positive and wrap within int32; STOP_GENERATION (-1) is never one.
-    this.#generation = this.#generation >= 0x7fffffff ? 1 : this.#generation + 1
-    const generation = this.#generation
+    const generation = this.#reserveGenerations(1)
     const startNs = this.#clock.nowNs()
-    let peersLo = 0
-    let peersHi = 0
-    for (const p of participants) {
-      if (p.index < 32) peersLo |= 1 << p.index
-      else peersHi |= 1 << (p.index - 32)
-    }
+    const indices = participants.map((p) => p.index)
+    const peersLo = maskOf(indices, 0)
+    const peersHi = maskOf(indices, 32)
     for (const p of participants) {
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_PEERS_LO), peersLo)
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_PEERS_HI), peersHi)
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_CYCLE), cycle)
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_STEP), step)
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_FLAGS), flags)
+      Atomics.store(words, agentWord(p.index, AGENT_COMMAND_CHAIN_POSITION), -1)
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_GENERATION), generation)
       ringDoorbell(words, p.index)
     }
@@ -155,6 +190,117 @@ export class StepBarrier {
   }
 
   /**
+   * Runs a cycle's steps in order as one chain (see step-chain.ts) and
+   * resolves with the outcome of each step that began. `flags` go with every
+   * command; the risk verdict is added from the step after EvaluateRisk when
+   * each of `failClosed` acknowledged it in time and without error.
+   */
+  async runCycle(cycle: number, steps: readonly ChainStep[], flags: number, failClosed: readonly number[]): Promise<StepOutcome[]> {
+    if (steps.length > MAX_CHAIN_STEPS) {
+      throw new WavesError('ERR_CONTROL_LAYOUT', `a cycle holds at most ${MAX_CHAIN_STEPS} steps, got ${steps.length}`, { steps: steps.length })
+    }
+    const words = this.#words
+    const first = this.#reserveGenerations(steps.length)
+    const startNs = this.#clock.nowNs()
+    this.#float64[CHAIN_START_NS_F64] = startNs
+    Atomics.store(words, CHAIN_LENGTH, steps.length)
+    Atomics.store(words, CHAIN_FIRST_GENERATION, first)
+    Atomics.store(words, CHAIN_CYCLE, cycle)
+    Atomics.store(words, CHAIN_FLAGS, flags)
+    Atomics.store(words, CHAIN_FAIL_CLOSED_LO, maskOf(failClosed, 0))
+    Atomics.store(words, CHAIN_FAIL_CLOSED_HI, maskOf(failClosed, 32))
+    steps.forEach((s, position) => {
+      const indices = s.participants.map((p) => p.index)
+      Atomics.store(words, chainStepWord(position, CHAIN_STEP), s.step)
+      Atomics.store(words, chainStepWord(position, CHAIN_STEP_PEERS_LO), maskOf(indices, 0))
+      Atomics.store(words, chainStepWord(position, CHAIN_STEP_PEERS_HI), maskOf(indices, 32))
+      Atomics.store(words, chainStepWord(position, CHAIN_STEP_EXCUSED_LO), 0)
+      Atomics.store(words, chainStepWord(position, CHAIN_STEP_EXCUSED_HI), 0)
+      Atomics.store(words, chainStartWord(position + 1), 0)
+    })
+    Atomics.store(words, chainStartWord(0), 1)
+    Atomics.store(words, CHAIN_POSITION, 0)
+    if (steps.length > 0) issueChainStep(words, this.#float64, 0, this.#clock)
+
+    // For each position, the shortest deadline of the steps after it.
+    const laterDeadlineMs = new Array<number>(steps.length)
+    for (let position = steps.length - 1, shortest = Infinity; position >= 0; position--) {
+      laterDeadlineMs[position] = shortest
+      for (const p of steps[position]!.participants) shortest = Math.min(shortest, p.deadlineMs)
+    }
+    let observed = -1
+    let observedAtNs = startNs
+    for (;;) {
+      const position = Atomics.load(words, CHAIN_POSITION)
+      if (position >= steps.length || position < 0) break
+      if (this.#aborting) {
+        Atomics.store(words, CHAIN_POSITION, CHAIN_ABORTED)
+        break
+      }
+      const nowNs = this.#clock.nowNs()
+      if (position !== observed) {
+        observed = position
+        observedAtNs = nowNs
+      }
+      const stamp = Atomics.load(words, chainStartWord(position))
+      const stepStartNs = stamp > 0 ? startNs + (stamp - 1) * 1000 : observedAtNs
+      let excused = false
+      let pending = false
+      let nextDeadlineNs = Infinity
+      for (const p of steps[position]!.participants) {
+        if (chainAcked(words, p.index, position) || chainExcused(words, p.index, position)) continue
+        const deadlineNs = stepStartNs + p.deadlineMs * 1e6
+        if (nowNs >= deadlineNs) {
+          // Let it go: the step completes without it, and its ack, when it comes, counts for nothing.
+          Atomics.or(words, chainStepWord(position, p.index < 32 ? CHAIN_STEP_EXCUSED_LO : CHAIN_STEP_EXCUSED_HI), 1 << p.index % 32)
+          excused = true
+        } else {
+          pending = true
+          if (deadlineNs < nextDeadlineNs) nextDeadlineNs = deadlineNs
+        }
+      }
+      if (excused || !pending) {
+        // Complete now, or an agent is between its ack and the swap: whoever swaps first moves it on.
+        advanceChain(words, this.#float64, position, this.#clock)
+        continue
+      }
+      // Steps move on without a notify, so the wait also ends in time for
+      // the shortest deadline of any step still to come: none of them can
+      // have begun before now.
+      const remainingMs = Math.min((nextDeadlineNs - nowNs) / 1e6, laterDeadlineMs[position]!)
+      const blockedMs = (nowNs - startNs) / 1e6
+      if (blockedMs < this.blockBudgetMs) Atomics.wait(words, CHAIN_POSITION, position, Math.min(remainingMs, this.blockBudgetMs - blockedMs))
+      else await waitAsyncKeepingAlive(words, CHAIN_POSITION, position, remainingMs)
+    }
+    return this.#chainOutcomes(steps, startNs)
+  }
+
+  #chainOutcomes(steps: readonly ChainStep[], startNs: number): StepOutcome[] {
+    const words = this.#words
+    const nowStamp = Math.round((this.#clock.nowNs() - startNs) / 1000) + 1
+    const outcomes: StepOutcome[] = []
+    for (let position = 0; position < steps.length; position++) {
+      const begun = Atomics.load(words, chainStartWord(position))
+      if (begun === 0) break
+      const ended = Atomics.load(words, chainStartWord(position + 1))
+      const outcome: StepOutcome = { acked: [], late: [], elapsedNs: Math.max(0, (ended > 0 ? ended : nowStamp) - begun) * 1000 }
+      for (const p of steps[position]!.participants) {
+        if (chainAcked(words, p.index, position) && !chainExcused(words, p.index, position)) {
+          outcome.acked.push({
+            index: p.index,
+            ok: Atomics.load(words, chainAckWord(p.index, position, CHAIN_ACK_STATUS)) === ACK_OK,
+            durationUs: Atomics.load(words, chainAckWord(p.index, position, CHAIN_ACK_DURATION_US)),
+          })
+        } else {
+          outcome.late.push(p.index)
+        }
+      }
+      outcomes.push(outcome)
+    }
+    return outcomes
+  }
+
+  /**
    * Cuts every wait short, now and from now on: steps in flight and later
    * ones return at once with their missing agents late. Used to stop.
    */
@@ -162,6 +308,7 @@ export class StepBarrier {
     this.#aborting = true
     Atomics.add(this.#words, ARRIVALS, 1)
     Atomics.notify(this.#words, ARRIVALS)
+    Atomics.notify(this.#words, CHAIN_POSITION)
   }
 
   /** Tells agent threads to leave their barrier loops. */
@@ -177,4 +324,11 @@ export class StepBarrier {
     Atomics.store(this.#words, agentWord(index, AGENT_COMMAND_GENERATION), 0)
     Atomics.store(this.#words, agentWord(index, AGENT_ACK_GENERATION), 0)
   }
+}
+
+/** The 32-bit mask of the indices in [from, from + 32). */
+function maskOf(indices: readonly number[], from: number): number {
+  let mask = 0
+  for (const index of indices) if (index >= from && index < from + 32) mask |= 1 << (index - from)
+  return mask
 }

@@ -1,5 +1,12 @@
 import { WavesError } from '../errors/index.js'
+import { monotonicClock } from '../clock/clock.js'
+import { advanceChain } from './step-chain.js'
 import {
+  AGENT_COMMAND_CHAIN_POSITION,
+  CHAIN_ACK_DURATION_US,
+  CHAIN_ACK_GENERATION,
+  CHAIN_ACK_STATUS,
+  chainAckWord,
   AGENT_ACK_DURATION_US,
   AGENT_ACK_GENERATION,
   AGENT_ACK_STATUS,
@@ -31,6 +38,11 @@ export interface StepCommand {
   readonly safeMode: boolean
 }
 
+/** A command as the follower received it: also where it sits in its cycle's chain (-1: a lone step, step 1). */
+export interface IssuedCommand extends StepCommand {
+  readonly chainPosition: number
+}
+
 /**
  * How an agent thread waits for its next command.
  * - `block`: `Atomics.wait` in slices of `sliceMs`, yielding to the event
@@ -54,12 +66,14 @@ export class StepFollower {
   readonly mode: FollowMode
   readonly sliceMs: number
   readonly #words: Int32Array
+  readonly #float64: Float64Array
   readonly #index: number
   #served = 0
   #lastYieldMs = 0
 
   constructor(sab: SharedArrayBuffer, index: number, mode: FollowMode = 'block', sliceMs = 20) {
     this.#words = new Int32Array(sab)
+    this.#float64 = new Float64Array(sab)
     if (this.#words[CONFIG_MAGIC] !== CONTROL_MAGIC) throw new WavesError('ERR_CONTROL_LAYOUT', 'buffer is not a waves control buffer', { magic: this.#words[CONFIG_MAGIC] })
     this.#index = index
     this.mode = mode
@@ -74,7 +88,7 @@ export class StepFollower {
    * command (a producer published on a ring the agent reads on its fast
    * path), and once before the first wait: it must return quickly.
    */
-  async next(between?: () => void): Promise<StepCommand | undefined> {
+  async next(between?: () => void): Promise<IssuedCommand | undefined> {
     const words = this.#words
     const commandWord = agentWord(this.#index, AGENT_COMMAND_GENERATION)
     const doorbellWord = agentWord(this.#index, AGENT_DOORBELL)
@@ -98,6 +112,7 @@ export class StepFollower {
           step: Atomics.load(words, agentWord(this.#index, AGENT_COMMAND_STEP)) as CycleStep,
           riskVerdict: (flags & FLAG_RISK_VERDICT) !== 0,
           safeMode: (flags & FLAG_SAFE_MODE) !== 0,
+          chainPosition: Atomics.load(words, agentWord(this.#index, AGENT_COMMAND_CHAIN_POSITION)),
         }
       }
       if (between !== undefined) between()
@@ -115,10 +130,21 @@ export class StepFollower {
     this.#lastYieldMs = performance.now()
   }
 
-  ack(generation: number, ok: boolean, durationUs: number): void {
+  /** Acknowledges a command; the step's last agent wakes the coordinator, or in a chain issues the next step. */
+  ack(command: IssuedCommand, ok: boolean, durationUs: number): void {
     const words = this.#words
+    const generation = command.generation
+    const duration = Math.min(0x7fffffff, Math.round(durationUs))
+    const position = command.chainPosition
+    if (position >= 0) {
+      Atomics.store(words, chainAckWord(this.#index, position, CHAIN_ACK_STATUS), ok ? 0 : 1)
+      Atomics.store(words, chainAckWord(this.#index, position, CHAIN_ACK_DURATION_US), duration)
+      Atomics.store(words, chainAckWord(this.#index, position, CHAIN_ACK_GENERATION), generation)
+      advanceChain(words, this.#float64, position, monotonicClock)
+      return
+    }
     Atomics.store(words, agentWord(this.#index, AGENT_ACK_STATUS), ok ? 0 : 1)
-    Atomics.store(words, agentWord(this.#index, AGENT_ACK_DURATION_US), Math.min(0x7fffffff, Math.round(durationUs)))
+    Atomics.store(words, agentWord(this.#index, AGENT_ACK_DURATION_US), duration)
     Atomics.store(words, agentWord(this.#index, AGENT_ACK_GENERATION), generation)
     // Only the last of the step's agents wakes the coordinator.
     const lo = Atomics.load(words, agentWord(this.#index, AGENT_COMMAND_PEERS_LO))
