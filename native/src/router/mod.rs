@@ -27,13 +27,17 @@
 //! level: the plan is the one a stable sort of all levels by
 //! `(cost, venue, level)` would give.
 //!
-//! # Why a k-way merge
+//! # Why a k-way merge in runs
 //!
 //! Each venue's side is sorted best first (strictly rising asks for a buy,
 //! strictly falling bids for a sell, checked), and with `|takerFeeBps| <
 //! 10_000` the cost is non-decreasing along it (IEEE rounding is monotone).
-//! So a binary heap over the venues' next levels yields the levels in cost
-//! order while touching only those taken: O(taken × log venues).
+//! So merging the venues' next levels yields the levels in cost order while
+//! touching only those taken. The merge scans the venues' next costs for
+//! the cheapest and the runner-up, then takes the cheapest venue's levels
+//! for as long as they stay ahead of the runner-up: a run of levels from
+//! one venue costs one comparison each, and a scan of a handful of venues
+//! is cheaper than a heap's bookkeeping. O(taken + switches × venues).
 
 mod error;
 mod validate;
@@ -75,7 +79,7 @@ pub struct RouteRequest<'a> {
 /// allocates only when it sees more venues than any before it.
 #[derive(Debug, Default)]
 pub struct Router {
-    heap: Vec<u32>,
+    /// Per venue, the cost of its next level; infinite once it has none left.
     cost: Vec<f64>,
     /// Per venue, `1 + side * takerFeeBps / 10_000` and `adverse * latency`:
     /// the two halves of the cost model, computed once a decision.
@@ -111,7 +115,6 @@ impl Router {
         // Outside the limit: a buy above it, a sell below it (exact: a negation).
         let beyond = req.limit_price_ticks.map_or(f64::INFINITY, |limit| side * limit);
 
-        self.heap.clear();
         let mut start = 0u32;
         for v in 0..venues {
             let end = req.venue_level_ends[v];
@@ -120,32 +123,51 @@ impl Router {
             self.penalty[v] = req.adverse_ticks_per_ms * costs[2];
             self.filled_lots[v] = 0.0;
             self.notional[v] = 0.0;
+            self.cost[v] = f64::INFINITY;
             if start < end && side * req.levels[2 * start as usize] <= beyond {
                 self.next[v] = start;
                 self.cost[v] = self.level_cost(req, v, start);
-                self.push(v as u32);
             }
             start = end;
         }
 
         let mut remaining = req.size_lots;
-        while remaining > 0.0 {
-            let Some(&top) = self.heap.first() else { break };
-            let v = top as usize;
-            let level = self.next[v] as usize;
-            let (price, size) = (req.levels[2 * level], req.levels[2 * level + 1]);
-            let take = if size < remaining { size } else { remaining };
-            remaining -= take;
-            self.filled_lots[v] += take;
-            self.notional[v] += price * take;
-            self.worst_price[v] = price;
-            let following = level as u32 + 1;
-            if following < req.venue_level_ends[v] && side * req.levels[2 * following as usize] <= beyond {
+        'merge: while remaining > 0.0 {
+            // The cheapest venue and the runner-up, each tie to the lower index.
+            let (mut best, mut best_cost) = (usize::MAX, f64::INFINITY);
+            let (mut second, mut second_cost) = (usize::MAX, f64::INFINITY);
+            for (u, &c) in self.cost[..venues].iter().enumerate() {
+                if c < best_cost {
+                    (second, second_cost) = (best, best_cost);
+                    (best, best_cost) = (u, c);
+                } else if c < second_cost {
+                    (second, second_cost) = (u, c);
+                }
+            }
+            if best == usize::MAX {
+                break; // every venue is exhausted or beyond the limit
+            }
+            // Take the best venue's levels for as long as they stay ahead of the runner-up.
+            let v = best;
+            loop {
+                let level = self.next[v] as usize;
+                let (price, size) = (req.levels[2 * level], req.levels[2 * level + 1]);
+                let take = if size < remaining { size } else { remaining };
+                remaining -= take;
+                self.filled_lots[v] += take;
+                self.notional[v] += price * take;
+                self.worst_price[v] = price;
+                let following = level as u32 + 1;
+                if following >= req.venue_level_ends[v] || side * req.levels[2 * following as usize] > beyond {
+                    self.cost[v] = f64::INFINITY;
+                    continue 'merge;
+                }
                 self.next[v] = following;
-                self.cost[v] = self.level_cost(req, v, following);
-                self.sift_down(0);
-            } else {
-                self.pop();
+                let c = self.level_cost(req, v, following);
+                self.cost[v] = c;
+                if remaining <= 0.0 || !(c < second_cost || (c == second_cost && v < second)) {
+                    continue 'merge;
+                }
             }
         }
 
@@ -188,56 +210,6 @@ impl Router {
             self.filled_lots.resize(venues, 0.0);
             self.notional.resize(venues, 0.0);
             self.worst_price.resize(venues, 0.0);
-            self.heap.reserve(venues);
-        }
-    }
-
-    /// Heap order: lower cost first, then lower venue index.
-    #[inline]
-    fn before(&self, a: u32, b: u32) -> bool {
-        let (ca, cb) = (self.cost[a as usize], self.cost[b as usize]);
-        ca < cb || (ca == cb && a < b)
-    }
-
-    fn push(&mut self, venue: u32) {
-        self.heap.push(venue);
-        let mut i = self.heap.len() - 1;
-        while i > 0 {
-            let parent = (i - 1) / 2;
-            if !self.before(self.heap[i], self.heap[parent]) {
-                break;
-            }
-            self.heap.swap(i, parent);
-            i = parent;
-        }
-    }
-
-    fn pop(&mut self) {
-        let last = self.heap.pop().expect("pop on a non-empty heap");
-        if !self.heap.is_empty() {
-            self.heap[0] = last;
-            self.sift_down(0);
-        }
-    }
-
-    fn sift_down(&mut self, mut i: usize) {
-        let len = self.heap.len();
-        loop {
-            let left = 2 * i + 1;
-            if left >= len {
-                break;
-            }
-            let right = left + 1;
-            let child = if right < len && self.before(self.heap[right], self.heap[left]) {
-                right
-            } else {
-                left
-            };
-            if !self.before(self.heap[child], self.heap[i]) {
-                break;
-            }
-            self.heap.swap(i, child);
-            i = child;
         }
     }
 }

@@ -304,3 +304,4 @@ fn adjacent_arrays_do_not_overlap() {
     assert!(overlaps(&buffer[0..2], &buffer[1..3]));
     assert!(!overlaps(&buffer[0..2], &buffer[2..4]));
 }
+

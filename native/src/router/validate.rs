@@ -21,6 +21,43 @@ fn is_fee(v: f64) -> bool {
     v > -MAX_FEE_BPS && v < MAX_FEE_BPS
 }
 
+/// Whether every `[price, size]` pair of one venue passes its checks: one
+/// pass with no early exit and no branch, which the compiler vectorizes (four
+/// doubles a lane on AVX2, taken when the CPU has it). Books are almost
+/// always valid; when one is not, the scalar walk in [`validate`] finds the
+/// first failing check to name it.
+#[inline(always)]
+fn levels_ok(levels: &[f64], side: f64) -> bool {
+    // Contiguous, not pair by pair: a stride of one is what vectorizes.
+    let mut ok = true;
+    for &v in levels {
+        ok &= is_positive_exact(v);
+    }
+    // Each price strictly beyond the one before it in the side's direction;
+    // the odd lanes are sizes, which have no order.
+    if levels.len() > 2 {
+        for (j, (&before, &after)) in levels.iter().zip(&levels[2..]).enumerate() {
+            ok &= ((j & 1) == 1) | (side * after > side * before);
+        }
+    }
+    ok
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn levels_ok_avx2(levels: &[f64], side: f64) -> bool {
+    levels_ok(levels, side)
+}
+
+fn venue_levels_ok(levels: &[f64], side: f64) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { levels_ok_avx2(levels, side) };
+    }
+    levels_ok(levels, side)
+}
+
 /// Whether `a` and `b` share any byte. An empty slice shares none: N-API
 /// hands an empty typed array over with a dangling pointer, not its address.
 pub(super) fn overlaps<A, B>(a: &[A], b: &[B]) -> bool {
@@ -105,6 +142,10 @@ pub fn validate(req: &RouteRequest<'_>, out: &[f64]) -> Result<(), RouteError> {
             return Err(RouteError::Latency { venue, value: latency });
         }
         let end = end as usize;
+        if venue_levels_ok(&req.levels[2 * start..2 * end], side) {
+            start = end;
+            continue;
+        }
         // The first level has nothing to be above or below.
         let mut previous = if side > 0.0 { f64::NEG_INFINITY } else { f64::INFINITY };
         for (offset, pair) in req.levels[2 * start..2 * end].chunks_exact(2).enumerate() {
