@@ -27,7 +27,9 @@
  * 20 µs before each tick, which the kernel's timer slack makes about 80 µs:
  * strategy and venue are idle, often parked, when a tick lands, as between
  * real ticks. Each sim venue keeps its last 128 finished orders answerable
- * (see `FINISHED_ORDERS_KEPT`).
+ * (see `FINISHED_ORDERS_KEPT`). Strategy and venue threads, in both
+ * contenders, get the capped young generation the engine gives its agents
+ * on this path (see low-pause-heap.ts).
  *
  * msgs/s is orders acknowledged per second of the run (set by the pacing);
  * percentiles come from every timed order of every run, through the HDR
@@ -39,7 +41,8 @@
  * produced orders are the ticks the venue saw orders from, nothing was
  * refused, and every order filled in full (the two views of the books agree).
  */
-import { MessageChannel } from 'node:worker_threads'
+import { MessageChannel, type ResourceLimits } from 'node:worker_threads'
+import { lowPauseHeap } from '../../src/runtime/low-pause-heap.js'
 import { RingBuffer } from '../../src/ring/index.js'
 import { MessageType, Order, Quote } from '../../src/schemas/index.js'
 import { failIfNot, latencyPercentiles, median, ratio, wants, type BenchOptions, type BenchRow } from '../harness/report.js'
@@ -70,12 +73,17 @@ interface TickToOrderRun {
   sentNs: Float64Array | undefined
 }
 
+/** Strategy and venue run with the heap the engine gives the agents on this path; the feed with the default. */
+function heapOf(role: 'venue' | 'strategy' | 'feed'): ResourceLimits | undefined {
+  return role === 'feed' ? undefined : lowPauseHeap()
+}
+
 function startRing(ticks: number, go: SharedArrayBuffer): Array<BenchWorker<FeedResult | StrategyResult | VenueResult>> {
   const market = RingBuffer.create({ capacity: MARKET_RING_SLOTS, maxPayloadBytes: Quote.sizeOf(), uniformType: MessageType.Quote, consumers: 2 })
   const venue = RingBuffer.create({ capacity: VENUE_RING_SLOTS, maxPayloadBytes: Order.sizeOf(), uniformType: MessageType.Order })
   const base: Omit<TickToOrderJob, 'role'> = { market: market.sab, venue: venue.sab, go, ticks, intervalMs: TICK_INTERVAL_MS, warmUpTicks: WARM_UP_TICKS }
   // Consumers first: they are waiting on their rings before the feed can publish.
-  return (['venue', 'strategy', 'feed'] as const).map((role) => startBenchWorker(WORKER, { ...base, role }))
+  return (['venue', 'strategy', 'feed'] as const).map((role) => startBenchWorker(WORKER, { ...base, role }, [], heapOf(role)))
 }
 
 function startPosted(ticks: number, go: SharedArrayBuffer): Array<BenchWorker<FeedResult | StrategyResult | VenueResult>> {
@@ -88,7 +96,7 @@ function startPosted(ticks: number, go: SharedArrayBuffer): Array<BenchWorker<Fe
     strategy: [feedToStrategy.port2, strategyToVenue.port1],
     feed: [feedToStrategy.port1, feedToVenue.port1],
   }
-  return (['venue', 'strategy', 'feed'] as const).map((role) => startBenchWorker(POST_WORKER, { ...base, role, ports: ports[role] }, ports[role]))
+  return (['venue', 'strategy', 'feed'] as const).map((role) => startBenchWorker(POST_WORKER, { ...base, role, ports: ports[role] }, ports[role], heapOf(role)))
 }
 
 async function tickToOrderRun(contender: Contender, ticks: number): Promise<TickToOrderRun> {

@@ -1,4 +1,4 @@
-import { Worker, type TransferListItem } from 'node:worker_threads'
+import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads'
 import { compiledModuleUrl } from '../../src/runtime/package-root.js'
 
 /**
@@ -27,8 +27,8 @@ export interface BenchWorker<T> {
 }
 
 /** Starts a compiled bench worker; `ready` resolves on its 'ready' message, `result` on the next. */
-export function startBenchWorker<T>(modulePath: string, workerData: unknown, transferList: readonly TransferListItem[] = []): BenchWorker<T> {
-  const worker = new Worker(compiledModuleUrl(modulePath), { workerData, transferList: [...transferList] })
+export function startBenchWorker<T>(modulePath: string, workerData: unknown, transferList: readonly TransferListItem[] = [], resourceLimits?: ResourceLimits): BenchWorker<T> {
+  const worker = new Worker(compiledModuleUrl(modulePath), { workerData, transferList: [...transferList], ...(resourceLimits !== undefined && { resourceLimits }) })
   let onReady!: () => void
   const ready = new Promise<void>((resolve) => (onReady = resolve))
   const result = new Promise<T>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import type { FollowMode } from '../cycle/step-follower.js'
 import { CycleStep } from '../cycle/steps.js'
 import type { RingName } from '../cycle/topology.js'
+import { LOW_PAUSE_YOUNG_GENERATION_MB } from '../runtime/low-pause-heap.js'
 
 /**
  * How the engine knows an agent: its name (and config section), the steps
@@ -22,6 +23,11 @@ export interface AgentRegistration {
   readonly wait?: FollowMode
   /** Rings whose new data wakes this agent between steps, to run its `onFastPath`. */
   readonly fastPath?: readonly RingName[]
+  /**
+   * Caps the thread's young generation (MB) so its collections pause it
+   * briefly: for agents on the tick-to-order path (see low-pause-heap.ts).
+   */
+  readonly youngGenerationMb?: number
 }
 
 const { Sense, Analyze, Compose, EvaluateRisk, Execute, Monitor, Learn, Report } = CycleStep
@@ -33,11 +39,11 @@ export const DEFAULT_AGENTS: readonly AgentRegistration[] = Object.freeze([
   { name: 'market_conditions', steps: [Sense, Learn], module: 'src/agents/market-conditions/index' },
   { name: 'validation', steps: [Sense, Compose], module: 'src/agents/validation/index' },
   { name: 'intelligence', steps: [Analyze, Learn], module: 'src/agents/intelligence/index' },
-  { name: 'strategy_engine', steps: [Compose, Learn], module: 'src/agents/strategy-engine/index', fastPath: ['market'] },
+  { name: 'strategy_engine', steps: [Compose, Learn], module: 'src/agents/strategy-engine/index', fastPath: ['market'], youngGenerationMb: LOW_PAUSE_YOUNG_GENERATION_MB },
   { name: 'risk_management', steps: [EvaluateRisk], module: 'src/agents/risk-management/index', failClosed: true },
-  { name: 'execution', steps: [Execute], module: 'src/agents/execution/index', fastPath: ['market'] },
+  { name: 'execution', steps: [Execute], module: 'src/agents/execution/index', fastPath: ['market'], youngGenerationMb: LOW_PAUSE_YOUNG_GENERATION_MB },
   // async: answers fall due on timers; woken between steps when execution sends orders.
-  { name: 'adapters', steps: [Execute, Monitor], module: 'src/agents/adapters/index', wait: 'async', fastPath: ['venue', 'fast', 'market'] },
+  { name: 'adapters', steps: [Execute, Monitor], module: 'src/agents/adapters/index', wait: 'async', fastPath: ['venue', 'fast', 'market'], youngGenerationMb: LOW_PAUSE_YOUNG_GENERATION_MB },
   { name: 'fees_monitor', steps: [Monitor], module: 'src/agents/fees-monitor/index' },
   { name: 'failure_prevention', steps: [Monitor], module: 'src/agents/failure-prevention/index' },
   { name: 'agent_io', steps: [Report], module: 'src/agents/agent-io/index' },

@@ -1,4 +1,4 @@
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
+import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { WavesError } from '../errors/index.js'
 import type { ComputeRunner, TaskName } from '../compute/index.js'
@@ -28,7 +28,7 @@ export class AgentThread {
   readonly #computePort: MessagePort
   #stopping = false
 
-  constructor(data: AgentHostData, compute: ComputeRunner, onCrash: (reason: string) => void) {
+  constructor(data: AgentHostData, compute: ComputeRunner, onCrash: (reason: string) => void, resourceLimits?: ResourceLimits) {
     this.name = data.name
     const { port1, port2 } = new MessageChannel()
     this.#computePort = port1
@@ -38,6 +38,7 @@ export class AgentThread {
       workerData: { ...data, computePort: port2 },
       transferList: [port2],
       name: `waves:${data.name}`,
+      ...(resourceLimits !== undefined && { resourceLimits }),
     })
     this.api = Comlink.wrap<AgentHostApi>(comlinkEndpoint(this.worker))
     let lastError: Error | undefined

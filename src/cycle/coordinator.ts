@@ -3,6 +3,7 @@ import type { ComputeRunner } from '../agents/agent.js'
 import type { AgentRegistration } from '../agents/registry.js'
 import { childLogger } from '../log/logger.js'
 import { compiledModuleUrl } from '../runtime/package-root.js'
+import { lowPauseHeap } from '../runtime/low-pause-heap.js'
 import type { AgentConfigPayload, AgentHostData } from './agent-host-api.js'
 import { AgentSlot } from './agent-slot.js'
 import { AgentThread, withTimeout } from './agent-thread.js'
@@ -167,7 +168,8 @@ export class Coordinator {
     }
     this.#barrier.resetSlot(slot.index)
     slot.state = 'starting'
-    const thread = new AgentThread(data, this.#compute, (reason) => this.#onCrash(slot, thread, reason))
+    const young = slot.registration.youngGenerationMb
+    const thread = new AgentThread(data, this.#compute, (reason) => this.#onCrash(slot, thread, reason), young === undefined ? undefined : lowPauseHeap(young))
     slot.thread = thread
     try {
       await withTimeout(thread.api.init(this.settings.agentConfig(slot.name), slot.lastSnapshot), this.settings.initDeadlineMs, `init of agent ${slot.name}`, {

@@ -9,7 +9,8 @@ import type { SimOrder } from './sim-order.js'
  * venue's own resting orders in time order.
  */
 export class PriceLevel {
-  readonly priceTicks: number
+  /** Set when the level is created; a level is reused for another price only after its side dropped it. */
+  priceTicks: number
   marketLots = 0
   consumedLots = 0
   tradedSinceUpdateLots = 0
@@ -17,6 +18,16 @@ export class PriceLevel {
 
   constructor(priceTicks: number) {
     this.priceTicks = priceTicks
+  }
+
+  /** Makes a dropped level new again at another price. */
+  reuseAt(priceTicks: number): this {
+    this.priceTicks = priceTicks
+    this.marketLots = 0
+    this.consumedLots = 0
+    this.tradedSinceUpdateLots = 0
+    this.orders.length = 0
+    return this
   }
 
   /** Market size a taker can still take here. */
@@ -65,15 +76,19 @@ export class PriceLevel {
 }
 
 /**
- * The levels of one side of one instrument's book, kept with their prices
- * sorted best first (bids high to low, asks low to high) so the best price
- * and a walk through the book need no sort.
+ * The levels of one side of one instrument's book, kept sorted best first
+ * (bids high to low, asks low to high) so the best price and a walk through
+ * the book need no sort. Market data moves the touch on every tick, so
+ * levels come and go all the time: they live in one array searched by
+ * bisection and shifted in place, and dropped levels are kept for reuse, so
+ * a venue thread fed a busy market allocates nothing for it (its young
+ * generation's collections were the tail of the tick-to-order latency).
  */
 export class BookSide {
   readonly side: Side
-  readonly #levels = new Map<number, PriceLevel>()
   /** Best first. */
-  readonly #prices: number[] = []
+  readonly #levels: PriceLevel[] = []
+  readonly #spare: PriceLevel[] = []
   #restingOrderCount = 0
 
   constructor(side: Side) {
@@ -95,7 +110,7 @@ export class BookSide {
 
   /** An own order leaves its level (filled, cancelled, expired). */
   unrest(sim: SimOrder): void {
-    const level = this.#levels.get(sim.priceTicks)
+    const level = this.level(sim.priceTicks)
     const index = level === undefined ? -1 : level.orders.indexOf(sim)
     if (index < 0) return
     level!.orders.splice(index, 1)
@@ -104,31 +119,38 @@ export class BookSide {
   }
 
   level(priceTicks: number): PriceLevel | undefined {
-    return this.#levels.get(priceTicks)
+    const index = this.#indexOf(priceTicks)
+    const level = this.#levels[index]
+    return level !== undefined && level.priceTicks === priceTicks ? level : undefined
   }
 
   levelOrCreate(priceTicks: number): PriceLevel {
-    let level = this.#levels.get(priceTicks)
-    if (level === undefined) {
-      level = new PriceLevel(priceTicks)
-      this.#levels.set(priceTicks, level)
-      this.#prices.splice(this.#insertionIndex(priceTicks), 0, priceTicks)
-    }
+    const levels = this.#levels
+    const index = this.#indexOf(priceTicks)
+    const found = levels[index]
+    if (found !== undefined && found.priceTicks === priceTicks) return found
+    const level = this.#spare.pop()?.reuseAt(priceTicks) ?? new PriceLevel(priceTicks)
+    levels.push(level)
+    for (let i = levels.length - 1; i > index; i--) levels[i] = levels[i - 1]!
+    levels[index] = level
     return level
   }
 
   /** Drops a level that holds neither market size nor own orders. */
   dropIfEmpty(level: PriceLevel): void {
     if (level.marketLots > 0 || level.orders.length > 0) return
-    this.#levels.delete(level.priceTicks)
-    const index = this.#insertionIndex(level.priceTicks)
-    if (this.#prices[index] === level.priceTicks) this.#prices.splice(index, 1)
+    const levels = this.#levels
+    const index = this.#indexOf(level.priceTicks)
+    if (levels[index] !== level) return
+    for (let i = index; i < levels.length - 1; i++) levels[i] = levels[i + 1]!
+    levels.pop()
+    this.#spare.push(level)
   }
 
   /** The best price the book shows on this side. */
   best(): number | undefined {
-    for (const price of this.#prices) {
-      if (this.#levels.get(price)!.isShown) return price
+    for (const level of this.#levels) {
+      if (level.isShown) return level.priceTicks
     }
     return undefined
   }
@@ -136,9 +158,9 @@ export class BookSide {
   /** Levels best first, up to and including `limitTicks` (all when undefined). A copy: callers may drop levels while walking. */
   levelsThrough(limitTicks: number | undefined): PriceLevel[] {
     const out: PriceLevel[] = []
-    for (const price of this.#prices) {
-      if (limitTicks !== undefined && this.isWorse(price, limitTicks)) break
-      out.push(this.#levels.get(price)!)
+    for (const level of this.#levels) {
+      if (limitTicks !== undefined && this.isWorse(level.priceTicks, limitTicks)) break
+      out.push(level)
     }
     return out
   }
@@ -146,7 +168,8 @@ export class BookSide {
   /** What a taker could take right now up to `limitTicks` (all levels when undefined), counting up to `enoughLots`. */
   fillableLots(limitTicks: number | undefined, enoughLots: number): number {
     let lots = 0
-    for (const level of this.levelsThrough(limitTicks)) {
+    for (const level of this.#levels) {
+      if (limitTicks !== undefined && this.isWorse(level.priceTicks, limitTicks)) break
       lots += level.shownLots
       if (lots >= enoughLots) break
     }
@@ -160,16 +183,19 @@ export class BookSide {
 
   /** Every level, best first. */
   levels(): PriceLevel[] {
-    return this.#prices.map((price) => this.#levels.get(price)!)
+    return this.#levels.slice()
   }
 
-  #insertionIndex(priceTicks: number): number {
+  /** Where `priceTicks` is, or would go, best first. */
+  #indexOf(priceTicks: number): number {
+    const levels = this.#levels
     let lo = 0
-    let hi = this.#prices.length
+    let hi = levels.length
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
-      if (this.isWorse(this.#prices[mid]!, priceTicks)) hi = mid
-      else if (this.#prices[mid] === priceTicks) return mid
+      const price = levels[mid]!.priceTicks
+      if (price === priceTicks) return mid
+      if (this.isWorse(price, priceTicks)) hi = mid
       else lo = mid + 1
     }
     return lo
