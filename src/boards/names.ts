@@ -23,7 +23,7 @@ export const BOARD_CAPACITY = Object.freeze({
   strategies: 512,
   /** risk_limits: ApprovedIntent, 32 bytes each. */
   approvedIntents: 4096,
-  /** account_state: Position, about 52 bytes each (instruments × venues). */
+  /** account_state: Position, about 68 bytes each (strategies × instruments × venues). */
   positions: 4096,
 })
 
@@ -33,7 +33,7 @@ export const DEFAULT_BOARD_MAX_BYTES: Readonly<Record<BoardName, number>> = Obje
   forecasts: 512 * 1024,
   strategy: 16 * 1024,
   risk_limits: 256 * 1024,
-  account_state: 256 * 1024,
+  account_state: 512 * 1024,
 })
 
 function isBoardName(name: string): name is BoardName {

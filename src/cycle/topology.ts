@@ -6,7 +6,8 @@ import { MessageType, largestStructBytes } from '../schemas/index.js'
  *
  * ```
  * data_feeds ──market──▶ market_conditions, validation, strategy_engine, intelligence,
- *                        adapters (the sim venues' liquidity), execution (the router's books)
+ *                        adapters (the sim venues' liquidity), execution (the router's books),
+ *                        fees_monitor (marks positions at each venue's mid)
  * strategy_engine ──intents──▶ risk_management ──orders──▶ execution
  * execution ──venue──▶ adapters ──fills──▶ execution, fees_monitor
  * strategy_engine ──fast──▶ adapters (the fast path's child orders, between cycles)
@@ -25,7 +26,7 @@ export interface RingSpec {
 export const TOPOLOGY: Readonly<Record<RingName, RingSpec>> = Object.freeze({
   market: {
     producer: 'data_feeds',
-    consumers: ['market_conditions', 'validation', 'strategy_engine', 'intelligence', 'adapters', 'execution'],
+    consumers: ['market_conditions', 'validation', 'strategy_engine', 'intelligence', 'adapters', 'execution', 'fees_monitor'],
     capacity: 1 << 16,
     messages: [MessageType.Quote, MessageType.BookDelta, MessageType.Trade],
   },

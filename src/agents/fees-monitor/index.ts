@@ -2,10 +2,12 @@ import { Builder } from 'flatbuffers'
 import { Board, BoardWriter } from '../../boards/index.js'
 import { formatTotals, Ledger, netPnl, strategyProfitability, unitsHalfEven, type LedgerSnapshot } from '../../accounting/index.js'
 import { averageEntryTicks } from '../../accounting/position.js'
-import { instrumentPrecisionsOf } from '../../market/instruments.js'
+import { VenueBooks } from '../../market/book/index.js'
+import { instrumentPrecisionsOf, universeOf } from '../../market/instruments.js'
 import { RingConsumer, type RingBuffer } from '../../ring/index.js'
-import { AccountState, Fill, Liquidity, MessageType, Position } from '../../schemas/index.js'
+import { AccountState, BookDelta, Fill, Liquidity, MessageType, Position } from '../../schemas/index.js'
 import type { Agent } from '../agent.js'
+import { CycleStep } from '../../cycle/steps.js'
 
 interface Snapshot {
   ledger: LedgerSnapshot
@@ -16,15 +18,20 @@ interface Snapshot {
 /**
  * fees_monitor: books every fill on the fill ring into the exact ledger
  * (positions, average price, realized and unrealized PnL, fees, per
- * strategy and in total, bigint throughout; each position marked at its
- * venue's last fill price) and, in the monitor step, publishes the account
- * state board and reports each strategy's profitability net of fees.
+ * strategy and in total, bigint throughout) and, in the monitor step,
+ * marks every position at its venue's mid (from the L2 books the market ring
+ * draws; the last fill price where a book does not show both sides),
+ * publishes the account state board (one row per strategy, venue and
+ * instrument) and reports each strategy's profitability net of fees.
  */
 export default function createFeesMonitor(): Agent<Snapshot> {
   let fills: RingConsumer
+  let market: RingConsumer
+  let books: VenueBooks
   let ledger: Ledger
   let board: BoardWriter
   const fill = new Fill()
+  const delta = new BookDelta()
   const builder = new Builder(4096)
   let counters: Record<string, number> = {}
   let feesMaker = 0n
@@ -58,6 +65,27 @@ export default function createFeesMonitor(): Agent<Snapshot> {
     counters['fills'] = (counters['fills'] ?? 0) + 1
   }
 
+  const onMarket = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
+    if (type !== MessageType.BookDelta) return
+    delta.__init(offset, ring.byteBuffer)
+    books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence(), delta.firstVenueSequence())
+  }
+
+  /** Each open position at its venue's mid, where the book shows one; else it keeps its last fill's mark. */
+  const markAtMids = (): void => {
+    for (const p of ledger.positions()) {
+      const book = books.book(p.instrumentId, p.venueId)
+      const bid = book?.bestBidTicks() ?? NaN
+      const ask = book?.bestAskTicks() ?? NaN
+      if (bid > 0 && ask > bid) {
+        ledger.markMid(p.venueId, p.instrumentId, bid, ask)
+        counters['marks_at_mid'] = (counters['marks_at_mid'] ?? 0) + 1
+      } else if (p.netLots !== 0n) {
+        counters['marks_at_last_fill'] = (counters['marks_at_last_fill'] ?? 0) + 1
+      }
+    }
+  }
+
   const publish = (cycle: number, nowNs: number): void => {
     builder.clear()
     const rows: number[] = []
@@ -74,6 +102,8 @@ export default function createFeesMonitor(): Agent<Snapshot> {
           average === undefined ? 0 : Number(average.numerator) / Number(average.denominator),
           Number(unitsHalfEven(totals.realized, decimals)),
           Number(unitsHalfEven(totals.fees, decimals)),
+          p.strategyId,
+          Number(unitsHalfEven(totals.unrealized, decimals)),
         ),
       )
     }
@@ -89,6 +119,9 @@ export default function createFeesMonitor(): Agent<Snapshot> {
       const options = { instruments: instrumentPrecisionsOf(ctx.engineConfig) }
       ledger = restored === undefined ? new Ledger(options) : Ledger.fromSnapshot(options, restored.ledger)
       fills = new RingConsumer(ctx.rings.fills!, ctx.consumerIds.fills!)
+      market = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
+      const universe = universeOf(ctx.engineConfig)
+      books = new VenueBooks(universe.instruments.length, universe.venues.length)
       board = new BoardWriter(Board.attach(ctx.boards['account_state']!))
       counters = ctx.counters
       logError = (err) => ctx.logger.error({ err }, 'fill refused by the ledger (first of its kind; further ones are counted)')
@@ -98,8 +131,12 @@ export default function createFeesMonitor(): Agent<Snapshot> {
       }
     },
     step(command, ctx) {
+      market.drain(onMarket)
       fills.drain(onMessage)
-      if (command.step === 7) publish(command.cycle, ctx.clock.nowNs())
+      if (command.step === CycleStep.Monitor) {
+        markAtMids()
+        publish(command.cycle, ctx.clock.nowNs())
+      }
     },
     health: () => ({
       feesMakerQuoteUnits: feesMaker.toString(),

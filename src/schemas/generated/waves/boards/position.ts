@@ -116,8 +116,40 @@ mutate_fees_quote_units(value:number):boolean {
   return true;
 }
 
+strategyId():number {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+mutate_strategy_id(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeUint32(this.bb_pos + offset, value);
+  return true;
+}
+
+unrealizedPnlQuoteUnits():number {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+mutate_unrealized_pnl_quote_units(value:number):boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+
+  if (offset === 0) {
+    return false;
+  }
+
+  this.bb!.writeFloat64(this.bb_pos + offset, value);
+  return true;
+}
+
 static startPosition(builder:flatbuffers.Builder) {
-  builder.startObject(6);
+  builder.startObject(8);
 }
 
 static addInstrumentId(builder:flatbuffers.Builder, instrumentId:number) {
@@ -144,12 +176,20 @@ static addFeesQuoteUnits(builder:flatbuffers.Builder, feesQuoteUnits:number) {
   builder.addFieldFloat64(5, feesQuoteUnits, 0.0);
 }
 
+static addStrategyId(builder:flatbuffers.Builder, strategyId:number) {
+  builder.addFieldInt32(6, strategyId, 0);
+}
+
+static addUnrealizedPnlQuoteUnits(builder:flatbuffers.Builder, unrealizedPnlQuoteUnits:number) {
+  builder.addFieldFloat64(7, unrealizedPnlQuoteUnits, 0.0);
+}
+
 static endPosition(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createPosition(builder:flatbuffers.Builder, instrumentId:number, venueId:number, positionLots:number, averagePriceTicks:number, realizedPnlQuoteUnits:number, feesQuoteUnits:number):flatbuffers.Offset {
+static createPosition(builder:flatbuffers.Builder, instrumentId:number, venueId:number, positionLots:number, averagePriceTicks:number, realizedPnlQuoteUnits:number, feesQuoteUnits:number, strategyId:number, unrealizedPnlQuoteUnits:number):flatbuffers.Offset {
   Position.startPosition(builder);
   Position.addInstrumentId(builder, instrumentId);
   Position.addVenueId(builder, venueId);
@@ -157,6 +197,8 @@ static createPosition(builder:flatbuffers.Builder, instrumentId:number, venueId:
   Position.addAveragePriceTicks(builder, averagePriceTicks);
   Position.addRealizedPnlQuoteUnits(builder, realizedPnlQuoteUnits);
   Position.addFeesQuoteUnits(builder, feesQuoteUnits);
+  Position.addStrategyId(builder, strategyId);
+  Position.addUnrealizedPnlQuoteUnits(builder, unrealizedPnlQuoteUnits);
   return Position.endPosition(builder);
 }
 }
