@@ -27,8 +27,8 @@ export interface VenueHealth {
   sinceNs: number
 }
 
-/** Retries of a whole-group read before it gives up: only a writer that died mid-write holds a group that long. */
-const MAX_READ_RETRIES = 1 << 16
+/** Looks at one odd sequence word before taking its writer for dead (a live writer holds a group for a few stores). */
+const MAX_STUCK_SPINS = 1 << 20
 
 /**
  * Whether each venue can take orders, in shared memory (layout in
@@ -83,9 +83,17 @@ export class VenueHealthBoard {
     this.#check(venueId)
     const w = this.words
     const at = groupOffset(venueId)
-    for (let retry = 0; retry < MAX_READ_RETRIES; retry++) {
+    // A sequence that keeps moving is a live writer: retry. One that stays odd is a writer that died inside the group.
+    let stuck = 0
+    let last = Number.NaN
+    for (;;) {
       const before = Atomics.load(w, at + F_SEQ)
-      if ((before & 1) !== 0) continue
+      if ((before & 1) !== 0) {
+        stuck = before === last ? stuck + 1 : 0
+        last = before
+        if (stuck >= MAX_STUCK_SPINS) break
+        continue
+      }
       into.state = Atomics.load(w, at + F_STATE) as VenueState
       into.reason = Atomics.load(w, at + F_REASON) as VenueDownReason
       into.consecutiveFailures = Atomics.load(w, at + F_FAILURES)

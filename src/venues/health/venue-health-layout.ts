@@ -1,12 +1,14 @@
 /**
  * The venue health board's layout: one `SharedArrayBuffer` of Int32 words,
- * a header, then one group of `GROUP_WORDS` words per venue (venue id 1 is
- * the first group). The adapters agent is its only writer; execution and the
- * strategy's fast path read it lock-free.
+ * a 64-byte header, then one 64-byte group of `GROUP_WORDS` words per venue
+ * (venue id 1 is the first group), each on its own cache line so that
+ * writing one venue's group never moves the line another venue's reader is
+ * on. The adapters agent is its only writer; execution and the strategy's
+ * fast path read it lock-free.
  *
  * ```
- * header  [MAGIC, LAYOUT_VERSION, venues, 0, 0, 0, 0, 0]
- * venue   [SEQ, STATE, REASON, FAILURES, CHANGES, SINCE_HI, SINCE_LO, 0]
+ * header  [MAGIC, LAYOUT_VERSION, venues, 0 …]
+ * venue   [SEQ, STATE, REASON, FAILURES, CHANGES, SINCE_HI, SINCE_LO, 0 …]
  * ```
  *
  * - SEQ: a sequence lock. The writer makes it odd, writes the group, makes
@@ -26,12 +28,12 @@
 export const VENUE_HEALTH_MAGIC = 0x56484231
 export const VENUE_HEALTH_LAYOUT_VERSION = 1
 
-export const HEADER_WORDS = 8
+export const HEADER_WORDS = 16
 export const H_MAGIC = 0
 export const H_VERSION = 1
 export const H_VENUES = 2
 
-export const GROUP_WORDS = 8
+export const GROUP_WORDS = 16
 export const F_SEQ = 0
 export const F_STATE = 1
 export const F_REASON = 2
