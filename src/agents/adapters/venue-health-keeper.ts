@@ -138,8 +138,9 @@ export class VenueHealthKeeper {
       if (down === this.#operatorDown[k]) return
       this.#operatorDown[k] = down
       this.#bump(down ? 'venue_taken_down' : 'venue_put_back')
-      this.#logger.warn({ venue: name }, down ? `an operator took venue ${name} down` : `an operator put venue ${name} back`)
-      this.#publish(k + 1, down ? 'taken down by an operator' : 'put back by an operator')
+      const why = down ? 'taken down by an operator' : 'put back by an operator'
+      // Its breaker may hold it down anyway: the operator's move is logged even when the state does not change.
+      if (!this.#publish(k + 1, why)) this.#logger.warn({ venue: name, state: venueStateName(this.#published[k]!.state) }, `venue ${name} ${why}`)
     })
   }
 
@@ -158,7 +159,7 @@ export class VenueHealthKeeper {
    * leaves the breaker closed still moves the count readers see); a change
    * of state is logged, with `why`, and counted.
    */
-  #publish(venueId: number, why: string, always = false): void {
+  #publish(venueId: number, why: string, always = false): boolean {
     const k = venueId - 1
     const breaker = this.#breakers[k]!
     const operator = this.#operatorDown[k]!
@@ -166,7 +167,7 @@ export class VenueHealthKeeper {
     const reason = operator ? VenueDownReason.Operator : breaker.reason
     const last = this.#published[k]!
     const moved = state !== last.state
-    if (!moved && !always && reason === last.reason && breaker.consecutiveFailures === last.consecutiveFailures) return
+    if (!moved && !always && reason === last.reason && breaker.consecutiveFailures === last.consecutiveFailures) return false
     const next: VenueHealth = {
       state,
       reason,
@@ -176,7 +177,7 @@ export class VenueHealthKeeper {
     }
     this.#published[k] = next
     this.#writer.publish(venueId, next)
-    if (!moved) return
+    if (!moved) return false
     const venue = this.#venues[k]
     const fields = { venue, from: venueStateName(last.state), to: venueStateName(state), reason: venueDownReasonName(reason), consecutiveFailures: breaker.consecutiveFailures }
     if (state === VenueState.Down) {
@@ -189,6 +190,7 @@ export class VenueHealthKeeper {
       this.#bump('venue_up')
       this.#logger.info(fields, `venue ${venue} is up again (${why})`)
     }
+    return true
   }
 
   #bump(name: string): void {
