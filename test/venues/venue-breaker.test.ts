@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../src/clock/clock.js'
-import { isWavesError } from '../../src/errors/index.js'
-import { VenueBreaker, VenueDownReason, VenueState } from '../../src/venues/health/index.js'
+import { isWavesError, WavesError } from '../../src/errors/index.js'
+import { venueError } from '../../src/venues/ccxt/venue-errors.js'
+import { VenueBreaker, VenueDownReason, venueFailureReasonOf, VenueState } from '../../src/venues/health/index.js'
 
 const MS = 1e6
 
@@ -85,5 +86,19 @@ describe('venue breaker', () => {
       }
       expect(isWavesError(thrown, 'ERR_VENUE_CONFIG'), JSON.stringify(bad)).toBe(true)
     }
+  })
+})
+
+describe('venue failure reasons', () => {
+  it('count a venue that did not answer as it should, never one that answered no or a fault of ours', () => {
+    const ctx = { venue: 'binance', call: 'createOrder' }
+    expect(venueFailureReasonOf(venueError('timeout', ctx, new Error('x')))).toBe(VenueDownReason.Timeout)
+    expect(venueFailureReasonOf(venueError('unavailable', ctx, new Error('x')))).toBe(VenueDownReason.Unavailable)
+    expect(venueFailureReasonOf(venueError('rate_limited', ctx, new Error('x')))).toBe(VenueDownReason.RateLimited)
+    expect(venueFailureReasonOf(venueError('malformed', ctx, new Error('x')))).toBe(VenueDownReason.Malformed)
+    expect(venueFailureReasonOf(venueError('rejected', ctx, new Error('x')))).toBeUndefined()
+    expect(venueFailureReasonOf(venueError('not_found', ctx, new Error('x')))).toBeUndefined()
+    expect(venueFailureReasonOf(new WavesError('ERR_VENUE_CONFIG', 'no such instrument'))).toBeUndefined()
+    expect(venueFailureReasonOf(new Error('anything else'))).toBeUndefined()
   })
 })

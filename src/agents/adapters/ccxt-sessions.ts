@@ -127,25 +127,26 @@ export class CcxtSessions {
     this.#venues.forEach((_, k) => this.#marketsOf(k).catch(() => {}))
   }
 
+  /** `order` is the caller's to reuse once this returns: what the answers need is copied out of it first. */
   submit(order: VenueOrder): void {
-    const venueId = order.venueId
+    const { venueId, clientOrderId, sizeLots } = order
     const venue = this.#venues[venueId - 1]
     if (venue === undefined) {
       this.counters.unknownVenue++
-      this.#reject(order.clientOrderId, venueId, order.sizeLots, REASON_NO_VENUE)
+      this.#reject(clientOrderId, venueId, sizeLots, REASON_NO_VENUE)
       return
     }
     if (!this.#health.accepts(venueId)) {
-      this.#refuse(order.clientOrderId, venueId, order.sizeLots)
+      this.#refuse(clientOrderId, venueId, sizeLots)
       return
     }
     this.#health.sent(venueId)
     this.counters.submitted++
-    this.#live.set(order.clientOrderId, {
+    this.#live.set(clientOrderId, {
       venueId,
       instrumentId: order.instrumentId,
       strategyId: order.strategyId,
-      sizeLots: order.sizeLots,
+      sizeLots,
       status: OrderStatus.New,
       filledLots: 0,
       filledSeenLots: 0,
@@ -153,7 +154,7 @@ export class CcxtSessions {
       uncertain: false,
       failedAtNs: 0,
     })
-    const sent = { clientOrderId: String(order.clientOrderId), instrumentId: order.instrumentId, side: order.side, orderType: order.orderType, timeInForce: order.timeInForce, priceTicks: order.priceTicks, sizeLots: order.sizeLots }
+    const sent = { clientOrderId: String(clientOrderId), instrumentId: order.instrumentId, side: order.side, orderType: order.orderType, timeInForce: order.timeInForce, priceTicks: order.priceTicks, sizeLots }
     this.#marketsOf(venueId - 1)
       .then(
         () =>
@@ -162,14 +163,14 @@ export class CcxtSessions {
               this.#health.success(venueId)
               this.#report(venueId, report)
             },
-            (err: unknown) => this.#createFailed(order.clientOrderId, venueId, err),
+            (err: unknown) => this.#createFailed(clientOrderId, venueId, err),
           ),
         (err: unknown) => {
           // The venue's markets would not load, so nothing was sent: the order is free to go elsewhere.
-          this.#live.delete(order.clientOrderId)
+          this.#live.delete(clientOrderId)
           this.counters.notPlaced++
           this.#health.failure(venueId, venueFailureReasonOf(err) ?? VenueDownReason.Unavailable)
-          this.#reject(order.clientOrderId, venueId, order.sizeLots, REASON_VENUE_DOWN)
+          this.#reject(clientOrderId, venueId, sizeLots, REASON_VENUE_DOWN)
         },
       )
       .finally(() => this.#flush())
