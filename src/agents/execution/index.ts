@@ -120,6 +120,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     const parentId = parents.parentOf(childId)
     // Not one of ours (the fast path's children are its own; their tick is gone by now).
     if (parentId === undefined) return
+    bump('children_venue_down')
     if (parents.isReroute(childId)) return bump('reroute_refused_again')
     if (command.safeMode || !command.riskVerdict) return bump('reroute_blocked')
     const terms = parents.termsOf(parentId)!
@@ -191,7 +192,6 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     if (venueDown) {
       // The venue never saw it: no round trip to measure, and its lots are still to be routed.
       sentNs.delete(id)
-      bump('children_venue_down')
       reroute(id, event.remainingLots())
     } else if (sent !== undefined) {
       // The venue's first answer closes the round trip the router prices.
