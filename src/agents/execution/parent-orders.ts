@@ -34,9 +34,9 @@ export class ParentOrders {
     return this.#nextChildId
   }
 
-  /** A parent about to be routed; kept until its last child ends. */
+  /** A parent about to be routed (its terms are kept as given, not copied) until its last child ends. */
   addParent(parentId: number, terms: ParentTerms): void {
-    this.#terms.set(parentId, { ...terms })
+    this.#terms.set(parentId, terms)
   }
 
   termsOf(parentId: number): Readonly<ParentTerms> | undefined {
