@@ -355,49 +355,50 @@ const core = agent.extend({
   journalDir: text().default('var/journal'),
 })
 
-export const wavesConfigSchema = z
-  .strictObject({
-    /** Timing of the trading cycle. */
-    cycle: cycle.prefault({}),
-    /** Absent or null: the embedded default, no Redis. */
-    redis: redis.nullable().optional(),
-    /** Restarting crashed agents. */
-    supervision: supervision.prefault({}),
-    compute: compute.prefault({}),
-    /** One section per agent, each with `enabled` and `stepDeadlineMs`. */
-    data_feeds: dataFeeds.prefault({}),
-    market_conditions: agent.prefault({}),
-    validation: agent.prefault({}),
-    intelligence: intelligence.prefault({}),
-    strategy_engine: strategyEngine.prefault({}),
-    risk_management: riskManagement.prefault({}),
-    execution: execution.prefault({}),
-    adapters: adapters.prefault({}),
-    fees_monitor: feesMonitor.prefault({}),
-    failure_prevention: failurePrevention.prefault({}),
-    agent_io: agent.prefault({}),
-    core: core.prefault({}),
-  })
-  .superRefine(
-    (c, ctx) => {
-      const venues: readonly string[] = c.data_feeds.venues
-      c.adapters.venuesDown.forEach((name, k) => {
-        if (!venues.includes(name)) ctx.addIssue({ code: 'custom', path: ['adapters', 'venuesDown', k], message: `must be one of data_feeds.venues, got ${JSON.stringify(name)}` })
-      })
-      for (const name of Object.keys(c.adapters.ccxtVenueRestUrls)) {
-        if (!venues.includes(name)) ctx.addIssue({ code: 'custom', path: ['adapters', 'ccxtVenueRestUrls', name], message: `names no venue of data_feeds.venues (${venues.join(', ')})` })
-      }
-    },
-    {
-      // Only the keys the rule reads must have parsed: a bad value elsewhere in either section does not hide it.
-      when: (payload) =>
-        !payload.issues.some((issue) => {
-          const [section, key] = issue.path ?? []
-          if (section === undefined) return true
-          return (section === 'data_feeds' && (key === undefined || key === 'venues')) || (section === 'adapters' && (key === undefined || key === 'venuesDown' || key === 'ccxtVenueRestUrls'))
-        }),
-    },
-  )
+const sections = z.strictObject({
+  /** Timing of the trading cycle. */
+  cycle: cycle.prefault({}),
+  /** Absent or null: the embedded default, no Redis. */
+  redis: redis.nullable().optional(),
+  /** Restarting crashed agents. */
+  supervision: supervision.prefault({}),
+  compute: compute.prefault({}),
+  /** One section per agent, each with `enabled` and `stepDeadlineMs`. */
+  data_feeds: dataFeeds.prefault({}),
+  market_conditions: agent.prefault({}),
+  validation: agent.prefault({}),
+  intelligence: intelligence.prefault({}),
+  strategy_engine: strategyEngine.prefault({}),
+  risk_management: riskManagement.prefault({}),
+  execution: execution.prefault({}),
+  adapters: adapters.prefault({}),
+  fees_monitor: feesMonitor.prefault({}),
+  failure_prevention: failurePrevention.prefault({}),
+  agent_io: agent.prefault({}),
+  core: core.prefault({}),
+})
+
+/** Rules across sections: names an agent's section uses must be ones another defines. */
+export const wavesConfigSchema = sections.superRefine(
+  (c, ctx) => {
+    const venues: readonly string[] = c.data_feeds.venues
+    c.adapters.venuesDown.forEach((name, k) => {
+      if (!venues.includes(name)) ctx.addIssue({ code: 'custom', path: ['adapters', 'venuesDown', k], message: `must be one of data_feeds.venues, got ${JSON.stringify(name)}` })
+    })
+    for (const name of Object.keys(c.adapters.ccxtVenueRestUrls)) {
+      if (!venues.includes(name)) ctx.addIssue({ code: 'custom', path: ['adapters', 'ccxtVenueRestUrls', name], message: `names no venue of data_feeds.venues (${venues.join(', ')})` })
+    }
+  },
+  {
+    // Only the keys the rule reads must have parsed: a bad value elsewhere in either section does not hide it.
+    when: (payload) =>
+      !payload.issues.some((issue) => {
+        const [section, key] = issue.path ?? []
+        if (section === undefined) return true
+        return (section === 'data_feeds' && (key === undefined || key === 'venues')) || (section === 'adapters' && (key === undefined || key === 'venuesDown' || key === 'ccxtVenueRestUrls'))
+      }),
+  },
+)
 
 export const AGENT_SECTIONS = Object.freeze([
   'data_feeds',
