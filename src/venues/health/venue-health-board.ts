@@ -27,8 +27,15 @@ export interface VenueHealth {
   sinceNs: number
 }
 
-/** Looks at one odd sequence word before taking its writer for dead (a live writer holds a group for a few stores). */
-const MAX_STUCK_SPINS = 1 << 20
+/**
+ * How long one odd sequence word may stay unchanged before its writer is
+ * taken for dead. A live writer holds a group for a few stores, but the OS
+ * may preempt it in between for a scheduling quantum or more: time, not a
+ * count of spins, tells the two apart.
+ */
+const STUCK_MS = 500
+/** Spins between looks at the clock. */
+const SPINS_PER_LOOK = 1024
 
 /**
  * Whether each venue can take orders, in shared memory (layout in
@@ -84,14 +91,21 @@ export class VenueHealthBoard {
     const w = this.words
     const at = groupOffset(venueId)
     // A sequence that keeps moving is a live writer: retry. One that stays odd is a writer that died inside the group.
-    let stuck = 0
+    let spins = 0
     let last = Number.NaN
+    let stuckSinceMs = 0
     for (;;) {
       const before = Atomics.load(w, at + F_SEQ)
       if ((before & 1) !== 0) {
-        stuck = before === last ? stuck + 1 : 0
-        last = before
-        if (stuck >= MAX_STUCK_SPINS) break
+        if (before !== last) {
+          last = before
+          spins = 0
+          stuckSinceMs = 0
+        } else if (++spins % SPINS_PER_LOOK === 0) {
+          const nowMs = performance.now()
+          if (stuckSinceMs === 0) stuckSinceMs = nowMs
+          else if (nowMs - stuckSinceMs > STUCK_MS) break
+        }
         continue
       }
       into.state = Atomics.load(w, at + F_STATE) as VenueState
