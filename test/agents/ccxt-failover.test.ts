@@ -61,7 +61,7 @@ describe('ccxt sessions and the venue breaker, against the mock exchange', () =>
     const health = new VenueHealthKeeper({ venues: ['binance'], breaker: { failures: 2, cooldownMs: 300 }, venuesDown: [], writer: new VenueHealthWriter(board), clock: monotonicClock, logger, counters })
     const writer = new FillRingWriter(new SingleProducerSequencer(engine.context('adapters').rings.fills!))
     const sessions = new CcxtSessions(
-      { instruments: [BTC], venues: ['binance'], restUrl: env.urls.rest, timeoutMs: 1_000, recvWindowMs: 1_000, env: KEYS, clock: monotonicClock, logger, health, onAnswers: () => {} },
+      { instruments: [BTC], venues: ['binance'], restUrl: env.urls.rest, timeoutMs: 5_000, recvWindowMs: 3_000, env: KEYS, clock: monotonicClock, logger, health, onAnswers: () => {} },
       writer,
     )
     const order = (id: number) => ({ clientOrderId: id, venueId: 1, instrumentId: 0, side: Side.Buy, orderType: OrderType.Limit, timeInForce: TimeInForce.ImmediateOrCancel, priceTicks: ASK, sizeLots: 10, strategyId: 1 })
@@ -135,9 +135,9 @@ describe('failover to a backup ccxt venue, execution and adapters in-process', (
       adapters: {
         ccxtRestUrl: primary.urls.rest,
         ccxtVenueRestUrls: { backup: backup.urls.rest },
-        ccxtTimeoutMs: 1_000,
+        ccxtTimeoutMs: 5_000,
         ccxtPollIntervalMs: 50,
-        ccxtRecvWindowMs: 1_000,
+        ccxtRecvWindowMs: 3_000,
         venueBreakerFailures: 2,
         venueBreakerCooldownMs: 500,
       },
