@@ -40,7 +40,7 @@ function settings(intervalMs: number): CoordinatorSettings {
 const noCompute = { run: () => Promise.reject(new Error('no compute pool in this bench')) }
 
 async function runCoordinator(intervalMs: number, until: (c: Coordinator) => boolean): Promise<Coordinator> {
-  const coordinator = new Coordinator(NOOP, createDataPlane(createBoards()), noCompute, settings(intervalMs))
+  const coordinator = new Coordinator(NOOP, createDataPlane(createBoards(), 0), noCompute, settings(intervalMs))
   await coordinator.start()
   while (!until(coordinator)) await new Promise((resolve) => setTimeout(resolve, 20))
   await coordinator.stop()

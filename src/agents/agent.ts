@@ -32,6 +32,8 @@ export interface AgentContext<Config = Readonly<Record<string, unknown>>> {
   readonly consumerIds: Readonly<Partial<Record<RingName, number>>>
   /** The shared state boards, to attach as a writer or reader. */
   readonly boards: Readonly<Record<string, SharedArrayBuffer>>
+  /** Whether each venue takes orders: attach with `VenueHealthBoard.attach`; only the adapters write it. */
+  readonly venueHealth: SharedArrayBuffer
   readonly compute: ComputeRunner
   readonly counters: Counters
   /**

@@ -301,6 +301,35 @@ const adapters = agent.extend({
   ccxtTimeoutMs: integer(1).default(10_000),
   /** How often the ccxt venue's open orders and fills are polled to catch answers missed, ms. Default 1000. */
   ccxtPollIntervalMs: integer(1).default(1000),
+  /**
+   * Spot REST base of particular venues of 'ccxt:binance', by venue name, in
+   * place of ccxtRestUrl: a backup venue as a session on another endpoint.
+   * Names from data_feeds.venues. Default none.
+   */
+  ccxtVenueRestUrls: z.record(z.string(), text()).default({}),
+  /**
+   * Receive window of the ccxt venue's signed requests, ms: 1 to 60_000. The
+   * venue refuses a request signed longer ago, so an order whose create
+   * failed with the outcome unknown, and that the venue still does not know
+   * this long (and a second) after the last attempt, was never placed: it is
+   * answered Rejected and its lots go elsewhere. Default 10_000.
+   */
+  ccxtRecvWindowMs: integer(1, 60_000).default(10_000),
+  /**
+   * Consecutive failed calls to a venue (timeouts, 5xx, 429/418, malformed
+   * answers, dropped connections, each after the adapter's own retries) that
+   * open its breaker: the venue is marked down and orders go to the others.
+   * Default 3.
+   */
+  venueBreakerFailures: integer(1).default(3),
+  /** How long a venue's breaker stays open before one probe call may close it, ms. Default 5000. */
+  venueBreakerCooldownMs: integer(1).default(5_000),
+  /**
+   * Venues an operator has taken down: they take no new orders (those on
+   * their way are answered Rejected and re-routed) until the name is
+   * removed, at run time too. Names from data_feeds.venues. Default none.
+   */
+  venuesDown: z.array(text()).default([]),
 })
 
 const feesMonitor = agent.extend({
@@ -326,7 +355,7 @@ const core = agent.extend({
   journalDir: text().default('var/journal'),
 })
 
-export const wavesConfigSchema = z.strictObject({
+const sections = z.strictObject({
   /** Timing of the trading cycle. */
   cycle: cycle.prefault({}),
   /** Absent or null: the embedded default, no Redis. */
@@ -348,6 +377,28 @@ export const wavesConfigSchema = z.strictObject({
   agent_io: agent.prefault({}),
   core: core.prefault({}),
 })
+
+/** Rules across sections: names an agent's section uses must be ones another defines. */
+export const wavesConfigSchema = sections.superRefine(
+  (c, ctx) => {
+    const venues: readonly string[] = c.data_feeds.venues
+    c.adapters.venuesDown.forEach((name, k) => {
+      if (!venues.includes(name)) ctx.addIssue({ code: 'custom', path: ['adapters', 'venuesDown', k], message: `must be one of data_feeds.venues, got ${JSON.stringify(name)}` })
+    })
+    for (const name of Object.keys(c.adapters.ccxtVenueRestUrls)) {
+      if (!venues.includes(name)) ctx.addIssue({ code: 'custom', path: ['adapters', 'ccxtVenueRestUrls', name], message: `names no venue of data_feeds.venues (${venues.join(', ')})` })
+    }
+  },
+  {
+    // Only the keys the rule reads must have parsed: a bad value elsewhere in either section does not hide it.
+    when: (payload) =>
+      !payload.issues.some((issue) => {
+        const [section, key] = issue.path ?? []
+        if (section === undefined) return true
+        return (section === 'data_feeds' && (key === undefined || key === 'venues')) || (section === 'adapters' && (key === undefined || key === 'venuesDown' || key === 'ccxtVenueRestUrls'))
+      }),
+  },
+)
 
 export const AGENT_SECTIONS = Object.freeze([
   'data_feeds',

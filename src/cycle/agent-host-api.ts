@@ -17,6 +17,7 @@ export interface AgentHostData {
   rings: Record<string, SharedArrayBuffer>
   consumerIds: Record<string, number>
   boards: Record<string, SharedArrayBuffer>
+  venueHealth: SharedArrayBuffer
   wait: FollowMode
   /** For each ring this agent produces, the control slots of the agents that read it on their fast path. */
   fastPathReaders: Record<string, number[]>

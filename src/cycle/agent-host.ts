@@ -58,6 +58,7 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
       rings,
       consumerIds: data.consumerIds as AgentContext['consumerIds'],
       boards: data.boards,
+      venueHealth: data.venueHealth,
       compute,
       counters,
       notifyFastPath,

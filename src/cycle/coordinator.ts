@@ -31,6 +31,8 @@ export interface CoordinatorSettings {
 export interface DataPlane {
   rings: Record<string, SharedArrayBuffer>
   boards: Record<string, SharedArrayBuffer>
+  /** Whether each venue takes orders (`VenueHealthBoard`): written by the adapters, read by whoever routes. */
+  venueHealth: SharedArrayBuffer
   /** Rings an agent touches, and its consumer id on each it reads. */
   ringsOf: (agent: string) => { rings: string[]; consumerIds: Record<string, number> }
 }
@@ -160,6 +162,7 @@ export class Coordinator {
       rings: Object.fromEntries(rings.map((r) => [r, this.#plane.rings[r]!])),
       consumerIds,
       boards: this.#plane.boards,
+      venueHealth: this.#plane.venueHealth,
       wait: slot.registration.wait ?? 'block',
       fastPathReaders: Object.fromEntries(
         rings.map((ring) => [ring, this.#slots.filter((s) => s.registration.fastPath?.includes(ring as RingName) === true && s !== slot).map((s) => s.index)]),

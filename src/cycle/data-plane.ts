@@ -1,12 +1,14 @@
 import { RingBuffer } from '../ring/index.js'
+import { VenueHealthBoard } from '../venues/health/index.js'
 import type { DataPlane } from './coordinator.js'
 import { RING_NAMES, TOPOLOGY, ringPayloadBytes, ringsOf } from './topology.js'
 
 /**
- * Creates the rings of the topology and bundles them with the boards: the
- * shared memory every agent thread attaches to.
+ * Creates the rings of the topology and the venue health board of `venues`
+ * venues, and bundles them with the boards: the shared memory every agent
+ * thread attaches to.
  */
-export function createDataPlane(boards: Record<string, SharedArrayBuffer>): DataPlane {
+export function createDataPlane(boards: Record<string, SharedArrayBuffer>, venues: number): DataPlane {
   const rings: Record<string, SharedArrayBuffer> = {}
   for (const name of RING_NAMES) {
     const spec = TOPOLOGY[name]
@@ -17,6 +19,7 @@ export function createDataPlane(boards: Record<string, SharedArrayBuffer>): Data
   return {
     rings,
     boards,
+    venueHealth: VenueHealthBoard.create(venues).sab,
     ringsOf: (agent) => {
       const { rings: names, consumerIds } = ringsOf(agent)
       return { rings: names, consumerIds: consumerIds as Record<string, number> }

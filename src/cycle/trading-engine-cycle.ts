@@ -83,7 +83,7 @@ export class TradingEngineCycle {
     if (this.#coordinator) throw new WavesError('ERR_CYCLE_STATE', 'the cycle is already started; a stopped engine is not restarted, make a new one', {})
     const config = this.config
     this.#compute = new ComputePool({ maxThreads: config.compute.maxThreads })
-    this.#coordinator = new Coordinator(this.agents, createDataPlane(createBoards()), this.#compute, {
+    this.#coordinator = new Coordinator(this.agents, createDataPlane(createBoards(), config.data_feeds.venues.length), this.#compute, {
       intervalMs: config.cycle.intervalMs,
       initDeadlineMs: config.cycle.initDeadlineMs,
       stepDeadlineMs: (agent) => (this.#section(agent)['stepDeadlineMs'] as number | undefined) ?? config.cycle.stepDeadlineMs,

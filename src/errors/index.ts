@@ -68,6 +68,8 @@ export type WavesErrorCode =
   | 'ERR_VENUE_UNAVAILABLE'
   | 'ERR_VENUE_MALFORMED'
   | 'ERR_VENUE_UNKNOWN_ORDER'
+  // venues/health/
+  | 'ERR_VENUE_HEALTH_LAYOUT'
   // accounting/
   | 'ERR_FEE_INPUT'
   | 'ERR_FEE_SCHEDULE'

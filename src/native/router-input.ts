@@ -2,6 +2,11 @@ import type { VenueBooks } from '../market/book/index.js'
 import { VENUE_COST_FIELDS } from './route-plan.js'
 import { Side } from '../schemas/index.js'
 
+/** Which venues may take orders now (`VenueHealthBoard` is one); venue ids from 1. */
+export interface RoutableVenues {
+  routable(venueId: number): boolean
+}
+
 /** Levels per venue side the router looks at. */
 export const ROUTED_DEPTH = 50
 
@@ -28,12 +33,16 @@ export class RouterInput {
     this.costs[venue * VENUE_COST_FIELDS + 2] = latencyMs
   }
 
-  /** The `[price, size]` pairs an order of `side` would take, venue after venue; a view of exactly the pairs laid out. */
-  layOut(books: VenueBooks, instrumentId: number, side: Side): Float64Array {
+  /**
+   * The `[price, size]` pairs an order of `side` would take, venue after
+   * venue; a view of exactly the pairs laid out. A venue that is not
+   * `routable` gets no levels, so the router sends its share to the others.
+   */
+  layOut(books: VenueBooks, instrumentId: number, side: Side, venues?: RoutableVenues): Float64Array {
     const taken = side === Side.Buy ? Side.Sell : Side.Buy
     let pair = 0
     for (let v = 0; v < books.venues; v++) {
-      const n = books.book(instrumentId, v + 1)!.topLevels(taken, this.#prices, this.#sizes, ROUTED_DEPTH)
+      const n = venues !== undefined && !venues.routable(v + 1) ? 0 : books.book(instrumentId, v + 1)!.topLevels(taken, this.#prices, this.#sizes, ROUTED_DEPTH)
       for (let k = 0; k < n; k++, pair++) {
         this.#levels[2 * pair] = this.#prices[k]!
         this.#levels[2 * pair + 1] = this.#sizes[k]!

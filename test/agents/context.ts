@@ -10,7 +10,7 @@ import { RingBuffer } from '../../src/ring/index.js'
 /** One engine's shared memory, and contexts over it for agents run in-process, no threads. */
 export function inProcessEngine(input: Record<string, unknown> = {}) {
   const engineConfig = resolveConfig(input) as unknown as Record<string, Record<string, unknown>>
-  const plane = createDataPlane(createBoards())
+  const plane = createDataPlane(createBoards(), (engineConfig['data_feeds']!['venues'] as string[]).length)
   const clock = new ManualClock(1e12)
   const fastPathNotices: Record<string, number> = {}
   /** A context with the agent's resolved section, `overrides` on top. */
@@ -25,6 +25,7 @@ export function inProcessEngine(input: Record<string, unknown> = {}) {
       rings: Object.fromEntries(rings.map((r) => [r, RingBuffer.attach(plane.rings[r]!)])),
       consumerIds,
       boards: plane.boards,
+      venueHealth: plane.venueHealth,
       compute: { run: () => Promise.reject(new Error('no compute pool in-process')) },
       counters: {},
       // In-process, the test drives each agent's onFastPath itself; this tallies what a producer rang.

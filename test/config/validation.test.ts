@@ -190,6 +190,31 @@ describe('cross-field rules', () => {
     expect(resolveConfig({ data_feeds: { source: 'ccxt-pro' } }).data_feeds.ccxtBookDepth).toBe(20)
   })
 
+  it('takes down, and points ccxt sessions at, configured venues only; breaker thresholds are positive', () => {
+    expect(
+      messageOf({
+        data_feeds: { venues: ['main', 'backup'] },
+        adapters: { venuesDown: ['main', 'elsewhere'], ccxtVenueRestUrls: { backup: 'http://127.0.0.1:9001/api/v3', spare: 'http://127.0.0.1:9002/api/v3' }, venueBreakerFailures: 0 },
+      }),
+    ).toBe(
+      [
+        'invalid config (3 problems):',
+        '  adapters.venueBreakerFailures: must be a positive integer, got 0',
+        '  adapters.venuesDown[1]: must be one of data_feeds.venues, got "elsewhere"',
+        '  adapters.ccxtVenueRestUrls.spare: names no venue of data_feeds.venues (main, backup)',
+      ].join('\n'),
+    )
+    const config = resolveConfig({ data_feeds: { venues: ['main', 'backup'] }, adapters: { venuesDown: ['backup'], venueBreakerCooldownMs: 250 } })
+    expect(config.adapters).toMatchObject({ venuesDown: ['backup'], venueBreakerFailures: 3, venueBreakerCooldownMs: 250, ccxtRecvWindowMs: 10_000 })
+    expect(messageOf({ adapters: { venueBreakerCooldownMs: 0, ccxtRecvWindowMs: 60_001 } })).toBe(
+      [
+        'invalid config (2 problems):',
+        '  adapters.ccxtRecvWindowMs: must be an integer from 1 to 60000, got 60001',
+        '  adapters.venueBreakerCooldownMs: must be a positive integer, got 0',
+      ].join('\n'),
+    )
+  })
+
   it('checks cross-field rules alongside other problems in the same section, never on a malformed value', () => {
     expect(
       messageOf({

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { CcxtSessions } from '../../src/agents/adapters/ccxt-sessions.js'
 import type { FillRingWriter } from '../../src/agents/adapters/fill-ring-writer.js'
+import type { VenueHealthKeeper } from '../../src/agents/adapters/venue-health-keeper.js'
 import { monotonicClock } from '../../src/clock/clock.js'
 import { childLogger } from '../../src/log/logger.js'
 import { TradingEngineCycle } from '../../src/cycle/trading-engine-cycle.js'
@@ -119,7 +120,7 @@ describe('the ccxt venue without keys', () => {
   it('refuses to start, naming the variables the keys come from', () => {
     delete process.env['WAVES_BINANCE_API_KEY']
     process.env['WAVES_BINANCE_SECRET'] = SECRET
-    const options = { instruments: [BTC], venues: ['binance'], timeoutMs: 1000, env: process.env, clock: monotonicClock, logger: childLogger({}), onAnswers: () => {} }
+    const options = { instruments: [BTC], venues: ['binance'], timeoutMs: 1000, recvWindowMs: 10_000, health: {} as VenueHealthKeeper, env: process.env, clock: monotonicClock, logger: childLogger({}), onAnswers: () => {} }
     expect(() => new CcxtSessions(options, {} as FillRingWriter)).toThrow(
       "execution.venue 'ccxt:binance' needs its keys in WAVES_BINANCE_API_KEY and WAVES_BINANCE_SECRET, and one is not set",
     )

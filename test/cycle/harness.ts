@@ -38,7 +38,7 @@ export function makeCoordinator(
     ...options.settings,
   }
   const compute = { run: async () => Promise.reject(new Error('no compute pool in this test')) }
-  return { coordinator: new Coordinator(agents, createDataPlane({}), compute, settings), log, ids }
+  return { coordinator: new Coordinator(agents, createDataPlane({}, 0), compute, settings), log, ids }
 }
 
 export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -2,12 +2,14 @@ import type { WavesConfig } from '../../config/index.js'
 import { instrumentSpecsOf, universeOf } from '../../market/instruments.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { BookDelta, MessageType, Order, Trade } from '../../schemas/index.js'
+import { VenueHealthBoard, VenueHealthWriter } from '../../venues/health/index.js'
 import type { Agent, AgentContext } from '../agent.js'
 import type { CcxtSessions } from './ccxt-sessions.js'
 import { FillRingWriter } from './fill-ring-writer.js'
 import { SimSessions, type VenueOrder } from './sim-sessions.js'
+import { VenueHealthKeeper } from './venue-health-keeper.js'
 
-export { REASON_NO_VENUE } from './sim-sessions.js'
+export { REASON_NO_VENUE, REASON_VENUE_DOWN } from './reason-codes.js'
 
 type AdaptersConfig = WavesConfig['adapters']
 
@@ -22,6 +24,12 @@ type AdaptersConfig = WavesConfig['adapters']
  * With execution.venue 'ccxt:binance' the same rings lead to the exchange
  * instead (`CcxtSessions`): orders go out without waiting, answers are
  * written as they arrive, and a timer polls what they missed.
+ *
+ * Either way this agent keeps each venue's health (`VenueHealthKeeper`): a
+ * breaker per venue over its calls' outcomes and the operator's
+ * `venuesDown`, published on the venue health board that execution and the
+ * fast path route by. An order that reaches a venue that is down is
+ * answered Rejected with REASON_VENUE_DOWN, never sent and never dropped.
  */
 export default function createAdapters(): Agent<unknown, AdaptersConfig> {
   let market: RingConsumer
@@ -29,6 +37,7 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
   let fastOrders: RingConsumer
   let writer: FillRingWriter
   let sessions: SimSessions
+  let health: VenueHealthKeeper
   /** Set when execution.venue is 'ccxt:binance': orders go to the exchange instead of the sim venues. */
   let ccxt: CcxtSessions | undefined
   let monitor: ReturnType<typeof setInterval> | undefined
@@ -97,6 +106,7 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
     counters['orders_rejected'] = c.rejected
     counters['venue_timeouts'] = c.timeouts
     counters['orders_recovered'] = c.recovered
+    counters['orders_not_placed'] = c.notPlaced
     counters['venue_poll_failures'] = c.pollFailures
     counters['answers_written'] = writer.written
     counters['answers_pending'] = writer.pending
@@ -113,6 +123,15 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()
       notify = () => ctx.notifyFastPath('fills')
+      health = new VenueHealthKeeper({
+        venues: universe.venues,
+        breaker: breakerSettingsOf(ctx.config),
+        venuesDown: ctx.config.venuesDown,
+        writer: new VenueHealthWriter(VenueHealthBoard.attach(ctx.venueHealth)),
+        clock: ctx.clock,
+        logger: ctx.logger,
+        counters,
+      })
       if (engine.execution.venue === 'ccxt:binance') {
         // ccxt takes most of a second to load: only a run that trades through it pays for that.
         const { CcxtSessions } = await import('./ccxt-sessions.js')
@@ -121,10 +140,13 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
             instruments: instrumentSpecsOf(ctx.engineConfig),
             venues: universe.venues,
             ...(ctx.config.ccxtRestUrl !== undefined && { restUrl: ctx.config.ccxtRestUrl }),
+            venueRestUrls: ctx.config.ccxtVenueRestUrls,
             timeoutMs: ctx.config.ccxtTimeoutMs,
+            recvWindowMs: ctx.config.ccxtRecvWindowMs,
             env: process.env,
             clock: ctx.clock,
             logger: ctx.logger,
+            health,
             onAnswers: () => {
               counters['answers_written'] = writer.written
               notify()
@@ -149,9 +171,14 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
           queueCancelModel: ctx.config.queueCancelModel,
           clock: ctx.clock,
           logger: ctx.logger,
+          health,
         },
         writer,
       )
+    },
+    configure(ctx) {
+      // The operator's lever: a venue named in venuesDown takes no new orders from the next one on.
+      health.configure(breakerSettingsOf(ctx.config), ctx.config.venuesDown)
     },
     step() {
       pump()
@@ -159,10 +186,17 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
     onFastPath() {
       pump()
     },
-    health: () => (ccxt !== undefined ? { openOrders: ccxt.openOrders(), venues: ccxt.venueCounters() } : { openOrders: sessions.openOrders() }),
+    health: () =>
+      ccxt !== undefined
+        ? { openOrders: ccxt.openOrders(), venues: ccxt.venueCounters(), venueHealth: health.detail() }
+        : { openOrders: sessions.openOrders(), venueHealth: health.detail() },
     stop() {
       clearInterval(monitor)
       clearTimeout(timer)
     },
   }
+}
+
+function breakerSettingsOf(config: AdaptersConfig): { failures: number; cooldownMs: number } {
+  return { failures: config.venueBreakerFailures, cooldownMs: config.venueBreakerCooldownMs }
 }

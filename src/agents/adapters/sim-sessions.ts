@@ -5,6 +5,8 @@ import { BookAction, OrderStatus, Side } from '../../schemas/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
 import { ConstantLatency, MatchingEngine, SimVenue, type NewOrder, type QueueCancelModel, type VenueDelivery } from '../../venues/sim/index.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
+import { REASON_NO_VENUE, REASON_VENUE_DOWN } from './reason-codes.js'
+import type { VenueHealthKeeper } from './venue-health-keeper.js'
 
 export interface SimSessionsOptions {
   instruments: readonly InstrumentSpec[]
@@ -16,6 +18,8 @@ export interface SimSessionsOptions {
   queueCancelModel: QueueCancelModel
   clock: Clock
   logger: Logger
+  /** Which venues take orders: a sim venue never fails a call, so only an operator takes one down. */
+  health: VenueHealthKeeper
 }
 
 /** An order as it arrives on the venue ring: the sim venue's order, with the ring's numeric id, its venue and its strategy. */
@@ -24,9 +28,6 @@ export type VenueOrder = Omit<NewOrder, 'clientOrderId' | 'postOnly'> & {
   venueId: number
   strategyId: number
 }
-
-/** Reason code on an OrderEvent: the order named a venue no session serves. */
-export const REASON_NO_VENUE = 1
 
 /**
  * One sim venue session per configured venue: a price-time matching engine
@@ -40,6 +41,7 @@ export class SimSessions {
   readonly #venues: SimVenue[]
   readonly #writer: FillRingWriter
   readonly #clock: Clock
+  readonly #health: VenueHealthKeeper
   /** Which strategy each live order serves, to book its fills; forgotten when the order ends. */
   readonly #strategyOf = new Map<number, number>()
   submitted = 0
@@ -48,6 +50,7 @@ export class SimSessions {
   constructor(options: SimSessionsOptions, writer: FillRingWriter) {
     this.#writer = writer
     this.#clock = options.clock
+    this.#health = options.health
     const orderLatency = new ConstantLatency(options.orderLatencyNs)
     const responseLatency = new ConstantLatency(options.responseLatencyNs)
     // The engine sees the feed as it happens; the strategy's own feed latency is the real one it lives with.
@@ -89,17 +92,16 @@ export class SimSessions {
     const venue = this.#venue(order.venueId)
     if (venue === undefined) {
       this.unknownVenue++
-      this.#writer.event({
-        tsNs: this.#clock.nowNs(),
-        clientOrderId: order.clientOrderId,
-        venueId: order.venueId,
-        status: OrderStatus.Rejected,
-        reasonCode: REASON_NO_VENUE,
-        filledLots: 0,
-        remainingLots: order.sizeLots,
-      })
+      this.#reject(order, REASON_NO_VENUE)
       return
     }
+    if (!this.#health.accepts(order.venueId)) {
+      // Execution routed it before the venue went down: answered, never dropped, so its lots can go elsewhere.
+      this.#health.refused(order.venueId)
+      this.#reject(order, REASON_VENUE_DOWN)
+      return
+    }
+    this.#health.sent(order.venueId)
     this.submitted++
     this.#strategyOf.set(order.clientOrderId, order.strategyId)
     venue.submit({
@@ -129,12 +131,25 @@ export class SimSessions {
     return Object.fromEntries(this.#venues.map((v, k) => [String(k + 1), v.engine.openOrders().length]))
   }
 
+  #reject(order: VenueOrder, reasonCode: number): void {
+    this.#writer.event({
+      tsNs: this.#clock.nowNs(),
+      clientOrderId: order.clientOrderId,
+      venueId: order.venueId,
+      status: OrderStatus.Rejected,
+      reasonCode,
+      filledLots: 0,
+      remainingLots: order.sizeLots,
+    })
+  }
+
   #answer(venueId: number, d: VenueDelivery): void {
     if (d.kind === 'report') {
       const r = d.report
       if (isTerminal(r.status)) this.#strategyOf.delete(Number(r.clientOrderId))
       this.#writer.report(venueId, r, d.visibleAtNs)
     } else if (d.kind === 'execution') {
+      this.#health.filled(venueId)
       this.#writer.execution(venueId, d.execution, d.visibleAtNs, this.#strategyOf.get(Number(d.execution.clientOrderId)) ?? 0)
     }
   }

@@ -1,12 +1,14 @@
 import type { WavesConfig } from '../../config/index.js'
 import { Ewma } from '../../market/ewma.js'
 import { universeOf } from '../../market/instruments.js'
-import { loadExecutor, planLength, readRoutePlan, type Router, type SlippageTracker } from '../../native/index.js'
+import { CHILD_FIELDS, loadExecutor, PLAN_HEADER, planLength, type Router, type SlippageTracker } from '../../native/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { BookDelta, Fill, MessageType, Order, OrderEvent, OrderStatus, OrderType, Side, TimeInForce } from '../../schemas/index.js'
+import { VenueHealthBoard } from '../../venues/health/index.js'
+import { REASON_VENUE_DOWN } from '../adapters/reason-codes.js'
 import type { Agent, AgentContext } from '../agent.js'
-import { ParentOrders } from './parent-orders.js'
+import { ParentOrders, type ParentTerms } from './parent-orders.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { RouterInput } from '../../native/router-input.js'
 
@@ -30,6 +32,14 @@ interface Snapshot {
  * Fills coming back are credited to the parent's implementation shortfall
  * (arrival = consolidated mid at decision), with rolling percentiles per
  * instrument and venue; acknowledgments measure each venue's round trip.
+ *
+ * A venue the adapters mark down on the venue health board gets no levels,
+ * so the router splits over the others. A child the adapters answer
+ * Rejected with REASON_VENUE_DOWN never reached its venue (it was on the
+ * venue ring when that went down): its lots are routed again over the
+ * venues up, once, at the parent's limit, and only with this cycle's risk
+ * verdict and no breaker open; a re-route the venues refuse again is not
+ * routed a third time. Each outcome is counted.
  */
 export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   let market: RingConsumer
@@ -37,6 +47,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   let answers: RingConsumer
   let venueRing: SingleProducerSequencer
   let books: VenueBooks
+  let venueHealth: VenueHealthBoard
   let router: Router
   let slippage: SlippageTracker
   let parents: ParentOrders
@@ -68,12 +79,64 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence(), delta.firstVenueSequence())
   }
 
-  const route = (): number => {
-    const instrument = order.instrumentId()
-    const side = order.side()
-    const levels = input.layOut(books, instrument, side)
-    const limit = order.orderType() === OrderType.Market ? undefined : order.priceTicks()
-    return router.route(side === Side.Buy ? 1 : -1, order.sizeLots(), limit, levels, input.venueLevelEnds, input.costs, plan)
+  /** Routes `sizeLots` of `terms` over the venues up; returns the children planned. */
+  const route = (terms: ParentTerms, sizeLots: number): number => {
+    const levels = input.layOut(books, terms.instrumentId, terms.side, venueHealth)
+    return router.route(terms.side === Side.Buy ? 1 : -1, sizeLots, terms.limitTicks, levels, input.venueLevelEnds, input.costs, plan)
+  }
+
+  /** Puts the planned children of `parentId` on the venue ring. */
+  const sendChildren = (parentId: number, terms: ParentTerms, children: number, reroute: boolean): void => {
+    // The plan is read in place (layout in route-plan.ts).
+    for (let c = 0, at = PLAN_HEADER; c < children; c++, at += CHILD_FIELDS) {
+      const venue = plan[at]!
+      const s = venueRing.tryClaim(1)
+      if (s < 0) {
+        bump('blocked_venue_ring_full')
+        continue
+      }
+      const childId = parents.addChild(parentId, reroute)
+      child.__init(venueRing.setHeader(s, Order.sizeOf(), MessageType.Order), venueRing.ring.byteBuffer)
+      child.mutate_ts_ns(nowNs())
+      child.mutate_client_order_id(childId)
+      child.mutate_intent_id(terms.intentId)
+      child.mutate_instrument_id(terms.instrumentId)
+      child.mutate_risk_cycle(terms.riskCycle)
+      child.mutate_venue_id(venue + 1)
+      child.mutate_side(terms.side)
+      child.mutate_order_type(OrderType.Limit)
+      child.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
+      child.mutate_price_ticks(plan[at + 1]!)
+      child.mutate_size_lots(plan[at + 2]!)
+      child.mutate_strategy_id(terms.strategyId)
+      venueRing.publish(s)
+      sentNs.set(childId, { venue, ns: nowNs() })
+      bump('children_sent')
+    }
+  }
+
+  /** A child that never reached its venue: its lots go to the venues up, once. */
+  const reroute = (childId: number, lots: number): void => {
+    const parentId = parents.parentOf(childId)
+    // Not one of ours (the fast path's children are its own; their tick is gone by now).
+    if (parentId === undefined) return
+    bump('children_venue_down')
+    if (parents.isReroute(childId)) return bump('reroute_refused_again')
+    if (command.safeMode || !command.riskVerdict) return bump('reroute_blocked')
+    const terms = parents.termsOf(parentId)!
+    let children: number
+    try {
+      children = route(terms, lots)
+    } catch (err) {
+      if ((counters['route_failures'] ?? 0) === 0) logError(err)
+      return bump('route_failures')
+    }
+    if (children === 0) return bump('reroute_no_liquidity')
+    const unfilledLots = plan[1]!
+    if (unfilledLots > 0) bump('unrouted_lots', unfilledLots)
+    sendChildren(parentId, terms, children, true)
+    bump('rerouted')
+    bump('rerouted_lots', lots - unfilledLots)
   }
 
   const onOrder = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
@@ -82,47 +145,33 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     if (command.safeMode) return bump('blocked_safe_mode')
     if (!command.riskVerdict) return bump('blocked_no_risk_verdict')
     if (order.riskCycle() !== command.cycle) return bump('blocked_stale_approval')
+    const terms: ParentTerms = {
+      instrumentId: order.instrumentId(),
+      side: order.side(),
+      limitTicks: order.orderType() === OrderType.Market ? undefined : order.priceTicks(),
+      intentId: order.intentId(),
+      riskCycle: order.riskCycle(),
+      strategyId: order.strategyId(),
+    }
     let children: number
     try {
-      children = route()
+      children = route(terms, order.sizeLots())
     } catch (err) {
       // One order the router refuses must not stall the ones behind it: count it, log the first.
       if ((counters['route_failures'] ?? 0) === 0) logError(err)
       return bump('route_failures')
     }
-    const { unfilledLots, children: planned } = readRoutePlan(plan, children)
+    const unfilledLots = plan[1]!
     if (unfilledLots > 0) bump('unrouted_lots', unfilledLots)
     if (children === 0) return bump('no_liquidity')
     const parentId = order.clientOrderId()
-    const mid = books.consolidatedMid(order.instrumentId())
+    const mid = books.consolidatedMid(terms.instrumentId)
     if (mid > 0) {
-      slippage.recordArrival(parentId, order.instrumentId(), order.side() === Side.Buy ? 1 : -1, Math.round(mid))
+      slippage.recordArrival(parentId, terms.instrumentId, terms.side === Side.Buy ? 1 : -1, Math.round(mid))
       measured.add(parentId)
     }
-    for (const c of planned) {
-      const s = venueRing.tryClaim(1)
-      if (s < 0) {
-        bump('blocked_venue_ring_full')
-        continue
-      }
-      const childId = parents.addChild(parentId)
-      child.__init(venueRing.setHeader(s, Order.sizeOf(), MessageType.Order), venueRing.ring.byteBuffer)
-      child.mutate_ts_ns(nowNs())
-      child.mutate_client_order_id(childId)
-      child.mutate_intent_id(order.intentId())
-      child.mutate_instrument_id(order.instrumentId())
-      child.mutate_risk_cycle(order.riskCycle())
-      child.mutate_venue_id(c.venue + 1)
-      child.mutate_side(order.side())
-      child.mutate_order_type(OrderType.Limit)
-      child.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
-      child.mutate_price_ticks(c.priceLimitTicks)
-      child.mutate_size_lots(c.sizeLots)
-      child.mutate_strategy_id(order.strategyId())
-      venueRing.publish(s)
-      sentNs.set(childId, { venue: c.venue, ns: nowNs() })
-      bump('children_sent')
-    }
+    parents.addParent(parentId, terms)
+    sendChildren(parentId, terms, children, false)
     bump('routed')
   }
 
@@ -139,7 +188,12 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     const id = event.clientOrderId()
     bump(`venue_${OrderStatus[event.status()]?.toLowerCase() ?? 'unknown'}`)
     const sent = sentNs.get(id)
-    if (sent !== undefined) {
+    const venueDown = event.status() === OrderStatus.Rejected && event.reasonCode() === REASON_VENUE_DOWN
+    if (venueDown) {
+      // The venue never saw it: no round trip to measure, and its lots are still to be routed.
+      sentNs.delete(id)
+      reroute(id, event.remainingLots())
+    } else if (sent !== undefined) {
       // The venue's first answer closes the round trip the router prices.
       const venue = latencyMs[sent.venue]!
       venue.update((event.tsNs() - sent.ns) / 1e6)
@@ -170,6 +224,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       orders = new RingConsumer(ctx.rings.orders!, ctx.consumerIds.orders!)
       answers = new RingConsumer(ctx.rings.fills!, ctx.consumerIds.fills!)
       venueRing = new SingleProducerSequencer(ctx.rings.venue!)
+      venueHealth = VenueHealthBoard.attach(ctx.venueHealth)
       books = new VenueBooks(universe.instruments.length, universe.venues.length)
       router = executor.createRouter({ adverseTicksPerMs: ctx.config.adverseTicksPerMs })
       slippage = executor.createSlippageTracker({ windowOrders: ctx.config.slippageWindowOrders })
@@ -190,9 +245,9 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     },
     step(c, ctx) {
       command = c
+      const before = counters['children_sent'] ?? 0
       market.drain(onMarket)
       drainAnswers()
-      const before = counters['children_sent'] ?? 0
       orders.drain(onOrder)
       if ((counters['children_sent'] ?? 0) !== before) ctx.notifyFastPath('venue')
       counters['book_gaps'] = books.gaps

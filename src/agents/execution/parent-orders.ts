@@ -1,11 +1,28 @@
+import type { Side } from '../../schemas/index.js'
+
+/** What a routed parent asked for: enough to route what is left of it again. */
+export interface ParentTerms {
+  instrumentId: number
+  side: Side
+  /** Its limit; undefined for a market order. */
+  limitTicks: number | undefined
+  intentId: number
+  riskCycle: number
+  strategyId: number
+}
+
 /**
  * Which child orders a routed parent became, so that each fill on the fill
  * ring is credited to its parent's slippage and the parent completes when
- * the last of its children has ended.
+ * the last of its children has ended; and what the parent asked for, so
+ * that a child a venue never took can be routed again, once.
  */
 export class ParentOrders {
   readonly #parentOf = new Map<number, number>()
   readonly #liveChildren = new Map<number, number>()
+  readonly #terms = new Map<number, ParentTerms>()
+  /** Children that are themselves a re-route: their lots are not routed a third time. */
+  readonly #reroutes = new Set<number>()
   #nextChildId: number
 
   /** Child ids are drawn from their own range so they never collide with the parents' (risk's) ids. */
@@ -17,11 +34,21 @@ export class ParentOrders {
     return this.#nextChildId
   }
 
-  /** A new child of `parentId`; returns its client order id. */
-  addChild(parentId: number): number {
+  /** A parent about to be routed (its terms are kept as given, not copied) until its last child ends. */
+  addParent(parentId: number, terms: ParentTerms): void {
+    this.#terms.set(parentId, terms)
+  }
+
+  termsOf(parentId: number): Readonly<ParentTerms> | undefined {
+    return this.#terms.get(parentId)
+  }
+
+  /** A new child of `parentId`, a re-route of another's lots or not; returns its client order id. */
+  addChild(parentId: number, reroute = false): number {
     const child = this.#nextChildId++
     this.#parentOf.set(child, parentId)
     this.#liveChildren.set(parentId, (this.#liveChildren.get(parentId) ?? 0) + 1)
+    if (reroute) this.#reroutes.add(child)
     return child
   }
 
@@ -29,17 +56,23 @@ export class ParentOrders {
     return this.#parentOf.get(childId)
   }
 
+  isReroute(childId: number): boolean {
+    return this.#reroutes.has(childId)
+  }
+
   /** A child reached a final state; returns its parent when that was the parent's last live child. */
   endChild(childId: number): number | undefined {
     const parent = this.#parentOf.get(childId)
     if (parent === undefined) return undefined
     this.#parentOf.delete(childId)
+    this.#reroutes.delete(childId)
     const live = (this.#liveChildren.get(parent) ?? 1) - 1
     if (live > 0) {
       this.#liveChildren.set(parent, live)
       return undefined
     }
     this.#liveChildren.delete(parent)
+    this.#terms.delete(parent)
     return parent
   }
 

@@ -1,6 +1,6 @@
 import type { VenueBooks } from '../../market/book/index.js'
 import { CHILD_FIELDS, PLAN_HEADER, planLength, type Router } from '../../native/index.js'
-import type { RouterInput } from '../../native/router-input.js'
+import type { RoutableVenues, RouterInput } from '../../native/router-input.js'
 import { OrderType, Side, TimeInForce, type Order } from '../../schemas/index.js'
 import type { PreTradeCheck, PreTradeRejection } from '../risk-management/pre-trade-check.js'
 import type { MeanReversion } from './mean-reversion.js'
@@ -45,6 +45,8 @@ export interface FastPathTraderParts {
   router: Router
   books: VenueBooks
   input: RouterInput
+  /** Venues that take orders now; absent: all of them. */
+  venues?: RoutableVenues
   /** Puts one order on its way to the venue; false when it could not (ring full). */
   send: (order: FastPathOrder) => boolean
   firstOrderId: number
@@ -86,7 +88,7 @@ export class FastPathTrader {
     if (proposal === undefined) return 0
     const rejection = p.check.check(proposal, nowNs)
     if (rejection !== undefined) return this.#miss(rejection)
-    const levels = p.input.layOut(p.books, instrumentId, proposal.side)
+    const levels = p.input.layOut(p.books, instrumentId, proposal.side, p.venues)
     const children = p.router.route(proposal.side === Side.Buy ? 1 : -1, proposal.sizeLots, proposal.priceTicks, levels, p.input.venueLevelEnds, p.input.costs, this.#plan)
     if (children === 0) return this.#miss('no_liquidity')
     let sent = 0

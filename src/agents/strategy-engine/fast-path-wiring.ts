@@ -5,6 +5,7 @@ import { instrumentPrecisionsOf, universeOf } from '../../market/instruments.js'
 import { loadExecutor } from '../../native/index.js'
 import { RouterInput } from '../../native/router-input.js'
 import { SingleProducerSequencer } from '../../ring/index.js'
+import { VenueHealthBoard } from '../../venues/health/index.js'
 import { MessageType, Order, RiskLimits } from '../../schemas/index.js'
 import type { AgentContext } from '../agent.js'
 import { instrumentScaleOf, PreTradeCheck, type PreTradeLimits } from '../risk-management/pre-trade-check.js'
@@ -51,6 +52,8 @@ export class FastPathWiring {
       router: executor.createRouter({ adverseTicksPerMs: engine.execution.adverseTicksPerMs }),
       books: this.books,
       input,
+      // A venue the adapters marked down gets no levels: the fast path trades on the others.
+      venues: VenueHealthBoard.attach(ctx.venueHealth),
       send: (o) => {
         const s = ring.tryClaim(1)
         if (s < 0) return false

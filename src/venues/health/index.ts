@@ -1,0 +1,5 @@
+export { venueFailureReasonOf } from './failure-reason.js'
+export { VenueBreaker, type VenueBreakerChange, type VenueBreakerSettings } from './venue-breaker.js'
+export { VenueHealthBoard, type VenueHealth } from './venue-health-board.js'
+export { VenueDownReason, venueDownReasonName, VenueState, venueStateName } from './venue-health-layout.js'
+export { VenueHealthWriter } from './venue-health-writer.js'
