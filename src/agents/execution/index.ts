@@ -4,8 +4,9 @@ import { universeOf } from '../../market/instruments.js'
 import { loadExecutor, planLength, readRoutePlan, type Router, type SlippageTracker } from '../../native/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
-import { BookDelta, Fill, MessageType, Order, OrderEvent, OrderStatus, OrderType, Side, TimeInForce } from '../../schemas/index.js'
+import { BookDelta, CancelReason, Fill, MessageType, Order, OrderCancel, OrderEvent, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
 import type { Agent, AgentContext } from '../agent.js'
+import { ChildOrders, type ChildSnapshot } from './child-orders.js'
 import { ParentOrders } from './parent-orders.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { RouterInput } from '../../native/router-input.js'
@@ -17,6 +18,13 @@ const FIRST_CHILD_ID = 2 ** 40
 
 interface Snapshot {
   nextChildId: number
+  /** Open children, so that a restarted execution still cancels what rests. */
+  children?: ChildSnapshot[]
+}
+
+/** A child rests only when its parent may: immediate-or-cancel and fill-or-kill parents' children take what they can at once. */
+function childTimeInForce(parent: TimeInForce): TimeInForce {
+  return parent === TimeInForce.GoodTillCancel || parent === TimeInForce.Day ? parent : TimeInForce.ImmediateOrCancel
 }
 
 /**
@@ -27,6 +35,12 @@ interface Snapshot {
  * Rust router (price, visible depth, taker fee, each venue's measured
  * latency) over the L2 books the market ring draws; each child goes to the
  * venue ring as a marketable limit order, and the adapters are woken at once.
+ * A child keeps its parent's time in force: immediate-or-cancel (and
+ * fill-or-kill, which cannot hold across venues) ends at the venue, while a
+ * good-till-cancel or day child rests until `childTimeoutMs`, then is
+ * cancelled. Every child follows the order state machine; one unanswered
+ * for `orderTimeoutMs` is cancelled too, and a stopping execution cancels
+ * what still rests.
  * Fills coming back are credited to the parent's implementation shortfall
  * (arrival = consolidated mid at decision), with rolling percentiles per
  * instrument and venue; acknowledgments measure each venue's round trip.
@@ -40,6 +54,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   let router: Router
   let slippage: SlippageTracker
   let parents: ParentOrders
+  let childOrders: ChildOrders
   let input: RouterInput
   let plan: Float64Array
   let latencyMs: Ewma[]
@@ -51,12 +66,16 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   const delta = new BookDelta()
   const order = new Order()
   const child = new Order()
+  const cancel = new OrderCancel()
   const event = new OrderEvent()
   const fill = new Fill()
   let counters: Record<string, number> = {}
   let command = { cycle: 0, riskVerdict: false, safeMode: false }
   let nowNs = (): number => 0
   let logError = (_err: unknown): void => {}
+  let log: AgentContext['logger'] | undefined
+  let venueRingUp = (): boolean => false
+  let notifyVenue = (): void => {}
 
   const bump = (name: string, by = 1): void => {
     counters[name] = (counters[name] ?? 0) + by
@@ -90,40 +109,50 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       if ((counters['route_failures'] ?? 0) === 0) logError(err)
       return bump('route_failures')
     }
-    const { unfilledLots, children: planned } = readRoutePlan(plan, children)
-    if (unfilledLots > 0) bump('unrouted_lots', unfilledLots)
-    if (children === 0) return bump('no_liquidity')
+    const { unfilledLots, restingVenue, children: planned } = readRoutePlan(plan, children)
+    const timeInForce = childTimeInForce(order.timeInForce())
+    // A parent that may rest leaves what the books could not fill working at its limit, where the router says a maker rests best.
+    const restLots = timeInForce !== TimeInForce.ImmediateOrCancel && restingVenue !== null ? unfilledLots : 0
+    if (unfilledLots > restLots) bump('unrouted_lots', unfilledLots - restLots)
+    if (children === 0 && restLots === 0) return bump('no_liquidity')
     const parentId = order.clientOrderId()
     const mid = books.consolidatedMid(order.instrumentId())
     if (mid > 0) {
       slippage.recordArrival(parentId, order.instrumentId(), order.side() === Side.Buy ? 1 : -1, Math.round(mid))
       measured.add(parentId)
     }
-    for (const c of planned) {
-      const s = venueRing.tryClaim(1)
-      if (s < 0) {
-        bump('blocked_venue_ring_full')
-        continue
-      }
-      const childId = parents.addChild(parentId)
-      child.__init(venueRing.setHeader(s, Order.sizeOf(), MessageType.Order), venueRing.ring.byteBuffer)
-      child.mutate_ts_ns(nowNs())
-      child.mutate_client_order_id(childId)
-      child.mutate_intent_id(order.intentId())
-      child.mutate_instrument_id(order.instrumentId())
-      child.mutate_risk_cycle(order.riskCycle())
-      child.mutate_venue_id(c.venue + 1)
-      child.mutate_side(order.side())
-      child.mutate_order_type(OrderType.Limit)
-      child.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
-      child.mutate_price_ticks(c.priceLimitTicks)
-      child.mutate_size_lots(c.sizeLots)
-      child.mutate_strategy_id(order.strategyId())
-      venueRing.publish(s)
-      sentNs.set(childId, { venue: c.venue, ns: nowNs() })
-      bump('children_sent')
-    }
+    for (const c of planned) sendChild(parentId, c.venue, c.priceLimitTicks, c.sizeLots, timeInForce)
+    if (restLots > 0 && sendChild(parentId, restingVenue!, order.priceTicks(), restLots, timeInForce)) bump('rested_lots', restLots)
     bump('routed')
+  }
+
+  /** One child of the order being routed onto the venue ring; false when the ring has no room. */
+  const sendChild = (parentId: number, venue: number, priceTicks: number, sizeLots: number, timeInForce: TimeInForce): boolean => {
+    const s = venueRing.tryClaim(1)
+    if (s < 0) {
+      bump('blocked_venue_ring_full')
+      return false
+    }
+    const childId = parents.addChild(parentId)
+    const now = nowNs()
+    child.__init(venueRing.setHeader(s, Order.sizeOf(), MessageType.Order), venueRing.ring.byteBuffer)
+    child.mutate_ts_ns(now)
+    child.mutate_client_order_id(childId)
+    child.mutate_intent_id(order.intentId())
+    child.mutate_instrument_id(order.instrumentId())
+    child.mutate_risk_cycle(order.riskCycle())
+    child.mutate_venue_id(venue + 1)
+    child.mutate_side(order.side())
+    child.mutate_order_type(OrderType.Limit)
+    child.mutate_time_in_force(timeInForce)
+    child.mutate_price_ticks(priceTicks)
+    child.mutate_size_lots(sizeLots)
+    child.mutate_strategy_id(order.strategyId())
+    venueRing.publish(s)
+    sentNs.set(childId, { venue, ns: now })
+    childOrders.sent(childId, { venueId: venue + 1, instrumentId: order.instrumentId(), side: order.side(), sizeLots, rests: timeInForce !== TimeInForce.ImmediateOrCancel, sentNs: now })
+    bump('children_sent')
+    return true
   }
 
   const onAnswer = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
@@ -137,7 +166,11 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     if (type !== MessageType.OrderEvent) return
     event.__init(offset, ring.byteBuffer)
     const id = event.clientOrderId()
-    bump(`venue_${OrderStatus[event.status()]?.toLowerCase() ?? 'unknown'}`)
+    const refused = event.refused()
+    // A refusal repeats the order's status; it is counted as what it is.
+    if (refused === RefusedRequest.Cancel) bump('cancels_refused')
+    else if (refused === RefusedRequest.Amend) bump('amends_refused')
+    else bump(`venue_${OrderStatus[event.status()]?.toLowerCase() ?? 'unknown'}`)
     const sent = sentNs.get(id)
     if (sent !== undefined) {
       // The venue's first answer closes the round trip the router prices.
@@ -146,7 +179,9 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       input.setLatencyMs(sent.venue, venue.mean)
       sentNs.delete(id)
     }
-    if (!isTerminal(event.status())) return
+    const status = childOrders.answer(id, event.status(), event.filledLots(), refused, nowNs())
+    if (status === undefined || !isTerminal(status)) return
+    if (status === OrderStatus.Cancelled) bump('children_cancelled')
     const parent = parents.endChild(id)
     if (parent === undefined) return
     bump('orders_completed')
@@ -157,6 +192,37 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
 
   const drainAnswers = (): void => {
     answers.drain(onAnswer)
+  }
+
+  /** Puts a cancel of an open child on the venue ring; false when the ring has no room (it is tried again later). */
+  const sendCancel = (id: number, reason: CancelReason): boolean => {
+    const open = childOrders.get(id)
+    if (open === undefined) return false
+    const s = venueRing.tryClaim(1)
+    if (s < 0) {
+      bump('blocked_venue_ring_full')
+      return false
+    }
+    cancel.__init(venueRing.setHeader(s, OrderCancel.sizeOf(), MessageType.OrderCancel), venueRing.ring.byteBuffer)
+    cancel.mutate_ts_ns(nowNs())
+    cancel.mutate_client_order_id(id)
+    cancel.mutate_instrument_id(open.instrumentId)
+    cancel.mutate_venue_id(open.venueId)
+    cancel.mutate_side(open.side)
+    cancel.mutate_reason(reason)
+    venueRing.publish(s)
+    childOrders.cancelSent(id, nowNs())
+    bump(open.cancels > 1 ? 'cancels_resent' : 'cancels_sent')
+    return true
+  }
+
+  /** Cancels every child past its deadline; returns how many cancels went out. */
+  const cancelDue = (): number => {
+    const now = nowNs()
+    if (!childOrders.anyDue(now)) return 0
+    let sent = 0
+    for (const id of childOrders.due(now)) if (sendCancel(id, CancelReason.ChildTimeout)) sent++
+    return sent
   }
 
   return {
@@ -174,6 +240,8 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       router = executor.createRouter({ adverseTicksPerMs: ctx.config.adverseTicksPerMs })
       slippage = executor.createSlippageTracker({ windowOrders: ctx.config.slippageWindowOrders })
       parents = new ParentOrders(restored?.nextChildId ?? FIRST_CHILD_ID)
+      childOrders = new ChildOrders({ answerNs: ctx.config.orderTimeoutMs * 1e6, restNs: ctx.config.childTimeoutMs * 1e6 }, ctx.logger)
+      childOrders.restore(restored?.children ?? [], ctx.clock.nowNs())
       const roundTripMs = (2 * engine.adapters.simOrderLatencyUs) / 1000
       latencyMs = universe.venues.map(() => {
         const e = new Ewma(0.1)
@@ -186,6 +254,9 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()
       logError = (err) => ctx.logger.error({ err }, 'router refused an order (first of its kind; further ones are counted)')
+      log = ctx.logger
+      venueRingUp = () => !venueRing.ring.closed
+      notifyVenue = () => ctx.notifyFastPath('venue')
       ctx.logger.info({ executor: executor.kind }, 'execution routes with the %s router', executor.kind)
     },
     step(c, ctx) {
@@ -193,14 +264,34 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       market.drain(onMarket)
       drainAnswers()
       const before = counters['children_sent'] ?? 0
+      const cancelled = cancelDue()
       orders.drain(onOrder)
-      if ((counters['children_sent'] ?? 0) !== before) ctx.notifyFastPath('venue')
+      if ((counters['children_sent'] ?? 0) !== before || cancelled > 0) ctx.notifyFastPath('venue')
       counters['book_gaps'] = books.gaps
       counters['open_parents'] = parents.openParents
+      counters['open_children'] = childOrders.openCount
+      counters['child_illegal_transitions'] = childOrders.illegalTransitionCount
     },
-    onFastPath() {
+    onFastPath(ctx) {
       // Keep the books current between steps, so a busy feed never waits on this reader.
       market.drain(onMarket)
+      // A resting child falls due between steps too: what the venue said first, then the cancels.
+      if (!childOrders.anyDue(nowNs())) return
+      drainAnswers()
+      if (cancelDue() > 0) ctx.notifyFastPath('venue')
+    },
+    stop() {
+      const resting = childOrders.resting()
+      if (resting.length === 0) return
+      // Best effort: the adapters may be stopping too, and a venue session that is gone sends nothing.
+      if (!venueRingUp()) {
+        log?.warn({ resting: resting.length }, 'stopping with children resting and the venue ring closed: none cancelled')
+        return
+      }
+      let sent = 0
+      for (const id of resting) if (childOrders.status(id) !== OrderStatus.CancelPending && sendCancel(id, CancelReason.Shutdown)) sent++
+      notifyVenue()
+      log?.info({ resting: resting.length, cancelsSent: sent }, 'stopping: resting children cancelled (best effort)')
     },
     health: () => ({
       venueRoundTripMs: latencyMs.map((e) => e.mean),
@@ -210,7 +301,8 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
         byVenue: venues.map((venue, v) => ({ venue, ...slippage.venuePercentiles(v + 1, i) })),
       })),
       openSlippageOrders: slippage.openOrders,
+      openChildren: childOrders.byStatus(),
     }),
-    snapshot: () => ({ nextChildId: parents.nextChildId }),
+    snapshot: () => ({ nextChildId: parents.nextChildId, children: childOrders.snapshot() }),
   }
 }
