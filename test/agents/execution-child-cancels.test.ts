@@ -29,8 +29,8 @@ async function executionOverSim(execution: Record<string, unknown> = {}) {
   const engine = inProcessEngine({ data_feeds: { instruments: ['BTC-USDT'], venues: ['a'] }, execution: { childTimeoutMs: 50, orderTimeoutMs: 20, ...execution } })
   const executionCtx = engine.context('execution') as AgentContext
   const adaptersCtx = engine.context('adapters') as AgentContext
-  const exec = createExecution()
-  const adapters = createAdapters()
+  const exec: Agent = createExecution()
+  const adapters: Agent = createAdapters()
   agents.push(exec, adapters)
   await exec.init(executionCtx, undefined)
   await adapters.init(adaptersCtx, undefined)
