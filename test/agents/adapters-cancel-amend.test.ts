@@ -6,7 +6,7 @@ import { RingBuffer } from '../../src/ring/index.js'
 import { Liquidity, OrderStatus, RefusedRequest, Side } from '../../src/schemas/index.js'
 import { SimReasonCode } from '../../src/venues/sim/index.js'
 import { inProcessEngine } from './context.js'
-import { MarketWriter, readAnswers, RequestWriter, RingConsumer, type Answer } from './rings.js'
+import { MarketWriter, readAnswers, RequestWriter, RingConsumer, type Answer } from '../fixtures/ring/engine-rings.js'
 
 const BTC = 0
 const VENUE = 1

@@ -8,7 +8,7 @@ import { RingBuffer } from '../../src/ring/index.js'
 import { OrderStatus, RefusedRequest, Side, TimeInForce } from '../../src/schemas/index.js'
 import { SimReasonCode } from '../../src/venues/sim/index.js'
 import { command, inProcessEngine } from './context.js'
-import { MarketWriter, readAnswers, RequestWriter, RingConsumer } from './rings.js'
+import { MarketWriter, readAnswers, RequestWriter, RingConsumer } from '../fixtures/ring/engine-rings.js'
 
 const BTC = 0
 const VENUE = 1

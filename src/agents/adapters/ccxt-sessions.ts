@@ -185,7 +185,9 @@ export class CcxtSessions implements VenueSessions {
         if (outcome.replaced) return this.#report(venueId, outcome.replacement)
         this.counters.refused++
         this.#live.delete(nextId)
-        const reasonCode = outcome.old === undefined ? REASON_UNKNOWN_ORDER : isTerminal(outcome.old.status) ? REASON_ORDER_FINISHED : REASON_VENUE_REFUSED
+        // Cancelled is no proof the order had ended before: a replacement refused after its cancel went through leaves it so.
+        const ended = outcome.old !== undefined && isTerminal(outcome.old.status) && outcome.old.status !== OrderStatus.Cancelled
+        const reasonCode = outcome.old === undefined ? REASON_UNKNOWN_ORDER : ended ? REASON_ORDER_FINISHED : REASON_VENUE_REFUSED
         if (outcome.old === undefined) this.counters.unknownOrders++
         this.#options.logger.info({ clientOrderId: id, newClientOrderId: nextId, reason: outcome.reason }, 'amend refused by the venue')
         refuse(reasonCode, stateOf(outcome.old))
@@ -269,6 +271,7 @@ export class CcxtSessions implements VenueSessions {
       if (unknown) this.counters.unknownOrders++
       // A create whose outcome is unknown may still land: then polling cancels it.
       if (unknown && live !== undefined) live.cancelWanted = true
+      if (unknown) this.#options.logger.info({ clientOrderId: id, venueId }, 'cancel of an order the venue does not know')
       else this.#options.logger.warn({ err, clientOrderId: id }, 'cancel refused by the venue')
       this.#refuse(id, venueId, RefusedRequest.Cancel, unknown ? REASON_UNKNOWN_ORDER : REASON_VENUE_REFUSED, stateOf(live))
     }
