@@ -253,9 +253,16 @@ export class CcxtSessions implements VenueSessions {
    */
   async #sendCancel(venue: CcxtVenue, venueId: number, id: number, instrumentId: number): Promise<void> {
     const live = this.#live.get(id)
+    // Ended while the cancel waited behind the order's other requests (an amend replaced it, say).
+    if (live !== undefined && isTerminal(live.status)) {
+      this.counters.refused++
+      return this.#refuse(id, venueId, RefusedRequest.Cancel, REASON_ORDER_FINISHED, stateOf(live))
+    }
     try {
       const report = await this.#ready.then(() => venue.cancel(String(id), instrumentId))
-      if (report.status === OrderStatus.Cancelled) return this.#settle(venueId, report)
+      // Every cancel is answered: one whose Cancelled the ring already carries (polling saw it first) is answered as finished.
+      const told = live !== undefined && live.status === OrderStatus.Cancelled
+      if (report.status === OrderStatus.Cancelled && !told) return this.#settle(venueId, report)
       this.counters.refused++
       if (live !== undefined) this.#report(venueId, report)
       this.#refuse(id, venueId, RefusedRequest.Cancel, REASON_ORDER_FINISHED, stateOf(report))
@@ -276,8 +283,6 @@ export class CcxtSessions implements VenueSessions {
       this.#refuse(id, venueId, RefusedRequest.Cancel, unknown ? REASON_UNKNOWN_ORDER : REASON_VENUE_REFUSED, stateOf(live))
     }
   }
-
-
 
   /** Waits for the requests already sent to be answered, at most `timeoutMs` (the session is ending). */
   async drain(timeoutMs: number): Promise<void> {
