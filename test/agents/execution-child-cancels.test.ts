@@ -132,6 +132,23 @@ describe('execution: resting children are cancelled through the order state mach
     expect(t.executionCtx.counters).toMatchObject({ cancels_sent: 1, venue_filled: 1, open_children: 0 })
   })
 
+  it('a restarted execution still cancels the children its snapshot says rest', async () => {
+    const t = await executionOverSim()
+    await t.buyFive()
+    const snapshot = t.exec.snapshot!() as { children: { status: OrderStatus; sizeLots: number }[] }
+    expect(snapshot.children.map((c) => [OrderStatus[c.status], c.sizeLots])).toEqual([['Acknowledged', 2]])
+    // The thread dies; a new one takes over the same rings from the snapshot.
+    const restarted: Agent = createExecution()
+    agents.push(restarted)
+    await restarted.init(t.executionCtx, structuredClone(snapshot))
+    t.engine.clock.advanceNs(60 * MS)
+    await restarted.step(command(99, CycleStep.Execute), t.executionCtx)
+    expect((restarted.health!() as { openChildren: Record<string, number> }).openChildren).toEqual({ CancelPending: 1 })
+    t.venueTurn()
+    await restarted.step(command(100, CycleStep.Execute), t.executionCtx)
+    expect(t.executionCtx.counters).toMatchObject({ children_cancelled: 1, open_children: 0, child_illegal_transitions: 0 })
+  })
+
   it('a stopping execution cancels what rests, best effort; with the venue ring closed it sends nothing and says so', async () => {
     const t = await executionOverSim({ childTimeoutMs: 10_000 })
     await t.buyFive()
