@@ -1,9 +1,10 @@
 /**
- * Reason codes the adapters themselves put on an `OrderEvent` (the sim
- * venue's own start at 10, see `venues/sim/reason-codes.ts`).
+ * Reason codes the adapters themselves put on an `OrderEvent` (1 to 9; the
+ * sim venue's own start at 10, see `venues/sim/reason-codes.ts`; a ccxt
+ * venue has none of its own, its text is logged).
  */
 
-/** The order named a venue no session serves. */
+/** The order, cancel or amend named a venue no session serves. */
 export const REASON_NO_VENUE = 1
 
 /**
@@ -13,3 +14,15 @@ export const REASON_NO_VENUE = 1
  * Its lots are free to go elsewhere; execution re-routes them once.
  */
 export const REASON_VENUE_DOWN = 2
+
+/** A cancel or amend named a client order id the venue (or, for an amend on ccxt, the session) holds no order under. */
+export const REASON_UNKNOWN_ORDER = 3
+
+/** A cancel or amend of an order that had already ended. */
+export const REASON_ORDER_FINISHED = 4
+
+/** The venue refused a cancel or amend for another reason (its words are in the log). */
+export const REASON_VENUE_REFUSED = 5
+
+/** The order ended because an amend replaced it under a new client order id. */
+export const REASON_REPLACED = 6

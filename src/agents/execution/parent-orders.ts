@@ -1,4 +1,4 @@
-import type { Side } from '../../schemas/index.js'
+import type { Side, TimeInForce } from '../../schemas/index.js'
 
 /** What a routed parent asked for: enough to route what is left of it again. */
 export interface ParentTerms {
@@ -9,6 +9,8 @@ export interface ParentTerms {
   intentId: number
   riskCycle: number
   strategyId: number
+  /** Its children's: immediate-or-cancel, or the good-till-cancel or day of a parent that may rest. */
+  timeInForce: TimeInForce
 }
 
 /**
