@@ -265,8 +265,17 @@ const execution = agent.extend({
    * execution (timeouts, routing) holds for either. Default 'sim'.
    */
   venue: z.enum(['sim', 'ccxt:binance']).default('sim'),
-  /** Time an order may stay unacknowledged before it is cancelled, ms. Default 5000. */
+  /**
+   * Time a child order, or a cancel of one, may go unanswered by its venue
+   * before execution cancels it (again), ms. Default 5000.
+   */
   orderTimeoutMs: integer(1).default(5000),
+  /**
+   * Longest a child of a good-till-cancel or day order may rest at a venue
+   * before execution cancels it, ms; children of immediate-or-cancel and
+   * fill-or-kill orders never rest. Default 2000.
+   */
+  childTimeoutMs: integer(1).default(2000),
   /**
    * The router's price of a venue's latency: expected adverse move, in ticks,
    * per millisecond of its measured round trip. Default 0.5.

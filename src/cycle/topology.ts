@@ -12,6 +12,11 @@ import { MessageType, largestStructBytes } from '../schemas/index.js'
  * execution ──venue──▶ adapters ──fills──▶ execution, fees_monitor
  * strategy_engine ──fast──▶ adapters (the fast path's child orders, between cycles)
  * ```
+ *
+ * The venue ring carries an order's cancels and amends behind the order
+ * itself: one ring keeps them in the order they were sent, which two rings
+ * read one after the other could not. The fast path sends only
+ * immediate-or-cancel orders, which never rest, so its ring stays uniform.
  */
 export const RING_NAMES = ['market', 'intents', 'orders', 'venue', 'fast', 'fills'] as const
 export type RingName = (typeof RING_NAMES)[number]
@@ -32,7 +37,7 @@ export const TOPOLOGY: Readonly<Record<RingName, RingSpec>> = Object.freeze({
   },
   intents: { producer: 'strategy_engine', consumers: ['risk_management'], capacity: 4096, messages: [MessageType.OrderIntent] },
   orders: { producer: 'risk_management', consumers: ['execution'], capacity: 4096, messages: [MessageType.Order] },
-  venue: { producer: 'execution', consumers: ['adapters'], capacity: 4096, messages: [MessageType.Order] },
+  venue: { producer: 'execution', consumers: ['adapters'], capacity: 4096, messages: [MessageType.Order, MessageType.OrderCancel, MessageType.OrderAmend] },
   fast: { producer: 'strategy_engine', consumers: ['adapters'], capacity: 4096, messages: [MessageType.Order] },
   fills: { producer: 'adapters', consumers: ['execution', 'fees_monitor'], capacity: 4096, messages: [MessageType.Fill, MessageType.OrderEvent] },
 })

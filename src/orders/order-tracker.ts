@@ -1,17 +1,20 @@
 import { isWavesError } from '../errors/index.js'
 import { childLogger, type Logger } from '../log/logger.js'
+import { RefusedRequest } from '../schemas/index.js'
 import { OrderStatus, fillEvent, isTerminal, transition, type OrderEventKind } from './order-state-machine.js'
 
 /** What a venue said about one order: its status and cumulative fill. */
-export interface VenueOrderUpdate {
-  clientOrderId: string
+export interface VenueOrderUpdate<Id = string> {
+  clientOrderId: Id
   status: OrderStatus
   filledLots: number
+  /** Set when the venue refused a cancel or amend of the order: `status` is then the order's own. */
+  refused?: RefusedRequest | undefined
 }
 
 /** The sender's view of one order. */
-export interface TrackedOrder {
-  readonly clientOrderId: string
+export interface TrackedOrder<Id = string> {
+  readonly clientOrderId: Id
   readonly sizeLots: number
   status: OrderStatus
   filledLots: number
@@ -27,10 +30,11 @@ export type SendDecision = { send: true } | { send: false; why: 'live' | 'finish
  * idempotently (a repeated or stale report changes nothing), so a timeout and
  * a retry under the same id can never leave two live orders: the retry goes
  * out under the id the venue already knows, and the venue answers for the
- * one order. Illegal changes are refused, logged and counted.
+ * one order. Illegal changes are refused, logged and counted. Ids are the
+ * sender's: text for a venue's, numbers for the engine's rings.
  */
-export class OrderTracker {
-  readonly #orders = new Map<string, TrackedOrder>()
+export class OrderTracker<Id = string> {
+  readonly #orders = new Map<Id, TrackedOrder<Id>>()
   readonly #log: Logger
   #illegalTransitionCount = 0
 
@@ -42,7 +46,7 @@ export class OrderTracker {
     return this.#illegalTransitionCount
   }
 
-  get(clientOrderId: string): Readonly<TrackedOrder> | undefined {
+  get(clientOrderId: Id): Readonly<TrackedOrder<Id>> | undefined {
     return this.#orders.get(clientOrderId)
   }
 
@@ -51,7 +55,7 @@ export class OrderTracker {
    * send registers it as New; a re-send of an order not yet finished goes out
    * again under the same id; a finished one is not sent again.
    */
-  send(clientOrderId: string, sizeLots: number): SendDecision {
+  send(clientOrderId: Id, sizeLots: number): SendDecision {
     const known = this.#orders.get(clientOrderId)
     if (known === undefined) {
       this.#orders.set(clientOrderId, { clientOrderId, sizeLots, status: OrderStatus.New, filledLots: 0, statusBeforeCancel: undefined })
@@ -61,15 +65,20 @@ export class OrderTracker {
   }
 
   /** Before sending a cancel: false when there is nothing to cancel (unknown or finished). */
-  requestCancel(clientOrderId: string): boolean {
+  requestCancel(clientOrderId: Id): boolean {
     const order = this.#orders.get(clientOrderId)
     if (order === undefined || isTerminal(order.status)) return false
     if (order.status !== OrderStatus.CancelPending) order.statusBeforeCancel = order.status
     return this.#apply(order, 'cancel_request')
   }
 
-  /** A venue's report. Returns whether it changed the order. */
-  onVenueUpdate(update: VenueOrderUpdate): boolean {
+  /**
+   * A venue's report. Returns whether it changed the order. A refusal of a
+   * cancel or amend first moves the order as the status it carries says (a
+   * cancel that came too late finds it Filled), then, if the order is still
+   * waiting on its cancel, puts it back where it was.
+   */
+  onVenueUpdate(update: VenueOrderUpdate<Id>): boolean {
     const order = this.#orders.get(update.clientOrderId)
     if (order === undefined) return false
     const events = this.#eventsFor(order, update)
@@ -79,12 +88,27 @@ export class OrderTracker {
       if (applied && (event === 'partial_fill' || event === 'fill')) order.filledLots = update.filledLots
       changed = applied || changed
     }
+    const refused = update.refused !== undefined && update.refused !== RefusedRequest.None
+    // Refused before the venue acknowledged the order: its fate comes with a later report.
+    const resumable = order.statusBeforeCancel === OrderStatus.Acknowledged || order.statusBeforeCancel === OrderStatus.PartiallyFilled
+    if (refused && order.status === OrderStatus.CancelPending && resumable) changed = this.#apply(order, 'cancel_reject') || changed
     return changed
   }
 
   /** Orders not yet finished. */
-  openOrders(): Readonly<TrackedOrder>[] {
+  openOrders(): Readonly<TrackedOrder<Id>>[] {
     return [...this.#orders.values()].filter((order) => !isTerminal(order.status))
+  }
+
+  /** Drops a finished order (its story is told); false for one still open or unknown. */
+  forget(clientOrderId: Id): boolean {
+    const order = this.#orders.get(clientOrderId)
+    return order !== undefined && isTerminal(order.status) && this.#orders.delete(clientOrderId)
+  }
+
+  /** Orders held, open and finished. */
+  get size(): number {
+    return this.#orders.size
   }
 
   /**
@@ -93,12 +117,13 @@ export class OrderTracker {
    * a rejection of an order the venue had accepted is the venue refusing a
    * cancel; a report about a finished order is about a late request.
    */
-  #eventsFor(order: TrackedOrder, update: VenueOrderUpdate): OrderEventKind[] {
+  #eventsFor(order: TrackedOrder<Id>, update: VenueOrderUpdate<Id>): OrderEventKind[] {
     if (isTerminal(order.status)) return []
     const events: OrderEventKind[] = []
     const newFill = update.filledLots > order.filledLots
     const unacked = order.status === OrderStatus.New || (order.status === OrderStatus.CancelPending && order.statusBeforeCancel === OrderStatus.New)
-    if (unacked && update.status !== OrderStatus.Rejected) events.push('ack')
+    // A venue saying New has not acknowledged anything yet (a refusal about an order it has not seen).
+    if (unacked && update.status !== OrderStatus.Rejected && update.status !== OrderStatus.New) events.push('ack')
     if (newFill) events.push(fillEvent(order.sizeLots - update.filledLots))
     switch (update.status) {
       case OrderStatus.Cancelled:
@@ -115,7 +140,7 @@ export class OrderTracker {
     return events
   }
 
-  #apply(order: TrackedOrder, event: OrderEventKind): boolean {
+  #apply(order: TrackedOrder<Id>, event: OrderEventKind): boolean {
     try {
       const next = transition(order.status, event, order.statusBeforeCancel)
       if (event === 'ack' && order.statusBeforeCancel === OrderStatus.New) order.statusBeforeCancel = OrderStatus.Acknowledged

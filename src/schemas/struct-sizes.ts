@@ -5,6 +5,8 @@ import { BookLevel } from './generated/waves/market/book-level.js'
 import { Quote } from './generated/waves/market/quote.js'
 import { Trade } from './generated/waves/market/trade.js'
 import { Fill } from './generated/waves/orders/fill.js'
+import { OrderAmend } from './generated/waves/orders/order-amend.js'
+import { OrderCancel } from './generated/waves/orders/order-cancel.js'
 import { OrderEvent } from './generated/waves/orders/order-event.js'
 import { OrderIntent } from './generated/waves/orders/order-intent.js'
 import { Order } from './generated/waves/orders/order.js'
@@ -20,6 +22,8 @@ export const STRUCT_BYTES: Readonly<Partial<Record<MessageType, number>>> = Obje
   [MessageType.Order]: Order.sizeOf(),
   [MessageType.OrderEvent]: OrderEvent.sizeOf(),
   [MessageType.Fill]: Fill.sizeOf(),
+  [MessageType.OrderCancel]: OrderCancel.sizeOf(),
+  [MessageType.OrderAmend]: OrderAmend.sizeOf(),
   [MessageType.StepCommand]: StepCommand.sizeOf(),
 })
 

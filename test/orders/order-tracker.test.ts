@@ -3,7 +3,7 @@ import { pino } from 'pino'
 import { OrderStatus } from '../../src/orders/order-state-machine.js'
 import { OrderTracker } from '../../src/orders/order-tracker.js'
 import { DEFAULT_INSTRUMENT_SPECS } from '../../src/market/instrument-spec.js'
-import { OrderType, Side, TimeInForce } from '../../src/schemas/index.js'
+import { OrderType, RefusedRequest, Side, TimeInForce } from '../../src/schemas/index.js'
 import { MatchingEngine, type NewOrder } from '../../src/venues/sim/matching-engine.js'
 
 const order = (clientOrderId: string, priceTicks: number, sizeLots: number): NewOrder => ({
@@ -58,6 +58,43 @@ describe('order tracker', () => {
     expect(tracker.get('o1')!.status).toBe(OrderStatus.CancelPending)
     tracker.onVenueUpdate({ clientOrderId: 'o1', status: OrderStatus.Rejected, filledLots: 2 })
     expect(tracker.get('o1')).toMatchObject({ status: OrderStatus.PartiallyFilled, filledLots: 2 })
+  })
+
+  it('a cancel that loses to a fill is refused with the order Filled: the tracker follows the venue, nothing illegal', () => {
+    const tracker = new OrderTracker<number>()
+    const engine = venue()
+    engine.applyBookLevel(0, Side.Buy, 99, 1, 0)
+    tracker.send(1, 5)
+    for (const report of engine.submit(order('1', 100, 5), 1).reports) tracker.onVenueUpdate({ ...report, clientOrderId: 1 })
+    expect(tracker.requestCancel(1)).toBe(true)
+    // The market trades through the order before the cancel reaches the venue.
+    const fills = engine.applyTrade(0, Side.Sell, 100, 5, 2).reports
+    const refusal = engine.cancel('1', 3).reports
+    expect(refusal).toMatchObject([{ status: OrderStatus.Filled, refused: RefusedRequest.Cancel }])
+    // The refusal can even arrive first: it carries the fill itself.
+    expect(tracker.onVenueUpdate({ ...refusal[0]!, clientOrderId: 1 })).toBe(true)
+    for (const report of fills) tracker.onVenueUpdate({ ...report, clientOrderId: 1 })
+    expect(tracker.get(1)).toMatchObject({ status: OrderStatus.Filled, filledLots: 5 })
+    expect(tracker.illegalTransitionCount).toBe(0)
+    expect(tracker.forget(1)).toBe(true)
+    expect(tracker.size).toBe(0)
+  })
+
+  it('a refused cancel of an order still open puts it back; one refused before any ack waits for the venue to say', () => {
+    const tracker = new OrderTracker<number>()
+    tracker.send(1, 5)
+    tracker.onVenueUpdate({ clientOrderId: 1, status: OrderStatus.Acknowledged, filledLots: 0 })
+    tracker.requestCancel(1)
+    expect(tracker.onVenueUpdate({ clientOrderId: 1, status: OrderStatus.Acknowledged, filledLots: 0, refused: RefusedRequest.Cancel })).toBe(true)
+    expect(tracker.get(1)!.status).toBe(OrderStatus.Acknowledged)
+    tracker.send(2, 5)
+    tracker.requestCancel(2)
+    expect(tracker.onVenueUpdate({ clientOrderId: 2, status: OrderStatus.New, filledLots: 0, refused: RefusedRequest.Cancel })).toBe(false)
+    expect(tracker.get(2)!.status).toBe(OrderStatus.CancelPending)
+    expect(tracker.forget(2)).toBe(false)
+    tracker.onVenueUpdate({ clientOrderId: 2, status: OrderStatus.Cancelled, filledLots: 0 })
+    expect(tracker.get(2)!.status).toBe(OrderStatus.Cancelled)
+    expect(tracker.illegalTransitionCount).toBe(0)
   })
 
   it('a cancel sent before the ack: the late ack and a racing fill keep it pending until the venue says cancelled', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_INSTRUMENT_SPECS } from '../../src/market/instrument-spec.js'
-import { Liquidity, OrderStatus, OrderType, Side, TimeInForce } from '../../src/schemas/index.js'
+import { Liquidity, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../src/schemas/index.js'
 import { MatchingEngine, type NewOrder } from '../../src/venues/sim/matching-engine.js'
 import { SimReasonCode } from '../../src/venues/sim/reason-codes.js'
 
@@ -228,15 +228,15 @@ describe('sim matching engine: requests', () => {
     expect(e.openOrders()).toEqual([])
   })
 
-  it('cancels a resting order; an unknown or finished one gets a Rejected report, never a throw', () => {
+  it('cancels a resting order; a cancel of an unknown or finished one is refused with the order as it is, never a throw', () => {
     const e = engine()
     withBids(e, [[98, 5]])
     e.submit(limit('c1', Side.Buy, 99, 2), 1)
     expect(e.bestBid(BTC)).toBe(99)
     expect(e.cancel('c1', 2).reports).toMatchObject([{ clientOrderId: 'c1', status: OrderStatus.Cancelled, filledLots: 0, remainingLots: 2, tsNs: 2 }])
     expect(e.bestBid(BTC)).toBe(98)
-    expect(e.cancel('c1', 3).reports).toMatchObject([{ status: OrderStatus.Rejected, reason: 'cancel refused: order is Cancelled', reasonCode: SimReasonCode.CancelFinishedOrder }])
-    expect(e.cancel('nope', 4).reports).toMatchObject([{ clientOrderId: 'nope', status: OrderStatus.Rejected, reason: 'cancel refused: unknown order', reasonCode: SimReasonCode.CancelUnknownOrder }])
+    expect(e.cancel('c1', 3).reports).toMatchObject([{ status: OrderStatus.Cancelled, refused: RefusedRequest.Cancel, reason: 'cancel refused: order is Cancelled', reasonCode: SimReasonCode.CancelFinishedOrder }])
+    expect(e.cancel('nope', 4).reports).toMatchObject([{ clientOrderId: 'nope', status: OrderStatus.Rejected, refused: RefusedRequest.Cancel, reason: 'cancel refused: unknown order', reasonCode: SimReasonCode.CancelUnknownOrder }])
     expect(e.order('c1')!.status).toBe(OrderStatus.Cancelled)
     expect(e.illegalTransitionCount).toBe(0)
   })

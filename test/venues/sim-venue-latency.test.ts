@@ -161,7 +161,7 @@ describe('sim venue', () => {
     const reports = advance(clock, 10 * MS, v).flatMap((d) => (d.kind === 'report' ? [d.report] : []))
     expect(reports.map((r) => [OrderStatus[r.status], r.reason, r.tsNs])).toEqual([
       ['Filled', undefined, 3.5 * MS],
-      ['Rejected', 'cancel refused: order is Filled', 4 * MS],
+      ['Filled', 'cancel refused: order is Filled', 4 * MS],
     ])
   })
 

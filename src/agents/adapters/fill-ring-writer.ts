@@ -1,5 +1,5 @@
 import type { SingleProducerSequencer } from '../../ring/index.js'
-import { Fill, MessageType, OrderEvent, type Liquidity, type OrderStatus, type Side } from '../../schemas/index.js'
+import { Fill, MessageType, OrderEvent, RefusedRequest, type Liquidity, type OrderStatus, type Side } from '../../schemas/index.js'
 import type { Execution, OrderReport } from '../../venues/sim/venue-messages.js'
 
 export interface OrderEventFields {
@@ -10,6 +10,8 @@ export interface OrderEventFields {
   reasonCode: number
   filledLots: number
   remainingLots: number
+  /** The cancel or amend the event refuses; absent for a change of the order itself. */
+  refused?: RefusedRequest
 }
 
 export interface FillFields {
@@ -63,7 +65,7 @@ export class FillRingWriter {
 
   /** A venue's report of an order (sim or ccxt: the same shape), as the order event the ring carries. */
   report(venueId: number, r: OrderReport, tsNs: number): void {
-    this.event({ tsNs, clientOrderId: Number(r.clientOrderId), venueId, status: r.status, reasonCode: r.reasonCode ?? 0, filledLots: r.filledLots, remainingLots: r.remainingLots })
+    this.event({ tsNs, clientOrderId: Number(r.clientOrderId), venueId, status: r.status, reasonCode: r.reasonCode ?? 0, filledLots: r.filledLots, remainingLots: r.remainingLots, refused: r.refused ?? RefusedRequest.None })
   }
 
   /** A venue's execution, as the fill the ring carries, booked to `strategyId`. */
@@ -107,6 +109,7 @@ export class FillRingWriter {
     e.mutate_client_order_id(f.clientOrderId)
     e.mutate_venue_id(f.venueId)
     e.mutate_status(f.status)
+    e.mutate_refused(f.refused ?? RefusedRequest.None)
     e.mutate_reason_code(f.reasonCode)
     e.mutate_filled_lots(f.filledLots)
     e.mutate_remaining_lots(f.remainingLots)

@@ -1,17 +1,22 @@
 import type { WavesConfig } from '../../config/index.js'
 import { instrumentSpecsOf, universeOf } from '../../market/instruments.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
-import { BookDelta, MessageType, Order, Trade } from '../../schemas/index.js'
+import { BookDelta, MessageType, Trade } from '../../schemas/index.js'
 import { VenueHealthBoard, VenueHealthWriter } from '../../venues/health/index.js'
 import type { Agent, AgentContext } from '../agent.js'
 import type { CcxtSessions } from './ccxt-sessions.js'
 import { FillRingWriter } from './fill-ring-writer.js'
-import { SimSessions, type VenueOrder } from './sim-sessions.js'
+import { RequestReader } from './request-reader.js'
+import { SimSessions } from './sim-sessions.js'
 import { VenueHealthKeeper } from './venue-health-keeper.js'
+import type { RequestCounters } from './venue-requests.js'
 
-export { REASON_NO_VENUE, REASON_VENUE_DOWN } from './reason-codes.js'
+export { REASON_NO_VENUE, REASON_ORDER_FINISHED, REASON_REPLACED, REASON_UNKNOWN_ORDER, REASON_VENUE_DOWN, REASON_VENUE_REFUSED } from './reason-codes.js'
 
 type AdaptersConfig = WavesConfig['adapters']
+
+/** Longest a stopping ccxt session waits for its last requests: well inside the engine's wait for an agent to stop. */
+const STOP_DRAIN_MS = 3_000
 
 /**
  * adapters: the venue sessions. On the embedded default every configured
@@ -19,7 +24,9 @@ type AdaptersConfig = WavesConfig['adapters']
  * and tape from the market ring. Orders on the venue ring are sent the
  * moment they arrive, between steps too (execution rings this agent's
  * doorbell, as does the strategy's fast path on its own ring), and what the venues answer goes onto the fill ring as order
- * events and fills, in order, nothing dropped. A timer wakes the agent when
+ * events and fills, in order, nothing dropped; cancels and amends on the
+ * venue ring follow the orders they name, and every answer to them, a
+ * refusal included, is an order event too. A timer wakes the agent when
  * the next answer is due, so latency is simulated, not rounded to a step.
  * With execution.venue 'ccxt:binance' the same rings lead to the exchange
  * instead (`CcxtSessions`): orders go out without waiting, answers are
@@ -29,7 +36,10 @@ type AdaptersConfig = WavesConfig['adapters']
  * breaker per venue over its calls' outcomes and the operator's
  * `venuesDown`, published on the venue health board that execution and the
  * fast path route by. An order that reaches a venue that is down is
- * answered Rejected with REASON_VENUE_DOWN, never sent and never dropped.
+ * answered Rejected with REASON_VENUE_DOWN, never sent and never dropped;
+ * so is an amend, whose replacement would be a new order there. A cancel
+ * places nothing: it still goes to a venue an operator took down, and one
+ * for a venue whose breaker is open waits until calls reach it again.
  */
 export default function createAdapters(): Agent<unknown, AdaptersConfig> {
   let market: RingConsumer
@@ -44,11 +54,11 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
   let counters: Record<string, number> = {}
   let timer: ReturnType<typeof setTimeout> | undefined
   let notify = (): void => {}
+  let stopDrainMs = 0
   let nowNs = (): number => 0
   const delta = new BookDelta()
   const trade = new Trade()
-  const order = new Order()
-  const venueOrder: VenueOrder = { clientOrderId: 0, venueId: 0, instrumentId: 0, side: 0, orderType: 0, timeInForce: 0, priceTicks: 0, sizeLots: 0, strategyId: 0 }
+  const requests = new RequestReader()
 
   const onMarket = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type === MessageType.BookDelta) {
@@ -60,34 +70,27 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
     }
   }
 
-  const onOrder = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
-    if (type !== MessageType.Order) return
-    order.__init(offset, ring.byteBuffer)
-    venueOrder.clientOrderId = order.clientOrderId()
-    venueOrder.venueId = order.venueId()
-    venueOrder.instrumentId = order.instrumentId()
-    venueOrder.side = order.side()
-    venueOrder.orderType = order.orderType()
-    venueOrder.timeInForce = order.timeInForce()
-    venueOrder.priceTicks = order.priceTicks()
-    venueOrder.sizeLots = order.sizeLots()
-    venueOrder.strategyId = order.strategyId()
-    if (ccxt !== undefined) ccxt.submit(venueOrder)
-    else sessions.submit(venueOrder)
+  const countRequests = (c: RequestCounters): void => {
+    counters['cancels_sent'] = c.cancels
+    counters['amends_sent'] = c.amends
+    counters['requests_refused'] = c.refused
+    counters['requests_unknown_order'] = c.unknownOrders
+    counters['requests_unknown_type'] = requests.unknownMessages
   }
 
   /** Everything in one turn: the market first (orders meet the book as of now), then orders, then what is due. */
   const pump = (): void => {
     if (ccxt !== undefined) return pumpCcxt()
     market.drain(onMarket)
-    orders.drain(onOrder)
-    fastOrders.drain(onOrder)
+    orders.drain(requests.handler)
+    fastOrders.drain(requests.handler)
     const written = writer.written
     writer.flush()
     const nextNs = sessions.poll()
     if (writer.written !== written) notify()
     counters['orders_submitted'] = sessions.submitted
     counters['orders_unknown_venue'] = sessions.unknownVenue
+    countRequests(sessions.requests)
     counters['answers_written'] = writer.written
     counters['answers_pending'] = writer.pending
     clearTimeout(timer)
@@ -98,8 +101,8 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
   /** The ccxt turn: orders go out without waiting; answers are written when they arrive (CcxtSessions). */
   const pumpCcxt = (): void => {
     market.drain(() => {})
-    orders.drain(onOrder)
-    fastOrders.drain(onOrder)
+    orders.drain(requests.handler)
+    fastOrders.drain(requests.handler)
     const c = ccxt!.counters
     counters['orders_submitted'] = c.submitted
     counters['orders_unknown_venue'] = c.unknownVenue
@@ -107,7 +110,9 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
     counters['venue_timeouts'] = c.timeouts
     counters['orders_recovered'] = c.recovered
     counters['orders_not_placed'] = c.notPlaced
+    counters['cancels_held_venue_down'] = c.cancelsHeld
     counters['venue_poll_failures'] = c.pollFailures
+    countRequests(c)
     counters['answers_written'] = writer.written
     counters['answers_pending'] = writer.pending
   }
@@ -154,6 +159,8 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
           },
           writer,
         )
+        requests.attach(ccxt)
+        stopDrainMs = Math.min(ctx.config.ccxtTimeoutMs, STOP_DRAIN_MS)
         // Answers a call missed are caught by polling on a timer: the network never holds up a step.
         monitor = setInterval(() => {
           ccxt!.poll()
@@ -175,6 +182,7 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
         },
         writer,
       )
+      requests.attach(sessions)
     },
     configure(ctx) {
       // The operator's lever: a venue named in venuesDown takes no new orders from the next one on.
@@ -190,9 +198,13 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
       ccxt !== undefined
         ? { openOrders: ccxt.openOrders(), venues: ccxt.venueCounters(), venueHealth: health.detail() }
         : { openOrders: sessions.openOrders(), venueHealth: health.detail() },
-    stop() {
+    async stop() {
       clearInterval(monitor)
       clearTimeout(timer)
+      if (ccxt === undefined) return
+      // Requests already on the rings (execution's last cancels as it stops) still reach the exchange, within a bound.
+      pumpCcxt()
+      await ccxt.drain(stopDrainMs)
     },
   }
 }

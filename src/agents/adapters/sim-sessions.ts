@@ -1,12 +1,13 @@
 import type { Clock } from '../../clock/clock.js'
 import type { InstrumentSpec } from '../../market/instrument-spec.js'
 import type { Logger } from '../../log/logger.js'
-import { BookAction, OrderStatus, Side } from '../../schemas/index.js'
+import { BookAction, OrderStatus, RefusedRequest, Side } from '../../schemas/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
-import { ConstantLatency, MatchingEngine, SimVenue, type NewOrder, type QueueCancelModel, type VenueDelivery } from '../../venues/sim/index.js'
+import { ConstantLatency, MatchingEngine, SimReasonCode, SimVenue, type QueueCancelModel, type VenueDelivery } from '../../venues/sim/index.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
 import { REASON_NO_VENUE, REASON_VENUE_DOWN } from './reason-codes.js'
 import type { VenueHealthKeeper } from './venue-health-keeper.js'
+import { requestCounters, type VenueAmend, type VenueCancel, type VenueOrder, type VenueSessions } from './venue-requests.js'
 
 export interface SimSessionsOptions {
   instruments: readonly InstrumentSpec[]
@@ -22,28 +23,26 @@ export interface SimSessionsOptions {
   health: VenueHealthKeeper
 }
 
-/** An order as it arrives on the venue ring: the sim venue's order, with the ring's numeric id, its venue and its strategy. */
-export type VenueOrder = Omit<NewOrder, 'clientOrderId' | 'postOnly'> & {
-  clientOrderId: number
-  venueId: number
-  strategyId: number
-}
-
 /**
  * One sim venue session per configured venue: a price-time matching engine
  * whose liquidity is that venue's book from the market ring, behind the
  * latency model. The market reaches each engine at its exchange time; an
  * order reaches it `orderLatencyNs` after it was sent and meets the book as
  * it is then; answers come back `responseLatencyNs` later, as order events
- * and fills on the fill ring.
+ * and fills on the fill ring. Cancels and amends travel the same connection
+ * behind the orders they name; what a venue refuses is answered with the
+ * order as it is and the venue's reason.
  */
-export class SimSessions {
+export class SimSessions implements VenueSessions {
   readonly #venues: SimVenue[]
   readonly #writer: FillRingWriter
   readonly #clock: Clock
   readonly #health: VenueHealthKeeper
   /** Which strategy each live order serves, to book its fills; forgotten when the order ends. */
   readonly #strategyOf = new Map<number, number>()
+  /** Amends in flight, replacement id to amended id: a refused amend answers for both ids and is counted once. */
+  readonly #replacing = new Map<number, number>()
+  readonly requests = requestCounters()
   submitted = 0
   unknownVenue = 0
 
@@ -92,13 +91,13 @@ export class SimSessions {
     const venue = this.#venue(order.venueId)
     if (venue === undefined) {
       this.unknownVenue++
-      this.#reject(order, REASON_NO_VENUE)
+      this.#rejected(order.clientOrderId, order.venueId, RefusedRequest.None, REASON_NO_VENUE, order.sizeLots)
       return
     }
     if (!this.#health.accepts(order.venueId)) {
       // Execution routed it before the venue went down: answered, never dropped, so its lots can go elsewhere.
       this.#health.refused(order.venueId)
-      this.#reject(order, REASON_VENUE_DOWN)
+      this.#rejected(order.clientOrderId, order.venueId, RefusedRequest.None, REASON_VENUE_DOWN, order.sizeLots)
       return
     }
     this.#health.sent(order.venueId)
@@ -113,6 +112,42 @@ export class SimSessions {
       priceTicks: order.priceTicks,
       sizeLots: order.sizeLots,
     })
+  }
+
+  cancel(request: VenueCancel): void {
+    const venue = this.#venue(request.venueId)
+    if (venue === undefined) {
+      this.unknownVenue++
+      this.#rejected(request.clientOrderId, request.venueId, RefusedRequest.Cancel, REASON_NO_VENUE, 0)
+      return
+    }
+    // A cancel places nothing: it goes to a venue an operator took down too, whose orders still rest there.
+    this.requests.cancels++
+    venue.cancel(String(request.clientOrderId))
+  }
+
+  amend(request: VenueAmend): void {
+    const venue = this.#venue(request.venueId)
+    if (venue === undefined) {
+      this.unknownVenue++
+      this.#rejected(request.clientOrderId, request.venueId, RefusedRequest.Amend, REASON_NO_VENUE, 0)
+      this.#rejected(request.newClientOrderId, request.venueId, RefusedRequest.Amend, REASON_NO_VENUE, 0)
+      return
+    }
+    this.requests.amends++
+    if (!this.#health.accepts(request.venueId)) {
+      // The replacement would be a new order on a venue taken down: refused, and the order stays as it was.
+      this.requests.refused++
+      this.#refusedAmend(venue, request, REASON_VENUE_DOWN)
+      return
+    }
+    // A live order already under the new id keeps its own strategy: the venue will refuse the amend.
+    if (!this.#strategyOf.has(request.newClientOrderId)) {
+      this.#replacing.set(request.newClientOrderId, request.clientOrderId)
+      // The replacement's fills are booked to the strategy of the order it replaces.
+      this.#strategyOf.set(request.newClientOrderId, this.#strategyOf.get(request.clientOrderId) ?? 0)
+    }
+    venue.amend({ clientOrderId: String(request.clientOrderId), newClientOrderId: String(request.newClientOrderId), priceTicks: request.priceTicks, sizeLots: request.sizeLots })
   }
 
   /** Runs what is due on every venue and writes its answers; returns when the next thing is due (ns), if anything is. */
@@ -131,26 +166,38 @@ export class SimSessions {
     return Object.fromEntries(this.#venues.map((v, k) => [String(k + 1), v.engine.openOrders().length]))
   }
 
-  #reject(order: VenueOrder, reasonCode: number): void {
-    this.#writer.event({
-      tsNs: this.#clock.nowNs(),
-      clientOrderId: order.clientOrderId,
-      venueId: order.venueId,
-      status: OrderStatus.Rejected,
-      reasonCode,
-      filledLots: 0,
-      remainingLots: order.sizeLots,
-    })
-  }
-
   #answer(venueId: number, d: VenueDelivery): void {
     if (d.kind === 'report') {
       const r = d.report
-      if (isTerminal(r.status)) this.#strategyOf.delete(Number(r.clientOrderId))
+      const id = Number(r.clientOrderId)
+      if (isTerminal(r.status)) this.#strategyOf.delete(id)
+      // A replacement's first answer settles its amend; a refusal under its id repeats the one under the amended id.
+      const replacement = this.#replacing.delete(id)
+      if (r.refused !== undefined && !replacement) this.#countRefusal(id, r.reasonCode)
       this.#writer.report(venueId, r, d.visibleAtNs)
     } else if (d.kind === 'execution') {
       this.#health.filled(venueId)
       this.#writer.execution(venueId, d.execution, d.visibleAtNs, this.#strategyOf.get(Number(d.execution.clientOrderId)) ?? 0)
     }
+  }
+
+  #countRefusal(id: number, reasonCode: number | undefined): void {
+    this.requests.refused++
+    if (reasonCode === SimReasonCode.CancelUnknownOrder || reasonCode === SimReasonCode.AmendUnknownOrder) this.requests.unknownOrders++
+    // Refused because another order holds the new id: no answer comes under that id.
+    if (reasonCode === SimReasonCode.AmendClientOrderIdInUse) for (const [next, amended] of this.#replacing) if (amended === id) this.#replacing.delete(next)
+  }
+
+  /** Answered by the session, unsent: the request (an order, or the cancel or amend `refused` names) is Rejected. */
+  #rejected(clientOrderId: number, venueId: number, refused: RefusedRequest, reasonCode: number, sizeLots: number): void {
+    this.#writer.event({ tsNs: this.#clock.nowNs(), clientOrderId, venueId, status: OrderStatus.Rejected, refused, reasonCode, filledLots: 0, remainingLots: sizeLots })
+  }
+
+  /** An amend refused unsent: under the amended id with the order as the venue shows it, under the new id as Rejected. */
+  #refusedAmend(venue: SimVenue, request: VenueAmend, reasonCode: number): void {
+    const order = venue.engine.order(String(request.clientOrderId))
+    if (order === undefined) this.#rejected(request.clientOrderId, request.venueId, RefusedRequest.Amend, reasonCode, 0)
+    else this.#writer.report(request.venueId, { ...order, refused: RefusedRequest.Amend, reasonCode }, this.#clock.nowNs())
+    this.#rejected(request.newClientOrderId, request.venueId, RefusedRequest.Amend, reasonCode, 0)
   }
 }

@@ -1,14 +1,18 @@
 import type { WavesConfig } from '../../config/index.js'
 import { Ewma } from '../../market/ewma.js'
 import { universeOf } from '../../market/instruments.js'
-import { CHILD_FIELDS, loadExecutor, PLAN_HEADER, planLength, type Router, type SlippageTracker } from '../../native/index.js'
+import { loadExecutor, type SlippageTracker } from '../../native/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
-import { BookDelta, Fill, MessageType, Order, OrderEvent, OrderStatus, OrderType, Side, TimeInForce } from '../../schemas/index.js'
+import { BookDelta, CancelReason, Fill, MessageType, Order, OrderEvent, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
 import { VenueHealthBoard } from '../../venues/health/index.js'
 import { REASON_VENUE_DOWN } from '../adapters/reason-codes.js'
 import type { Agent, AgentContext } from '../agent.js'
+import { ChildOrders, type ChildSnapshot } from './child-orders.js'
+import { ChildDispatch } from './child-dispatch.js'
+import { ChildRouting } from './child-routing.js'
 import { ParentOrders, type ParentTerms } from './parent-orders.js'
+import { VenueRingWriter } from './venue-ring-writer.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { RouterInput } from '../../native/router-input.js'
 
@@ -19,6 +23,13 @@ const FIRST_CHILD_ID = 2 ** 40
 
 interface Snapshot {
   nextChildId: number
+  /** Open children, so that a restarted execution still cancels what rests. */
+  children?: ChildSnapshot[]
+}
+
+/** A child rests only when its parent may: immediate-or-cancel and fill-or-kill parents' children take what they can at once. */
+function childTimeInForce(parent: TimeInForce): TimeInForce {
+  return parent === TimeInForce.GoodTillCancel || parent === TimeInForce.Day ? parent : TimeInForce.ImmediateOrCancel
 }
 
 /**
@@ -29,45 +40,57 @@ interface Snapshot {
  * Rust router (price, visible depth, taker fee, each venue's measured
  * latency) over the L2 books the market ring draws; each child goes to the
  * venue ring as a marketable limit order, and the adapters are woken at once.
+ * A child keeps its parent's time in force: immediate-or-cancel (and
+ * fill-or-kill, which cannot hold across venues) ends at the venue, while a
+ * good-till-cancel or day child rests until `childTimeoutMs`, then is
+ * cancelled. Every child follows the order state machine; one unanswered
+ * for `orderTimeoutMs` is cancelled too, and a stopping execution cancels
+ * what still rests.
  * Fills coming back are credited to the parent's implementation shortfall
  * (arrival = consolidated mid at decision), with rolling percentiles per
  * instrument and venue; acknowledgments measure each venue's round trip.
  *
  * A venue the adapters mark down on the venue health board gets no levels,
- * so the router splits over the others. A child the adapters answer
- * Rejected with REASON_VENUE_DOWN never reached its venue (it was on the
- * venue ring when that went down): its lots are routed again over the
- * venues up, once, at the parent's limit, and only with this cycle's risk
- * verdict and no breaker open; a re-route the venues refuse again is not
- * routed a third time. Each outcome is counted.
+ * and nothing rests there, so the router splits over the others. A child
+ * the adapters answer Rejected with REASON_VENUE_DOWN never reached its
+ * venue (it was on the venue ring when that went down): its lots are routed
+ * again over the venues up, once, at the parent's limit, and only with this
+ * cycle's risk verdict and no breaker open; a re-route the venues refuse
+ * again is not routed a third time, nor are the lots of a child whose rest
+ * time is over (whether or not its cancel went out). Each outcome is counted.
  */
 export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   let market: RingConsumer
   let orders: RingConsumer
   let answers: RingConsumer
-  let venueRing: SingleProducerSequencer
+  let venueRing: VenueRingWriter
   let books: VenueBooks
-  let venueHealth: VenueHealthBoard
-  let router: Router
+  let dispatch: ChildDispatch
   let slippage: SlippageTracker
   let parents: ParentOrders
+  let childOrders: ChildOrders
   let input: RouterInput
-  let plan: Float64Array
   let latencyMs: Ewma[]
   let instruments: readonly string[] = []
   let venues: readonly string[] = []
-  const sentNs = new Map<number, { venue: number; ns: number }>()
   /** Parents with an arrival price in the slippage tracker. */
   const measured = new Set<number>()
+  /**
+   * Children refused for a venue down that were read between steps: their
+   * lots wait for the next execute step's risk verdict, and their parents
+   * stay open until then. Child id, then lots, flat.
+   */
+  const refusedBetweenSteps: number[] = []
   const delta = new BookDelta()
   const order = new Order()
-  const child = new Order()
   const event = new OrderEvent()
   const fill = new Fill()
   let counters: Record<string, number> = {}
   let command = { cycle: 0, riskVerdict: false, safeMode: false }
+  let inStep = false
   let nowNs = (): number => 0
-  let logError = (_err: unknown): void => {}
+  let log: AgentContext['logger'] | undefined
+  let notifyVenue = (): void => {}
 
   const bump = (name: string, by = 1): void => {
     counters[name] = (counters[name] ?? 0) + by
@@ -77,66 +100,6 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     if (type !== MessageType.BookDelta) return
     delta.__init(offset, ring.byteBuffer)
     books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence(), delta.firstVenueSequence())
-  }
-
-  /** Routes `sizeLots` of `terms` over the venues up; returns the children planned. */
-  const route = (terms: ParentTerms, sizeLots: number): number => {
-    const levels = input.layOut(books, terms.instrumentId, terms.side, venueHealth)
-    return router.route(terms.side === Side.Buy ? 1 : -1, sizeLots, terms.limitTicks, levels, input.venueLevelEnds, input.costs, plan)
-  }
-
-  /** Puts the planned children of `parentId` on the venue ring. */
-  const sendChildren = (parentId: number, terms: ParentTerms, children: number, reroute: boolean): void => {
-    // The plan is read in place (layout in route-plan.ts).
-    for (let c = 0, at = PLAN_HEADER; c < children; c++, at += CHILD_FIELDS) {
-      const venue = plan[at]!
-      const s = venueRing.tryClaim(1)
-      if (s < 0) {
-        bump('blocked_venue_ring_full')
-        continue
-      }
-      const childId = parents.addChild(parentId, reroute)
-      child.__init(venueRing.setHeader(s, Order.sizeOf(), MessageType.Order), venueRing.ring.byteBuffer)
-      child.mutate_ts_ns(nowNs())
-      child.mutate_client_order_id(childId)
-      child.mutate_intent_id(terms.intentId)
-      child.mutate_instrument_id(terms.instrumentId)
-      child.mutate_risk_cycle(terms.riskCycle)
-      child.mutate_venue_id(venue + 1)
-      child.mutate_side(terms.side)
-      child.mutate_order_type(OrderType.Limit)
-      child.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
-      child.mutate_price_ticks(plan[at + 1]!)
-      child.mutate_size_lots(plan[at + 2]!)
-      child.mutate_strategy_id(terms.strategyId)
-      venueRing.publish(s)
-      sentNs.set(childId, { venue, ns: nowNs() })
-      bump('children_sent')
-    }
-  }
-
-  /** A child that never reached its venue: its lots go to the venues up, once. */
-  const reroute = (childId: number, lots: number): void => {
-    const parentId = parents.parentOf(childId)
-    // Not one of ours (the fast path's children are its own; their tick is gone by now).
-    if (parentId === undefined) return
-    bump('children_venue_down')
-    if (parents.isReroute(childId)) return bump('reroute_refused_again')
-    if (command.safeMode || !command.riskVerdict) return bump('reroute_blocked')
-    const terms = parents.termsOf(parentId)!
-    let children: number
-    try {
-      children = route(terms, lots)
-    } catch (err) {
-      if ((counters['route_failures'] ?? 0) === 0) logError(err)
-      return bump('route_failures')
-    }
-    if (children === 0) return bump('reroute_no_liquidity')
-    const unfilledLots = plan[1]!
-    if (unfilledLots > 0) bump('unrouted_lots', unfilledLots)
-    sendChildren(parentId, terms, children, true)
-    bump('rerouted')
-    bump('rerouted_lots', lots - unfilledLots)
   }
 
   const onOrder = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
@@ -149,20 +112,13 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       instrumentId: order.instrumentId(),
       side: order.side(),
       limitTicks: order.orderType() === OrderType.Market ? undefined : order.priceTicks(),
+      childTimeInForce: childTimeInForce(order.timeInForce()),
       intentId: order.intentId(),
       riskCycle: order.riskCycle(),
       strategyId: order.strategyId(),
     }
-    let children: number
-    try {
-      children = route(terms, order.sizeLots())
-    } catch (err) {
-      // One order the router refuses must not stall the ones behind it: count it, log the first.
-      if ((counters['route_failures'] ?? 0) === 0) logError(err)
-      return bump('route_failures')
-    }
-    const unfilledLots = plan[1]!
-    if (unfilledLots > 0) bump('unrouted_lots', unfilledLots)
+    const children = dispatch.plan(terms, order.sizeLots())
+    if (children < 0) return
     if (children === 0) return bump('no_liquidity')
     const parentId = order.clientOrderId()
     const mid = books.consolidatedMid(terms.instrumentId)
@@ -171,8 +127,18 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       measured.add(parentId)
     }
     parents.addParent(parentId, terms)
-    sendChildren(parentId, terms, children, false)
+    dispatch.send(parentId, terms, false)
     bump('routed')
+  }
+
+  /** A child has ended: its parent completes with its last child, and the parent's shortfall is measured. */
+  const childEnded = (id: number): void => {
+    const parent = parents.endChild(id)
+    if (parent === undefined) return
+    bump('orders_completed')
+    // A parent routed with no mid to measure against has no shortfall to report.
+    if (!measured.delete(parent)) return
+    if (slippage.completeOrder(parent) !== null) bump('orders_measured')
   }
 
   const onAnswer = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
@@ -186,27 +152,52 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     if (type !== MessageType.OrderEvent) return
     event.__init(offset, ring.byteBuffer)
     const id = event.clientOrderId()
-    bump(`venue_${OrderStatus[event.status()]?.toLowerCase() ?? 'unknown'}`)
-    const sent = sentNs.get(id)
-    const venueDown = event.status() === OrderStatus.Rejected && event.reasonCode() === REASON_VENUE_DOWN
+    const refused = event.refused()
+    // A refusal repeats the order's status; it is counted as what it is.
+    if (refused === RefusedRequest.Cancel) bump('cancels_refused')
+    else if (refused === RefusedRequest.Amend) bump('amends_refused')
+    else bump(`venue_${OrderStatus[event.status()]?.toLowerCase() ?? 'unknown'}`)
+    // The order itself refused unsent, not a cancel or amend of it: the venue never saw it.
+    const venueDown = refused === RefusedRequest.None && event.status() === OrderStatus.Rejected && event.reasonCode() === REASON_VENUE_DOWN
+    const sent = dispatch.sentNs.get(id)
     if (venueDown) {
-      // The venue never saw it: no round trip to measure, and its lots are still to be routed.
-      sentNs.delete(id)
-      reroute(id, event.remainingLots())
+      dispatch.sentNs.delete(id)
     } else if (sent !== undefined) {
       // The venue's first answer closes the round trip the router prices.
       const venue = latencyMs[sent.venue]!
       venue.update((event.tsNs() - sent.ns) / 1e6)
       input.setLatencyMs(sent.venue, venue.mean)
-      sentNs.delete(id)
+      dispatch.sentNs.delete(id)
     }
-    if (!isTerminal(event.status())) return
-    const parent = parents.endChild(id)
-    if (parent === undefined) return
-    bump('orders_completed')
-    // A parent routed with no mid to measure against has no shortfall to report.
-    if (!measured.delete(parent)) return
-    if (slippage.completeOrder(parent) !== null) bump('orders_measured')
+    const restOver = venueDown && childOrders.restOver(id, nowNs())
+    const status = childOrders.answer(id, event.status(), event.filledLots(), refused, nowNs())
+    // Not one of execution's children: the fast path's are its own, and their tick is gone by now.
+    if (status === undefined) return
+    // A child restored after a restart has no parent here to route for.
+    if (venueDown && parents.parentOf(id) !== undefined) {
+      if (!restOver && !inStep) {
+        refusedBetweenSteps.push(id, event.remainingLots())
+        return
+      }
+      bump('children_venue_down')
+      // Its lots were to rest only so long, and that time is over: they are not worked elsewhere either.
+      if (restOver) bump('reroute_rest_over')
+      else dispatch.reroute(id, event.remainingLots(), command)
+    }
+    if (!isTerminal(status)) return
+    if (status === OrderStatus.Cancelled) bump('children_cancelled')
+    childEnded(id)
+  }
+
+  /** Re-routes, with this step's verdict, the lots of children refused for a venue down between steps. */
+  const rerouteRefusedBetweenSteps = (): void => {
+    for (let k = 0; k < refusedBetweenSteps.length; k += 2) {
+      const id = refusedBetweenSteps[k]!
+      bump('children_venue_down')
+      dispatch.reroute(id, refusedBetweenSteps[k + 1]!, command)
+      childEnded(id)
+    }
+    refusedBetweenSteps.length = 0
   }
 
   const drainAnswers = (): void => {
@@ -223,12 +214,12 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       market = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
       orders = new RingConsumer(ctx.rings.orders!, ctx.consumerIds.orders!)
       answers = new RingConsumer(ctx.rings.fills!, ctx.consumerIds.fills!)
-      venueRing = new SingleProducerSequencer(ctx.rings.venue!)
-      venueHealth = VenueHealthBoard.attach(ctx.venueHealth)
+      venueRing = new VenueRingWriter(new SingleProducerSequencer(ctx.rings.venue!))
       books = new VenueBooks(universe.instruments.length, universe.venues.length)
-      router = executor.createRouter({ adverseTicksPerMs: ctx.config.adverseTicksPerMs })
       slippage = executor.createSlippageTracker({ windowOrders: ctx.config.slippageWindowOrders })
       parents = new ParentOrders(restored?.nextChildId ?? FIRST_CHILD_ID)
+      childOrders = new ChildOrders({ answerNs: ctx.config.orderTimeoutMs * 1e6, restNs: ctx.config.childTimeoutMs * 1e6 }, ctx.logger)
+      childOrders.restore(restored?.children ?? [], ctx.clock.nowNs())
       const roundTripMs = (2 * engine.adapters.simOrderLatencyUs) / 1000
       latencyMs = universe.venues.map(() => {
         const e = new Ewma(0.1)
@@ -237,25 +228,64 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       })
       input = new RouterInput(universe.venues.length, { takerBps: engine.fees_monitor.takerFeeBps, makerBps: engine.fees_monitor.makerFeeBps })
       latencyMs.forEach((e, v) => input.setLatencyMs(v, e.mean))
-      plan = new Float64Array(planLength(universe.venues.length))
+      const router = executor.createRouter({ adverseTicksPerMs: ctx.config.adverseTicksPerMs })
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()
-      logError = (err) => ctx.logger.error({ err }, 'router refused an order (first of its kind; further ones are counted)')
+      dispatch = new ChildDispatch({
+        routing: new ChildRouting(router, input, books, VenueHealthBoard.attach(ctx.venueHealth)),
+        venueRing,
+        parents,
+        children: childOrders,
+        nowNs,
+        bump,
+        logRouteFailure: (err) => {
+          if ((counters['route_failures'] ?? 0) === 0) ctx.logger.error({ err }, 'router refused an order (first of its kind; further ones are counted)')
+        },
+      })
+      log = ctx.logger
+      notifyVenue = () => ctx.notifyFastPath('venue')
       ctx.logger.info({ executor: executor.kind }, 'execution routes with the %s router', executor.kind)
     },
     step(c, ctx) {
       command = c
+      inStep = true
       const before = counters['children_sent'] ?? 0
-      market.drain(onMarket)
-      drainAnswers()
-      orders.drain(onOrder)
-      if ((counters['children_sent'] ?? 0) !== before) ctx.notifyFastPath('venue')
+      let cancelled: number
+      try {
+        market.drain(onMarket)
+        rerouteRefusedBetweenSteps()
+        drainAnswers()
+        cancelled = dispatch.cancelDue(CancelReason.ChildTimeout)
+        orders.drain(onOrder)
+      } finally {
+        inStep = false
+      }
+      if ((counters['children_sent'] ?? 0) !== before || cancelled > 0) ctx.notifyFastPath('venue')
       counters['book_gaps'] = books.gaps
       counters['open_parents'] = parents.openParents
+      counters['open_children'] = childOrders.openCount
+      counters['child_illegal_transitions'] = childOrders.illegalTransitionCount
     },
-    onFastPath() {
+    onFastPath(ctx) {
       // Keep the books current between steps, so a busy feed never waits on this reader.
       market.drain(onMarket)
+      // A resting child falls due between steps too: what the venue said first, then the cancels.
+      if (!childOrders.anyDue(nowNs())) return
+      drainAnswers()
+      if (dispatch.cancelDue(CancelReason.ChildTimeout) > 0) ctx.notifyFastPath('venue')
+    },
+    stop() {
+      const resting = childOrders.resting()
+      if (resting.length === 0) return
+      // Best effort: the adapters may be stopping too, and a venue session that is gone sends nothing.
+      if (venueRing.closed) {
+        log?.warn({ resting: resting.length }, 'stopping with children resting and the venue ring closed: none cancelled')
+        return
+      }
+      let sent = 0
+      for (const id of resting) if (childOrders.status(id) !== OrderStatus.CancelPending && dispatch.cancel(id, CancelReason.Shutdown)) sent++
+      notifyVenue()
+      log?.info({ resting: resting.length, cancelsSent: sent }, 'stopping: resting children cancelled (best effort)')
     },
     health: () => ({
       venueRoundTripMs: latencyMs.map((e) => e.mean),
@@ -265,7 +295,8 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
         byVenue: venues.map((venue, v) => ({ venue, ...slippage.venuePercentiles(v + 1, i) })),
       })),
       openSlippageOrders: slippage.openOrders,
+      openChildren: childOrders.byStatus(),
     }),
-    snapshot: () => ({ nextChildId: parents.nextChildId }),
+    snapshot: () => ({ nextChildId: parents.nextChildId, children: childOrders.snapshot() }),
   }
 }

@@ -1,4 +1,4 @@
-import type { Side } from '../../schemas/index.js'
+import type { Side, TimeInForce } from '../../schemas/index.js'
 
 /** What a routed parent asked for: enough to route what is left of it again. */
 export interface ParentTerms {
@@ -6,6 +6,8 @@ export interface ParentTerms {
   side: Side
   /** Its limit; undefined for a market order. */
   limitTicks: number | undefined
+  /** Its children's time in force: immediate-or-cancel, or the parent's own when its children may rest. */
+  childTimeInForce: TimeInForce
   intentId: number
   riskCycle: number
   strategyId: number

@@ -4,6 +4,7 @@ import { childLogger, type Logger } from '../../log/logger.js'
 import { formatDecimal, parseDecimal } from '../../market/decimal.js'
 import { InstrumentPrecision, type InstrumentSpec } from '../../market/instrument-spec.js'
 import { LatencyHistogram } from '../../metrics/latency-histogram.js'
+import { isTerminal } from '../../orders/order-state-machine.js'
 import { OrderStatus, OrderType, Side, TimeInForce } from '../../schemas/index.js'
 import type { Execution, NewOrder, OrderReport } from '../sim/venue-messages.js'
 import type { CcxtExchange, CcxtProExchange } from './binance-client.js'
@@ -29,6 +30,13 @@ export interface CcxtVenueOptions {
   logger?: Logger
 }
 
+/**
+ * What an amend did: the replacement placed (the old order cancelled), or
+ * nothing placed and why; `old` is the amended order as the venue last
+ * showed it, undefined when it knows none or could not be asked.
+ */
+export type AmendOutcome = { replaced: true; old: OrderReport | undefined; replacement: OrderReport } | { replaced: false; old: OrderReport | undefined; reason: string }
+
 /** Balance of one asset, exact decimal text as the venue reports it. */
 export interface VenueBalance {
   asset: string
@@ -51,8 +59,8 @@ export interface CcxtVenueCounters {
 const TIME_IN_FORCE_TEXT: Record<TimeInForce, string> = { [TimeInForce.GoodTillCancel]: 'GTC', [TimeInForce.ImmediateOrCancel]: 'IOC', [TimeInForce.FillOrKill]: 'FOK', [TimeInForce.Day]: 'GTD' }
 
 /**
- * Order entry on a real venue through ccxt: submit, cancel, look up, list
- * open orders, fills and balances, in ticks and lots.
+ * Order entry on a real venue through ccxt: submit, cancel, amend, look up,
+ * list open orders, fills and balances, in ticks and lots.
  *
  * Idempotent order entry: every order carries the caller's client order id
  * (passed to ccxt as `newClientOrderId`, so ccxt adds no broker prefix).
@@ -142,7 +150,8 @@ export class CcxtVenue {
       let failure: unknown
       try {
         const cancelled = (await this.#timed(() => this.#exchange.cancelOrder(undefined as unknown as string, symbol, { origClientOrderId: clientOrderId }))) as CcxtOrderLike
-        return this.#report(cancelled, instrumentId, ctx)
+        // Binance answers a cancel under the cancel's own client id (origClientOrderId is the order's): the order is the one asked for.
+        return this.#report({ ...cancelled, clientOrderId }, instrumentId, ctx)
       } catch (err) {
         kind = this.#kindOf(err)
         failure = err
@@ -151,6 +160,51 @@ export class CcxtVenue {
         const known = await this.order(clientOrderId, instrumentId)
         if (known === undefined) throw venueError('not_found', { ...ctx, attempts: attempt + 1 }, failure)
         if (known.status === OrderStatus.Cancelled || kind === 'not_found') return known
+      }
+      if (!TRANSIENT_KINDS.has(kind) || attempt + 1 >= this.#retry.maxAttempts) throw venueError(kind, { ...ctx, attempts: attempt + 1 }, failure)
+      await this.#backoff(kind, attempt, ctx, failure)
+    }
+  }
+
+  /**
+   * Changes an open limit order's price and size by Binance's cancel-replace
+   * (ccxt `editOrder`): in one request the order is cancelled and
+   * `replacement` placed under its own client id, with no queue priority
+   * kept. As idempotent as a create: after any failure the venue is asked
+   * for both orders before anything is sent again, so a replace that went
+   * through is found rather than made twice, and one the venue refused says
+   * why with the old order as it is. The old order's final state (what
+   * filled before the cancel) comes from a lookup, since ccxt returns only
+   * the replacement; it is undefined when that lookup failed.
+   */
+  async amend(clientOrderId: string, replacement: NewOrder): Promise<AmendOutcome> {
+    const { symbol, precision } = this.#instrument(replacement.instrumentId, 'editOrder')
+    const ctx = { venue: this.venue, call: 'editOrder', clientOrderId }
+    const params = { cancelOrigClientOrderId: clientOrderId, newClientOrderId: replacement.clientOrderId, timeInForce: TIME_IN_FORCE_TEXT[replacement.timeInForce] }
+    const amount = Number(precision.lotsToSize(replacement.sizeLots))
+    const price = Number(precision.ticksToPrice(replacement.priceTicks))
+    const side = replacement.side === Side.Sell ? 'sell' : 'buy'
+    for (let attempt = 0; ; attempt++) {
+      let kind: FailureKind
+      let failure: unknown
+      try {
+        const placed = (await this.#timed(() => this.#exchange.editOrder(undefined as unknown as string, symbol, 'limit', side, amount, price, params))) as CcxtOrderLike
+        const next = this.#report(placed, replacement.instrumentId, ctx)
+        return { replaced: true, old: await this.order(clientOrderId, replacement.instrumentId).catch(() => undefined), replacement: next }
+      } catch (err) {
+        kind = this.#kindOf(err)
+        failure = err
+      }
+      // Refused before processing: nothing happened, nothing to look up.
+      if (kind !== 'rate_limited') {
+        const next = await this.order(replacement.clientOrderId, replacement.instrumentId)
+        const old = await this.order(clientOrderId, replacement.instrumentId)
+        if (next !== undefined) {
+          this.counters.recoveredByLookup++
+          return { replaced: true, old, replacement: next }
+        }
+        const done = old === undefined || isTerminal(old.status)
+        if (done || !TRANSIENT_KINDS.has(kind)) return { replaced: false, old, reason: failure instanceof Error ? failure.message : String(failure) }
       }
       if (!TRANSIENT_KINDS.has(kind) || attempt + 1 >= this.#retry.maxAttempts) throw venueError(kind, { ...ctx, attempts: attempt + 1 }, failure)
       await this.#backoff(kind, attempt, ctx, failure)

@@ -67,10 +67,14 @@ export function newOrderJson(order: MockOrder, report: OrderReport, fills: reado
   }
 }
 
-/** `DELETE /api/v3/order`. */
-export function cancelledOrderJson(order: MockOrder, report: OrderReport, precision: InstrumentPrecision, nowMs: number): Record<string, unknown> {
+/**
+ * `DELETE /api/v3/order`, and a cancel-replace's `cancelResponse`: the
+ * order's own client id is `origClientOrderId`; `clientOrderId` is the
+ * cancel's (the request's `newClientOrderId`, or one the venue made up).
+ */
+export function cancelledOrderJson(order: MockOrder, report: OrderReport, precision: InstrumentPrecision, nowMs: number, cancelClientOrderId: string): Record<string, unknown> {
   const { time, updateTime, isWorking, workingTime, stopPrice, icebergQty, origQuoteOrderQty, ...rest } = orderJson(order, report, precision)
-  return { ...rest, origClientOrderId: order.clientOrderId, transactTime: nowMs }
+  return { ...rest, origClientOrderId: order.clientOrderId, clientOrderId: cancelClientOrderId, transactTime: nowMs }
 }
 
 /** One row of `GET /api/v3/myTrades`. */

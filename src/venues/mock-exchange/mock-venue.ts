@@ -108,7 +108,7 @@ export class MockVenue {
   cancel(order: MockOrder): OrderReport | BinanceError {
     const outcome = this.#engine.cancel(order.clientOrderId, this.#clock.nowNs())
     const report = outcome.reports[outcome.reports.length - 1]
-    if (report === undefined || report.status === OrderStatus.Rejected) return BINANCE_ERRORS.cancelUnknown
+    if (report === undefined || report.refused !== undefined) return BINANCE_ERRORS.cancelUnknown
     this.#apply(this.instruments[order.instrumentId]!, outcome)
     return this.#engine.order(order.clientOrderId)!
   }

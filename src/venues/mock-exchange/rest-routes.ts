@@ -1,17 +1,14 @@
-import { isWavesError } from '../../errors/index.js'
-import { Side } from '../../schemas/index.js'
-import { BINANCE_ERRORS, invalidParameter, missingParameter, type BinanceError } from './binance-errors.js'
+import type { InstrumentSpec } from '../../market/instrument-spec.js'
+import { BINANCE_ERRORS } from './binance-errors.js'
 import { cancelledOrderJson, myTradeJson, newOrderJson, orderJson } from './binance-shapes.js'
+import { cancelReplace } from './cancel-replace.js'
 import { exchangeInfoOf } from './exchange-info.js'
 import { aggTradeJson, depthJson, publicTradeJson } from './market-events.js'
-import { balanceText, type MockOrder } from './mock-account.js'
-import type { MockInstrument, MockOrderRequest, MockVenue } from './mock-venue.js'
-import type { InstrumentSpec } from '../../market/instrument-spec.js'
+import { balanceText } from './mock-account.js'
+import type { MockVenue } from './mock-venue.js'
+import { instrumentOf, isError, namedOrder, ok, orderRequestOf, type Params, type RouteAnswer } from './route-params.js'
 
-export type Params = URLSearchParams
-
-/** What a route answers: a JSON body with its status, or a Binance error. */
-export type RouteAnswer = { status: number; body: unknown } | BinanceError
+export type { Params, RouteAnswer } from './route-params.js'
 
 export interface RouteContext {
   venue: MockVenue
@@ -23,58 +20,6 @@ export interface Route {
   /** Signed routes need the API key and a valid signature. */
   signed: boolean
   handle(params: Params, ctx: RouteContext): RouteAnswer
-}
-
-const ok = (body: unknown): RouteAnswer => ({ status: 200, body })
-
-function instrumentOf(params: Params, venue: MockVenue): MockInstrument | BinanceError {
-  const symbol = params.get('symbol')
-  if (symbol === null || symbol === '') return missingParameter('symbol')
-  return venue.instrument(symbol) ?? BINANCE_ERRORS.badSymbol
-}
-
-function isError(value: object): value is BinanceError {
-  return 'status' in value && 'body' in value && typeof (value as BinanceError).body === 'object' && 'code' in (value as BinanceError).body
-}
-
-/** The order a request names by `orderId` or `origClientOrderId`. */
-function namedOrder(params: Params, venue: MockVenue, instrument: MockInstrument): MockOrder | BinanceError {
-  const clientId = params.get('origClientOrderId')
-  const orderId = params.get('orderId')
-  if (clientId === null && orderId === null) return missingParameter('orderId')
-  const order = clientId !== null ? venue.orders.get(clientId) : venue.orderById(Number(orderId))
-  return order === undefined || order.instrumentId !== instrument.id ? BINANCE_ERRORS.unknownOrder : order
-}
-
-function orderRequestOf(params: Params, instrument: MockInstrument, venue: MockVenue): MockOrderRequest | BinanceError {
-  const side = params.get('side')
-  const type = params.get('type')
-  if (side !== 'BUY' && side !== 'SELL') return side === null ? missingParameter('side') : invalidParameter(-1117, 'side')
-  if (type !== 'LIMIT' && type !== 'MARKET' && type !== 'LIMIT_MAKER') return type === null ? missingParameter('type') : invalidParameter(-1116, 'orderType')
-  const tif = params.get('timeInForce') ?? 'GTC'
-  if (type === 'LIMIT' && params.get('timeInForce') === null) return missingParameter('timeInForce')
-  if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') return invalidParameter(-1115, 'timeInForce')
-  const quantity = params.get('quantity')
-  if (quantity === null) return missingParameter('quantity')
-  const price = params.get('price')
-  if (type !== 'MARKET' && price === null) return missingParameter('price')
-  try {
-    const sizeLots = instrument.precision.sizeToLots(quantity)
-    if (!(sizeLots > 0)) return BINANCE_ERRORS.lotSize
-    let priceTicks = 0
-    try {
-      priceTicks = type === 'MARKET' ? 0 : instrument.precision.priceToTicks(price!)
-    } catch (err) {
-      if (isWavesError(err)) return BINANCE_ERRORS.priceFilter
-      throw err
-    }
-    if (type !== 'MARKET' && !(priceTicks > 0)) return BINANCE_ERRORS.priceFilter
-    const clientOrderId = params.get('newClientOrderId') ?? venue.generatedClientOrderId()
-    return { instrument, clientOrderId, side: side === 'BUY' ? Side.Buy : Side.Sell, type, timeInForce: type === 'LIMIT' ? tif : type === 'MARKET' ? 'GTC' : 'GTC', priceTicks, sizeLots }
-  } catch (err) {
-    if (isWavesError(err)) return BINANCE_ERRORS.lotSize
-    throw err
-  }
 }
 
 /** The REST API the mock serves, keyed by 'METHOD /path'. */
@@ -146,9 +91,12 @@ export const REST_ROUTES: Readonly<Record<string, Route>> = {
       if (isError(order)) return order === BINANCE_ERRORS.unknownOrder ? BINANCE_ERRORS.cancelUnknown : order
       const report = ctx.venue.cancel(order)
       if (isError(report)) return report
-      return ok(cancelledOrderJson(order, report, instrument.precision, ctx.nowMs))
+      // The cancel is a request of its own with its own client id; the order's is origClientOrderId.
+      const cancelId = params.get('newClientOrderId') ?? ctx.venue.generatedClientOrderId()
+      return ok(cancelledOrderJson(order, report, instrument.precision, ctx.nowMs, cancelId))
     },
   },
+  'POST /api/v3/order/cancelReplace': { signed: true, handle: cancelReplace },
   'GET /api/v3/openOrders': {
     signed: true,
     handle(params, { venue }) {

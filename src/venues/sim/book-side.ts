@@ -108,6 +108,19 @@ export class BookSide {
     this.#restingOrderCount++
   }
 
+  /**
+   * `next` takes `sim`'s place in its level's queue with the size ahead of
+   * it (an amend that keeps priority). False when `sim` is not resting here.
+   */
+  replace(sim: SimOrder, next: SimOrder): boolean {
+    const level = this.level(sim.priceTicks)
+    const index = level === undefined ? -1 : level.orders.indexOf(sim)
+    if (index < 0 || next.priceTicks !== sim.priceTicks) return false
+    next.aheadLots = sim.aheadLots
+    level!.orders[index] = next
+    return true
+  }
+
   /** An own order leaves its level (filled, cancelled, expired). */
   unrest(sim: SimOrder): void {
     const level = this.level(sim.priceTicks)

@@ -6,7 +6,7 @@
 export { MatchingEngine, type ShownLevel } from './matching-engine.js'
 export type { MatchingEngineOptions } from './matching-engine-options.js'
 export { DEFAULT_QUEUE_CANCEL_MODEL } from './matching-engine-options.js'
-export type { Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
+export type { AmendRequest, Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
 export { QUEUE_CANCEL_MODELS, type QueueCancelModel } from './queue-position.js'
 export { ConstantLatency, RecordedRoundTripLatency, latencyModelOf, type LatencyModel, type LatencySpec } from './latency-model.js'
 export { SimVenue, type SimVenueOptions, type VenueDelivery } from './sim-venue.js'

@@ -2,17 +2,18 @@ import { feeQuoteUnits } from '../../accounting/fee.js'
 import { childLogger } from '../../log/logger.js'
 import { InstrumentPrecision, type InstrumentSpec } from '../../market/instrument-spec.js'
 import { fillEvent, isTerminal, type OrderEventKind } from '../../orders/order-state-machine.js'
-import { Liquidity, OrderStatus, OrderType, Side, TimeInForce } from '../../schemas/index.js'
+import { Liquidity, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
 import { BookSide, type PriceLevel } from './book-side.js'
 import { sweepQueue, type QueueCancelModel, type QueuedOrder } from './queue-position.js'
 import { checkMarketData, rejectionOf } from './order-checks.js'
 import { SimReasonCode, type SimReason } from './reason-codes.js'
 import { remainingLotsOf, reportOf, simOrderOf, unknownOrderReport, type SimOrder } from './sim-order.js'
 import { SimOrders } from './sim-orders.js'
-import type { Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
+import type { AmendRequest, Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
+import { amendVerdict } from './amend-rules.js'
 import { matchingEngineOptionsOf, type MatchingEngineOptions } from './matching-engine-options.js'
 
-export type { Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
+export type { AmendRequest, Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
 export type { MatchingEngineOptions } from './matching-engine-options.js'
 export type { QueueCancelModel } from './queue-position.js'
 
@@ -92,42 +93,87 @@ export class MatchingEngine {
       return out
     }
     const sim = simOrderOf(order, this.#orders.nextVenueOrderId(), OrderStatus.New, tsNs)
-    this.#orders.add(sim)
-    this.#orders.move(sim, 'ack', tsNs)
-    out.reports.push(reportOf(sim, tsNs))
+    this.#accept(sim, tsNs, out)
+    this.#enter(book, sim, tsNs, out)
+    return out
+  }
 
+  /** A new order takes what it can, then rests, or ends as its type and time in force say. */
+  #enter(book: InstrumentBook, sim: SimOrder, tsNs: number, out: MatchOutcome): void {
     if (sim.timeInForce === TimeInForce.FillOrKill && (sim.side === Side.Buy ? book.asks : book.bids).fillableLots(sim.orderType === OrderType.Market ? undefined : sim.priceTicks, sim.sizeLots) < sim.sizeLots) {
       this.#end(sim, 'expire', { code: SimReasonCode.FillOrKillUnfillable, text: 'fill-or-kill order cannot fill in full' }, tsNs, out)
-      return out
+      return
     }
     this.#take(book, sim, tsNs, out)
-    if (remainingLotsOf(sim) === 0) return out
+    if (remainingLotsOf(sim) === 0) return
     if (sim.orderType === OrderType.Market || sim.timeInForce === TimeInForce.ImmediateOrCancel || sim.timeInForce === TimeInForce.FillOrKill) {
       const reason: SimReason =
         sim.orderType === OrderType.Market
           ? { code: SimReasonCode.MarketOrderNoLiquidity, text: 'market order remainder found no liquidity' }
           : { code: SimReasonCode.ImmediateOrCancelRemainder, text: 'immediate-or-cancel remainder' }
       this.#end(sim, 'expire', reason, tsNs, out)
-      return out
+      return
     }
     this.#sideOf(book, sim.side).rest(sim)
     this.#orders.markOpen(sim)
-    return out
+  }
+
+  #accept(sim: SimOrder, tsNs: number, out: MatchOutcome): void {
+    this.#orders.add(sim)
+    this.#orders.move(sim, 'ack', tsNs)
+    out.reports.push(reportOf(sim, tsNs))
   }
 
   cancel(clientOrderId: string, tsNs: number): MatchOutcome {
     const sim = this.#orders.get(clientOrderId)
     if (sim === undefined) {
-      return { reports: [unknownOrderReport(clientOrderId, tsNs)], executions: [] }
+      return { reports: [unknownOrderReport(clientOrderId, tsNs, RefusedRequest.Cancel, { code: SimReasonCode.CancelUnknownOrder, text: 'cancel refused: unknown order' })], executions: [] }
     }
     if (isTerminal(sim.status)) {
-      return { reports: [reportOf(sim, tsNs, { status: OrderStatus.Rejected, reason: { code: SimReasonCode.CancelFinishedOrder, text: `cancel refused: order is ${OrderStatus[sim.status]}` } })], executions: [] }
+      const reason = { code: SimReasonCode.CancelFinishedOrder, text: `cancel refused: order is ${OrderStatus[sim.status]}` }
+      return { reports: [reportOf(sim, tsNs, { refused: RefusedRequest.Cancel, reason })], executions: [] }
     }
     const out: MatchOutcome = { reports: [], executions: [] }
+    this.#cancelOpen(sim, undefined, tsNs, out)
+    return out
+  }
+
+  /**
+   * Changes a resting limit order's price and/or size; it goes on under
+   * `newClientOrderId` and the old id ends Cancelled (reason Replaced). With
+   * priority kept (`amend-rules.ts`) the replacement takes the old order's
+   * place in its queue; otherwise it enters as a new order would, taking
+   * what its new price reaches. A refused amend changes nothing and is
+   * answered for both ids; a repeat of one that went through is answered
+   * with both orders as they are.
+   */
+  amend(request: AmendRequest, tsNs: number): MatchOutcome {
+    const old = this.#orders.get(request.clientOrderId)
+    const holder = this.#orders.get(request.newClientOrderId)
+    const verdict = amendVerdict(request, old, holder)
+    if (verdict.kind === 'repeat') return { reports: [reportOf(verdict.old, tsNs), reportOf(verdict.replacement, tsNs)], executions: [] }
+    if (verdict.kind === 'refuse') return amendRefused(request, old, holder === undefined, verdict.reason, tsNs)
+    const { old: sim, priceTicks, keepsPriority } = verdict
+    const book = this.#books[sim.instrumentId]!
+    const fields: NewOrder = { clientOrderId: request.newClientOrderId, instrumentId: sim.instrumentId, side: sim.side, orderType: OrderType.Limit, timeInForce: sim.timeInForce, priceTicks, sizeLots: request.sizeLots, postOnly: sim.postOnly }
+    // Without priority the replacement meets the book as a new order would: a post-only one must not cross it.
+    const refusal = keepsPriority ? undefined : rejectionOf(fields, (side) => this.#sideOf(book, side).best())
+    if (refusal !== undefined) return amendRefused(request, sim, true, refusal, tsNs)
+    const next = simOrderOf(fields, this.#orders.nextVenueOrderId(), OrderStatus.New, tsNs)
+    const out: MatchOutcome = { reports: [], executions: [] }
+    const queued = keepsPriority && this.#sideOf(book, sim.side).replace(sim, next)
+    sim.replacedBy = next.clientOrderId
+    this.#cancelOpen(sim, { code: SimReasonCode.Replaced, text: `replaced by ${next.clientOrderId}` }, tsNs, out)
+    this.#accept(next, tsNs, out)
+    if (queued) this.#orders.markOpen(next)
+    else this.#enter(book, next, tsNs, out)
+    return out
+  }
+
+  #cancelOpen(sim: SimOrder, reason: SimReason | undefined, tsNs: number, out: MatchOutcome): void {
     sim.statusBeforeCancel = sim.status
     this.#orders.move(sim, 'cancel_request', tsNs)
-    this.#end(sim, 'cancelled', undefined, tsNs, out)
-    return out
+    this.#end(sim, 'cancelled', reason, tsNs, out)
   }
 
   /** Cancels every open order, or every one of an instrument (a kill switch, a session's end). */
@@ -357,6 +403,13 @@ export class MatchingEngine {
     return book!
   }
 
+}
+
+/** A refused amend's answer: for the order it named, and for the replacement id unless another order holds it. */
+function amendRefused(request: AmendRequest, old: SimOrder | undefined, answerNewId: boolean, reason: SimReason, tsNs: number): MatchOutcome {
+  const reports = [old === undefined ? unknownOrderReport(request.clientOrderId, tsNs, RefusedRequest.Amend, reason) : reportOf(old, tsNs, { refused: RefusedRequest.Amend, reason })]
+  if (answerNewId) reports.push(unknownOrderReport(request.newClientOrderId, tsNs, RefusedRequest.Amend, reason))
+  return { reports, executions: [] }
 }
 
 /** A quoted side's price, or undefined when nothing is quoted there (price and size 0, or size 0). */

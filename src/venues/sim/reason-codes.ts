@@ -17,8 +17,14 @@ export const SimReasonCode = {
   ImmediateOrCancelRemainder: 21,
   MarketOrderNoLiquidity: 22,
   DayOrderExpired: 23,
+  /** The order ended because an amend replaced it under a new client order id. */
+  Replaced: 24,
   CancelUnknownOrder: 30,
   CancelFinishedOrder: 31,
+  AmendUnknownOrder: 32,
+  AmendFinishedOrder: 33,
+  /** The amend's new client order id already names another order. */
+  AmendClientOrderIdInUse: 34,
 } as const
 
 export type SimReasonCode = (typeof SimReasonCode)[keyof typeof SimReasonCode]

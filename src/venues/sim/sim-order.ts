@@ -1,5 +1,5 @@
-import { OrderStatus, OrderType, Side, TimeInForce } from '../../schemas/index.js'
-import { SimReasonCode, type SimReason } from './reason-codes.js'
+import { OrderStatus, OrderType, Side, TimeInForce, type RefusedRequest } from '../../schemas/index.js'
+import type { SimReason } from './reason-codes.js'
 import type { NewOrder, OrderReport } from './venue-messages.js'
 
 /** The venue's own record of one order: what was asked, what has filled, where it queues. */
@@ -20,6 +20,8 @@ export interface SimOrder {
   reason: SimReason | undefined
   /** The status before a cancel request, to resume if the cancel is refused. */
   statusBeforeCancel: OrderStatus | undefined
+  /** The client order id an amend moved it to: a repeat of that amend finds the replacement. */
+  replacedBy: string | undefined
   updatedTsNs: number
 }
 
@@ -39,6 +41,7 @@ export function simOrderOf(order: NewOrder, venueOrderId: number, status: OrderS
     aheadLots: 0,
     reason: undefined,
     statusBeforeCancel: undefined,
+    replacedBy: undefined,
     updatedTsNs: tsNs,
   }
 }
@@ -47,7 +50,8 @@ export function remainingLotsOf(order: SimOrder): number {
   return order.sizeLots - order.filledLots
 }
 
-export function reportOf(order: SimOrder, tsNs: number, overrides?: { status: OrderStatus; reason: SimReason }): OrderReport {
+/** A report of the order as it is; with `refusal`, the answer to a cancel or amend of it that the venue refused. */
+export function reportOf(order: SimOrder, tsNs: number, refusal?: { refused: RefusedRequest; reason: SimReason }): OrderReport {
   const report: OrderReport = {
     clientOrderId: order.clientOrderId,
     venueOrderId: order.venueOrderId,
@@ -55,23 +59,24 @@ export function reportOf(order: SimOrder, tsNs: number, overrides?: { status: Or
     side: order.side,
     orderType: order.orderType,
     timeInForce: order.timeInForce,
-    status: overrides?.status ?? order.status,
+    status: order.status,
     priceTicks: order.priceTicks,
     sizeLots: order.sizeLots,
     filledLots: order.filledLots,
     remainingLots: remainingLotsOf(order),
     tsNs,
   }
-  const reason = overrides?.reason ?? order.reason
+  const reason = refusal?.reason ?? order.reason
   if (reason !== undefined) {
     report.reason = reason.text
     report.reasonCode = reason.code
   }
+  if (refusal !== undefined) report.refused = refusal.refused
   return report
 }
 
-/** The answer to a cancel of an id the venue never saw. */
-export function unknownOrderReport(clientOrderId: string, tsNs: number): OrderReport {
+/** The answer to a cancel or amend naming an id the venue knows no order under (an amend's replacement id included). */
+export function unknownOrderReport(clientOrderId: string, tsNs: number, refused: RefusedRequest, reason: SimReason): OrderReport {
   return {
     clientOrderId,
     venueOrderId: 0,
@@ -84,8 +89,9 @@ export function unknownOrderReport(clientOrderId: string, tsNs: number): OrderRe
     sizeLots: 0,
     filledLots: 0,
     remainingLots: 0,
-    reason: 'cancel refused: unknown order',
-    reasonCode: SimReasonCode.CancelUnknownOrder,
+    reason: reason.text,
+    reasonCode: reason.code,
+    refused,
     tsNs,
   }
 }

@@ -3,7 +3,7 @@ import { Side } from '../../schemas/index.js'
 import type { LatencyModel } from './latency-model.js'
 import type { MatchingEngine } from './matching-engine.js'
 import { ScheduledEvents } from './scheduled-events.js'
-import type { Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
+import type { AmendRequest, Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
 
 export interface SimVenueOptions {
   engine: MatchingEngine
@@ -74,6 +74,12 @@ export class SimVenue {
   /** Sends a cancel now; returns when it reaches the engine. */
   cancel(clientOrderId: string): number {
     return this.#sendOrder((atNs) => this.engine.cancel(clientOrderId, atNs))
+  }
+
+  /** Sends an amend now; returns when it reaches the engine. It travels the order connection, behind the order it amends. */
+  amend(request: AmendRequest): number {
+    const copy = { ...request }
+    return this.#sendOrder((atNs) => this.engine.amend(copy, atNs))
   }
 
   /**

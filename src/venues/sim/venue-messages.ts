@@ -1,4 +1,4 @@
-import type { Liquidity, OrderStatus, OrderType, Side, TimeInForce } from '../../schemas/index.js'
+import type { Liquidity, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
 
 /** An order as a strategy sends it to the sim venue. Prices in ticks, sizes in lots. */
 export interface NewOrder {
@@ -13,6 +13,16 @@ export interface NewOrder {
   sizeLots: number
   /** Rest only: rejected when it would take liquidity on arrival. */
   postOnly?: boolean
+}
+
+/** A change to a resting limit order: it goes on under `newClientOrderId`, the old id ends Cancelled. */
+export interface AmendRequest {
+  clientOrderId: string
+  newClientOrderId: string
+  /** The new limit price; 0 keeps the order's. */
+  priceTicks: number
+  /** The size open after the amend. */
+  sizeLots: number
 }
 
 /** An order's state after a change, as the venue reports it. */
@@ -34,6 +44,12 @@ export interface OrderReport {
   reason?: string
   /** The same as a number for the ring's OrderEvent.reason_code (see reason-codes.ts). */
   reasonCode?: number
+  /**
+   * Set when the report answers a cancel or amend the venue refused: `status`
+   * is then the order's own (Rejected when the venue knows no order under the
+   * id) and `reason` says why the request was refused.
+   */
+  refused?: RefusedRequest
   tsNs: number
 }
 

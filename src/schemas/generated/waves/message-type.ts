@@ -9,6 +9,8 @@ export enum MessageType {
   Order = 11,
   OrderEvent = 12,
   Fill = 13,
+  OrderCancel = 14,
+  OrderAmend = 15,
   StepCommand = 20,
   AgentHealth = 21
 }

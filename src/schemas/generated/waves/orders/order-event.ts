@@ -3,6 +3,7 @@
 import * as flatbuffers from 'flatbuffers';
 
 import { OrderStatus } from '../../waves/orders/order-status.js';
+import { RefusedRequest } from '../../waves/orders/refused-request.js';
 
 
 export class OrderEvent {
@@ -50,6 +51,15 @@ mutate_status(value:OrderStatus):boolean {
   return true;
 }
 
+refused():RefusedRequest {
+  return this.bb!.readUint8(this.bb_pos + 19);
+}
+
+mutate_refused(value:RefusedRequest):boolean {
+  this.bb!.writeUint8(this.bb_pos + 19, value);
+  return true;
+}
+
 reasonCode():number {
   return this.bb!.readUint16(this.bb_pos + 20);
 }
@@ -81,13 +91,13 @@ static sizeOf():number {
   return 40;
 }
 
-static createOrderEvent(builder:flatbuffers.Builder, ts_ns: number, client_order_id: number, venue_id: number, status: OrderStatus, reason_code: number, filled_lots: number, remaining_lots: number):flatbuffers.Offset {
+static createOrderEvent(builder:flatbuffers.Builder, ts_ns: number, client_order_id: number, venue_id: number, status: OrderStatus, refused: RefusedRequest, reason_code: number, filled_lots: number, remaining_lots: number):flatbuffers.Offset {
   builder.prep(8, 40);
   builder.writeFloat64(remaining_lots);
   builder.writeFloat64(filled_lots);
   builder.pad(2);
   builder.writeInt16(reason_code);
-  builder.pad(1);
+  builder.writeInt8(refused);
   builder.writeInt8(status);
   builder.writeInt16(venue_id);
   builder.writeFloat64(client_order_id);
