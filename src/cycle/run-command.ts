@@ -7,7 +7,7 @@ export const RUN_USAGE = `usage: waves run [--config FILE] [--set path=value]...
 
 Runs the engine on its embedded default (synthetic market, no Redis, no
 exchange keys) or on FILE, with --set overriding any config path. Prints the
-cycle's status every second; Ctrl-C (or --seconds) stops it cleanly.`
+cycle's status every second; Ctrl-C, or --seconds after it has started, stops it cleanly.`
 
 export interface RunIo {
   stdout: NodeJS.WritableStream
@@ -54,9 +54,10 @@ export async function runCommand(argv: string[], io: RunIo): Promise<number> {
   const stopped = new Promise<void>((resolve) => (stop = resolve))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
-  const timer = seconds === undefined ? undefined : setTimeout(stop, seconds * 1000)
   io.stdout.write(`waves: ${engine.agents.length} agents, a cycle every ${engine.config.cycle.intervalMs} ms; Ctrl-C stops\n`)
   await engine.startCycle()
+  // --seconds counts from when the engine runs: starting eleven threads takes a second or two, more on a busy machine.
+  const timer = seconds === undefined ? undefined : setTimeout(stop, seconds * 1000)
   const ticker = setInterval(() => io.stdout.write(`${statusLine(engine.getCycleStatus())}\n`), 1000)
   await stopped
   clearInterval(ticker)
