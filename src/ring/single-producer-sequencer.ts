@@ -135,8 +135,20 @@ export class SingleProducerSequencer {
     this.publish(sequence)
   }
 
+  /**
+   * The lowest released cursor, from one pass over the consumers. Not the
+   * slowest one's cursor read again: it may have moved on past another
+   * consumer in between, and gating on it then let the producer overwrite
+   * slots that other consumer had not read (seen as a whole ring's worth of
+   * messages lost by the middle of three consumers at different speeds).
+   */
   #slowestConsumer(near: number): number {
-    return readCursor(this.#words, this.#slowestConsumerIndex(near), near)
+    let min = Infinity
+    for (const index of this.#consumerIndices) {
+      const released = readCursor(this.#words, index, near)
+      if (released < min) min = released
+    }
+    return min
   }
 
   #slowestConsumerIndex(near: number): number {
