@@ -51,4 +51,28 @@ export class RouterInput {
     }
     return this.#levels.subarray(0, 2 * pair)
   }
+
+  /**
+   * Where an unfilled remainder rests: the router's choice (`chosen`, a venue
+   * index, -1 for none) when it is `routable`, else by the router's own rule
+   * (lowest maker fee, then latency, then index) among the venues that are;
+   * -1 when none is. The router weighs fees and latency only, not health.
+   */
+  restingVenue(chosen: number, venues?: RoutableVenues): number {
+    if (chosen < 0 || venues === undefined || venues.routable(chosen + 1)) return chosen
+    let best = -1
+    let bestFee = Infinity
+    let bestLatency = Infinity
+    for (let v = 0, at = 0; at < this.costs.length; v++, at += VENUE_COST_FIELDS) {
+      if (!venues.routable(v + 1)) continue
+      const fee = this.costs[at + 1]!
+      const latency = this.costs[at + 2]!
+      if (fee < bestFee || (fee === bestFee && latency < bestLatency)) {
+        best = v
+        bestFee = fee
+        bestLatency = latency
+      }
+    }
+    return best
+  }
 }

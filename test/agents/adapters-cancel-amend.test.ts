@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import createAdapters, { REASON_NO_VENUE } from '../../src/agents/adapters/index.js'
+import createAdapters, { REASON_NO_VENUE, REASON_VENUE_DOWN } from '../../src/agents/adapters/index.js'
 import type { Agent, AgentContext } from '../../src/agents/agent.js'
 import { ringsOf } from '../../src/cycle/topology.js'
 import { RingBuffer } from '../../src/ring/index.js'
@@ -36,9 +36,11 @@ async function simAdapters() {
     adapters!.onFastPath!(ctx)
     return readAnswers(answers)
   }
+  /** The operator's venuesDown, as `engine.reconfigure` hands it over. */
+  const venuesDown = (names: string[]) => adapters!.configure!({ ...ctx, config: { ...ctx.config, venuesDown: names } })
   market.book(now(), BTC, VENUE, [[99, 5]], [[101, 3]])
   turn()
-  return { ctx, market, venue, turn, now }
+  return { ctx, market, venue, turn, now, venuesDown }
 }
 
 const event = (id: number, status: OrderStatus, fields: Partial<Extract<Answer, { kind: 'event' }>> = {}) => expect.objectContaining({ kind: 'event', id, status, refused: RefusedRequest.None, reason: 0, ...fields })
@@ -96,6 +98,23 @@ describe('adapters: cancels and amends on the sim venue, in-process over real ri
       event(4, OrderStatus.Rejected, { refused: RefusedRequest.Amend, reason: SimReasonCode.AmendFinishedOrder }),
     ])
     expect(ctx.counters).toMatchObject({ orders_submitted: 1, amends_sent: 3, requests_refused: 1, requests_unknown_order: 0 })
-    expect(adapters!.health!()).toMatchObject({ openOrders: { '1': 1 } })
+    expect(adapters!.health!()).toMatchObject({ openOrders: { '1': 1 }, venueHealth: { a: { state: 'up', orders: 1, fills: 2, refused: 0 } } })
+  })
+
+  it('on a venue an operator took down, an amend is refused unsent under both ids (its replacement would be a new order) and the order rests as it was; a cancel still goes', async () => {
+    const { ctx, venue, turn, venuesDown } = await simAdapters()
+    venue.order({ clientOrderId: 1, venueId: VENUE, instrumentId: BTC, side: Side.Buy, priceTicks: 99, sizeLots: 4, strategyId: STRATEGY })
+    turn()
+    await venuesDown(['a'])
+    venue.amend(1, 2, VENUE, BTC, Side.Buy, 0, 2)
+    venue.order({ clientOrderId: 3, venueId: VENUE, instrumentId: BTC, side: Side.Buy, priceTicks: 99, sizeLots: 1, strategyId: STRATEGY })
+    expect(turn()).toEqual([
+      event(1, OrderStatus.Acknowledged, { refused: RefusedRequest.Amend, reason: REASON_VENUE_DOWN, remaining: 4 }),
+      event(2, OrderStatus.Rejected, { refused: RefusedRequest.Amend, reason: REASON_VENUE_DOWN, remaining: 0 }),
+      event(3, OrderStatus.Rejected, { reason: REASON_VENUE_DOWN, remaining: 1 }),
+    ])
+    venue.cancel(1, VENUE, BTC, Side.Buy)
+    expect(turn()).toEqual([event(1, OrderStatus.Cancelled, { remaining: 4 })])
+    expect(ctx.counters).toMatchObject({ orders_submitted: 1, amends_sent: 1, cancels_sent: 1, requests_refused: 1, orders_refused_venue_down: 1 })
   })
 })

@@ -2,14 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { CcxtSessions } from '../../src/agents/adapters/ccxt-sessions.js'
 import { FillRingWriter } from '../../src/agents/adapters/fill-ring-writer.js'
 import createAdapters, { REASON_VENUE_DOWN } from '../../src/agents/adapters/index.js'
+import type { VenueOrder } from '../../src/agents/adapters/venue-requests.js'
 import { VenueHealthKeeper } from '../../src/agents/adapters/venue-health-keeper.js'
 import createExecution from '../../src/agents/execution/index.js'
 import { monotonicClock } from '../../src/clock/clock.js'
 import { CycleStep } from '../../src/cycle/steps.js'
 import { childLogger } from '../../src/log/logger.js'
-import { SingleProducerSequencer } from '../../src/ring/index.js'
-import { OrderStatus, OrderType, Side, TimeInForce } from '../../src/schemas/index.js'
+import { RingConsumer, SingleProducerSequencer } from '../../src/ring/index.js'
+import { CancelReason, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../src/schemas/index.js'
 import { VenueDownReason, VenueHealthBoard, VenueHealthWriter, VenueState } from '../../src/venues/health/index.js'
+import { readAnswers, type Answer } from '../fixtures/ring/engine-rings.js'
 import { API_KEY, BTC, SECRET, startMockBinance, type MockBinance } from '../fixtures/venues/mock-binance.js'
 import { command, inProcessEngine } from './context.js'
 import { venueDesk } from './venue-desk.js'
@@ -113,6 +115,70 @@ describe('ccxt sessions and the venue breaker, against the mock exchange', () =>
     // One order per client id at the venue, only the ones it took, each with one final answer on the ring.
     expect(idsAt(env)).toEqual([['1', '5']])
     for (const id of [1, 2, 3, 4, 5]) expect(desk.events.get(id)!.filter((e) => e.status === OrderStatus.Filled || e.status === OrderStatus.Rejected), String(id)).toHaveLength(1)
+    expect(env.mock.counters.unexpected).toEqual([])
+  }, 60_000)
+})
+
+describe('cancels and amends with the venue breaker, ccxt sessions against the mock exchange', () => {
+  it('a failed cancel counts against the breaker; while it is open a cancel waits and an amend is refused unsent; once a probe brings the venue back, polling sends the cancel: one Cancelled', async () => {
+    const env = await mockExchange(ASK)
+    const engine = inProcessEngine({ data_feeds: { instruments: ['BTC-USDT'], venues: ['binance'] } })
+    const board = VenueHealthBoard.attach(engine.plane.venueHealth)
+    const counters: Record<string, number> = {}
+    const logger = childLogger({ test: 'ccxt-breaker-cancels' })
+    const health = new VenueHealthKeeper({ venues: ['binance'], breaker: { failures: 1, cooldownMs: 300 }, venuesDown: [], writer: new VenueHealthWriter(board), clock: monotonicClock, logger, counters })
+    const adaptersCtx = engine.context('adapters')
+    const sessions = new CcxtSessions(
+      { instruments: [BTC], venues: ['binance'], restUrl: env.urls.rest, timeoutMs: 5_000, recvWindowMs: 3_000, env: KEYS, clock: monotonicClock, logger, health, onAnswers: () => {} },
+      new FillRingWriter(new SingleProducerSequencer(adaptersCtx.rings.fills!)),
+    )
+    const execCtx = engine.context('execution')
+    const answers = new RingConsumer(execCtx.rings.fills!, execCtx.consumerIds.fills!)
+    const seen: Answer[] = []
+    const story = (id: number) => {
+      seen.push(...readAnswers(answers))
+      return seen.flatMap((a) => (a.kind === 'event' && a.id === id ? [[OrderStatus[a.status], a.refused, a.reason, a.filled, a.remaining]] : []))
+    }
+    const turn = () => sessions.poll()
+    const state = () => ({ counters, sessions: sessions.counters, board: board.read(1), seen, served: [...env.mock.counters.served] })
+    const DELETE = 'DELETE /api/v3/order'
+    const CANCEL_REPLACE = 'POST /api/v3/order/cancelReplace'
+    // Bid well below the book: it rests.
+    const resting: VenueOrder = { clientOrderId: 1, venueId: 1, instrumentId: 0, side: Side.Buy, orderType: OrderType.Limit, timeInForce: TimeInForce.GoodTillCancel, priceTicks: ASK - 1_000, sizeLots: 10, strategyId: 1 }
+    const cancel = () => sessions.cancel({ clientOrderId: 1, venueId: 1, instrumentId: 0, side: Side.Buy, reason: CancelReason.ChildTimeout })
+
+    sessions.submit(resting)
+    await eventually(() => story(1).length === 1, 'the order to rest', () => {}, state)
+    expect(story(1)).toEqual([['Acknowledged', RefusedRequest.None, 0, 0, 10]])
+
+    env.mock.faults.inject('*', GATEWAY_DOWN, 100_000)
+    cancel()
+    await eventually(() => board.state(1) === VenueState.Down, 'the failed cancel to take the venue down', () => {}, state)
+    expect(counters).toMatchObject({ venue_down: 1, venue_call_failures: 1 })
+    expect(sessions.counters).toMatchObject({ cancels: 1, timeouts: 1 })
+
+    // Down: the amend would place an order, so it is refused under both ids; the second cancel waits, unsent.
+    const deletes = env.mock.served(DELETE)
+    sessions.amend({ clientOrderId: 1, newClientOrderId: 2, venueId: 1, instrumentId: 0, side: Side.Buy, priceTicks: 0, sizeLots: 5 })
+    cancel()
+    await eventually(() => story(2).length === 1, 'the amend refused', () => {}, state)
+    expect(story(1)).toEqual([
+      ['Acknowledged', RefusedRequest.None, 0, 0, 10],
+      ['Acknowledged', RefusedRequest.Amend, REASON_VENUE_DOWN, 0, 10],
+    ])
+    expect(story(2)).toEqual([['Rejected', RefusedRequest.Amend, REASON_VENUE_DOWN, 0, 0]])
+    expect(sessions.counters).toMatchObject({ cancels: 2, cancelsHeld: 1, amends: 1, refused: 1 })
+    expect(env.mock.served(DELETE)).toBe(deletes)
+    expect(env.mock.served(CANCEL_REPLACE)).toBe(0)
+
+    env.mock.faults.clear()
+    await eventually(() => story(1).length === 3, 'the venue back and the order cancelled', turn, state)
+    expect(board.state(1)).toBe(VenueState.Up)
+    expect(story(1).at(-1)).toEqual(['Cancelled', RefusedRequest.None, 0, 0, 10])
+    expect(env.mock.venue.engineOrder('1')!.status).toBe(OrderStatus.Cancelled)
+    expect(env.mock.venue.engineOrder('2')).toBeUndefined()
+    await eventually(() => sessions.openOrders()['binance'] === 0, 'the order forgotten', turn, state)
+    expect(counters).toMatchObject({ venue_down: 1, venue_probes: 1, venue_up: 1 })
     expect(env.mock.counters.unexpected).toEqual([])
   }, 60_000)
 })

@@ -58,6 +58,6 @@ describe('TradingEngineCycle with a venue down', () => {
     expect(after.adapters).toMatchObject({ venue_taken_down: 1, venue_put_back: 1 })
     // Each of execution's children refused on the way was routed again, or counted for why it was not.
     const c = (name: string) => after.execution[name] ?? 0
-    expect(c('rerouted') + c('reroute_blocked') + c('reroute_no_liquidity') + c('reroute_refused_again')).toBe(c('children_venue_down'))
+    expect(c('rerouted') + c('reroute_blocked') + c('reroute_no_liquidity') + c('reroute_refused_again') + c('reroute_rest_over')).toBe(c('children_venue_down'))
   }, 150_000)
 })

@@ -21,9 +21,15 @@ export interface LiveOrder {
   trades: Set<number>
   /** Its create (or the amend that made it) failed with the outcome unknown: a lookup that finds it is a recovery. */
   uncertain: boolean
-  /** When that create failed, clock ns: after the receive window, a venue that does not know the order never will. */
+  /** When that request failed, clock ns: after the receive window, a venue that does not know the order never will. */
   failedAtNs: number
-  /** A cancel whose outcome is unknown, or that found no order yet: polling sends it again while the order is open. */
+  /** The client id of the order an amend replaces with this one; undefined for an order the ring created. */
+  replaces: number | undefined
+  /**
+   * A cancel whose outcome is unknown, that found no order yet, or that
+   * waits for the venue's breaker to close: polling sends it again while
+   * the order shows open.
+   */
   cancelWanted: boolean
   /** The last request about the order: the next waits for it, so a cancel never overtakes the create it cancels. */
   chain: Promise<void>
@@ -44,6 +50,7 @@ export function liveOrderOf(order: VenueOrder): LiveOrder {
     trades: new Set(),
     uncertain: false,
     failedAtNs: 0,
+    replaces: undefined,
     cancelWanted: false,
     chain: Promise.resolve(),
   }
@@ -51,7 +58,19 @@ export function liveOrderOf(order: VenueOrder): LiveOrder {
 
 /** The order an amend of `old` makes: the same order at the new price (0 keeps it) and size, nothing filled yet. */
 export function replacementOf(old: LiveOrder, amend: VenueAmend): LiveOrder {
-  return { ...old, priceTicks: amend.priceTicks === 0 ? old.priceTicks : amend.priceTicks, sizeLots: amend.sizeLots, status: OrderStatus.New, filledLots: 0, filledSeenLots: 0, trades: new Set(), uncertain: false, failedAtNs: 0, cancelWanted: false }
+  return {
+    ...old,
+    priceTicks: amend.priceTicks === 0 ? old.priceTicks : amend.priceTicks,
+    sizeLots: amend.sizeLots,
+    status: OrderStatus.New,
+    filledLots: 0,
+    filledSeenLots: 0,
+    trades: new Set(),
+    uncertain: false,
+    failedAtNs: 0,
+    replaces: amend.clientOrderId,
+    cancelWanted: false,
+  }
 }
 
 /** An order's status and sizes for an event about it; none known: Rejected with nothing open. */

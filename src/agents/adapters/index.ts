@@ -36,7 +36,10 @@ const STOP_DRAIN_MS = 3_000
  * breaker per venue over its calls' outcomes and the operator's
  * `venuesDown`, published on the venue health board that execution and the
  * fast path route by. An order that reaches a venue that is down is
- * answered Rejected with REASON_VENUE_DOWN, never sent and never dropped.
+ * answered Rejected with REASON_VENUE_DOWN, never sent and never dropped;
+ * so is an amend, whose replacement would be a new order there. A cancel
+ * places nothing: it still goes to a venue an operator took down, and one
+ * for a venue whose breaker is open waits until calls reach it again.
  */
 export default function createAdapters(): Agent<unknown, AdaptersConfig> {
   let market: RingConsumer
@@ -107,6 +110,7 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
     counters['venue_timeouts'] = c.timeouts
     counters['orders_recovered'] = c.recovered
     counters['orders_not_placed'] = c.notPlaced
+    counters['cancels_held_venue_down'] = c.cancelsHeld
     counters['venue_poll_failures'] = c.pollFailures
     countRequests(c)
     counters['answers_written'] = writer.written

@@ -1,17 +1,18 @@
 /**
- * Reason codes the adapters themselves put on an `OrderEvent` (1 to 9; the
- * sim venue's own start at 10, see `venues/sim/reason-codes.ts`; a ccxt
- * venue has none of its own, its text is logged).
+ * Reason codes the adapters themselves put on an `OrderEvent`, 1 to 9 (a
+ * sim venue's own start at 10, see `SimReasonCode`; a ccxt venue has none
+ * of its own, its words are logged).
  */
 
-/** The order, cancel or amend named a venue no session serves. */
+/** The request named a venue no session serves. */
 export const REASON_NO_VENUE = 1
 
 /**
  * The order never reached the venue: its breaker was open or an operator
  * had taken it down when the order arrived, or every attempt to place it
  * failed and the venue, asked after its receive window, does not know it.
- * Its lots are free to go elsewhere; execution re-routes them once.
+ * Its lots are free to go elsewhere; execution re-routes them once. On a
+ * refused amend: the replacement would have been a new order there.
  */
 export const REASON_VENUE_DOWN = 2
 

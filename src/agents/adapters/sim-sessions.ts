@@ -91,13 +91,13 @@ export class SimSessions implements VenueSessions {
     const venue = this.#venue(order.venueId)
     if (venue === undefined) {
       this.unknownVenue++
-      this.#noVenue(order.clientOrderId, order.venueId, RefusedRequest.None, order.sizeLots)
+      this.#rejected(order.clientOrderId, order.venueId, RefusedRequest.None, REASON_NO_VENUE, order.sizeLots)
       return
     }
     if (!this.#health.accepts(order.venueId)) {
       // Execution routed it before the venue went down: answered, never dropped, so its lots can go elsewhere.
       this.#health.refused(order.venueId)
-      this.#reject(order, REASON_VENUE_DOWN)
+      this.#rejected(order.clientOrderId, order.venueId, RefusedRequest.None, REASON_VENUE_DOWN, order.sizeLots)
       return
     }
     this.#health.sent(order.venueId)
@@ -118,9 +118,10 @@ export class SimSessions implements VenueSessions {
     const venue = this.#venue(request.venueId)
     if (venue === undefined) {
       this.unknownVenue++
-      this.#noVenue(request.clientOrderId, request.venueId, RefusedRequest.Cancel, 0)
+      this.#rejected(request.clientOrderId, request.venueId, RefusedRequest.Cancel, REASON_NO_VENUE, 0)
       return
     }
+    // A cancel places nothing: it goes to a venue an operator took down too, whose orders still rest there.
     this.requests.cancels++
     venue.cancel(String(request.clientOrderId))
   }
@@ -129,11 +130,17 @@ export class SimSessions implements VenueSessions {
     const venue = this.#venue(request.venueId)
     if (venue === undefined) {
       this.unknownVenue++
-      this.#noVenue(request.clientOrderId, request.venueId, RefusedRequest.Amend, 0)
-      this.#noVenue(request.newClientOrderId, request.venueId, RefusedRequest.Amend, 0)
+      this.#rejected(request.clientOrderId, request.venueId, RefusedRequest.Amend, REASON_NO_VENUE, 0)
+      this.#rejected(request.newClientOrderId, request.venueId, RefusedRequest.Amend, REASON_NO_VENUE, 0)
       return
     }
     this.requests.amends++
+    if (!this.#health.accepts(request.venueId)) {
+      // The replacement would be a new order on a venue taken down: refused, and the order stays as it was.
+      this.requests.refused++
+      this.#refusedAmend(venue, request, REASON_VENUE_DOWN)
+      return
+    }
     // A live order already under the new id keeps its own strategy: the venue will refuse the amend.
     if (!this.#strategyOf.has(request.newClientOrderId)) {
       this.#replacing.set(request.newClientOrderId, request.clientOrderId)
@@ -159,18 +166,6 @@ export class SimSessions implements VenueSessions {
     return Object.fromEntries(this.#venues.map((v, k) => [String(k + 1), v.engine.openOrders().length]))
   }
 
-  #reject(order: VenueOrder, reasonCode: number): void {
-    this.#writer.event({
-      tsNs: this.#clock.nowNs(),
-      clientOrderId: order.clientOrderId,
-      venueId: order.venueId,
-      status: OrderStatus.Rejected,
-      reasonCode,
-      filledLots: 0,
-      remainingLots: order.sizeLots,
-    })
-  }
-
   #answer(venueId: number, d: VenueDelivery): void {
     if (d.kind === 'report') {
       const r = d.report
@@ -193,7 +188,16 @@ export class SimSessions implements VenueSessions {
     if (reasonCode === SimReasonCode.AmendClientOrderIdInUse) for (const [next, amended] of this.#replacing) if (amended === id) this.#replacing.delete(next)
   }
 
-  #noVenue(clientOrderId: number, venueId: number, refused: RefusedRequest, sizeLots: number): void {
-    this.#writer.event({ tsNs: this.#clock.nowNs(), clientOrderId, venueId, status: OrderStatus.Rejected, refused, reasonCode: REASON_NO_VENUE, filledLots: 0, remainingLots: sizeLots })
+  /** Answered by the session, unsent: the request (an order, or the cancel or amend `refused` names) is Rejected. */
+  #rejected(clientOrderId: number, venueId: number, refused: RefusedRequest, reasonCode: number, sizeLots: number): void {
+    this.#writer.event({ tsNs: this.#clock.nowNs(), clientOrderId, venueId, status: OrderStatus.Rejected, refused, reasonCode, filledLots: 0, remainingLots: sizeLots })
+  }
+
+  /** An amend refused unsent: under the amended id with the order as the venue shows it, under the new id as Rejected. */
+  #refusedAmend(venue: SimVenue, request: VenueAmend, reasonCode: number): void {
+    const order = venue.engine.order(String(request.clientOrderId))
+    if (order === undefined) this.#rejected(request.clientOrderId, request.venueId, RefusedRequest.Amend, reasonCode, 0)
+    else this.#writer.report(request.venueId, { ...order, refused: RefusedRequest.Amend, reasonCode }, this.#clock.nowNs())
+    this.#rejected(request.newClientOrderId, request.venueId, RefusedRequest.Amend, reasonCode, 0)
   }
 }

@@ -1,8 +1,10 @@
 import type { Clock } from '../../clock/clock.js'
+import { isWavesError } from '../../errors/index.js'
 import type { Logger } from '../../log/logger.js'
 import {
   VenueBreaker,
   VenueDownReason,
+  venueFailureReasonOf,
   venueDownReasonName,
   VenueState,
   venueStateName,
@@ -107,6 +109,20 @@ export class VenueHealthKeeper {
     this.#bump('venue_call_failures')
     this.#breakers[venueId - 1]!.failure(reason)
     this.#publish(venueId, `${this.#breakers[venueId - 1]!.consecutiveFailures} calls failed in a row`)
+  }
+
+  /**
+   * An order-entry call (a create, cancel or amend) threw `err`: a failure
+   * when the venue did not answer as it should, a success when it answered
+   * with a refusal (an order refused, or one it does not know), since either
+   * way order entry works. Returns the failure's reason, undefined when the
+   * venue answered or the fault was ours.
+   */
+  orderCallFailed(venueId: number, err: unknown): VenueDownReason | undefined {
+    const reason = venueFailureReasonOf(err)
+    if (reason !== undefined) this.failure(venueId, reason)
+    else if (isWavesError(err, 'ERR_VENUE_REJECTED') || isWavesError(err, 'ERR_VENUE_UNKNOWN_ORDER')) this.success(venueId)
+    return reason
   }
 
   /** The venue's breaker has cooled off: true once, when the caller should send its one probe now. */

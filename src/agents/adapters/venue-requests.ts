@@ -50,4 +50,3 @@ export interface RequestCounters {
 export function requestCounters(): RequestCounters {
   return { cancels: 0, amends: 0, refused: 0, unknownOrders: 0 }
 }
-

@@ -105,6 +105,12 @@ export class ChildOrders {
     return out
   }
 
+  /** Whether a child that may rest has been out for its whole rest time by `nowNs`: its lots are not to be worked any longer. */
+  restOver(id: number, nowNs: number): boolean {
+    const open = this.#open.get(id)
+    return open !== undefined && open.rests && nowNs >= open.sentNs + this.#timeouts.restNs
+  }
+
   /** Children that rest, or may: what a stopping engine cancels. */
   resting(): number[] {
     return [...this.#open].filter(([, open]) => open.rests).map(([id]) => id)

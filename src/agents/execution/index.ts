@@ -1,15 +1,18 @@
 import type { WavesConfig } from '../../config/index.js'
 import { Ewma } from '../../market/ewma.js'
 import { universeOf } from '../../market/instruments.js'
-import { CHILD_FIELDS, loadExecutor, PLAN_HEADER, planLength, type Router, type SlippageTracker } from '../../native/index.js'
+import { loadExecutor, type SlippageTracker } from '../../native/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
-import { BookDelta, CancelReason, Fill, MessageType, Order, OrderCancel, OrderEvent, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
+import { BookDelta, CancelReason, Fill, MessageType, Order, OrderEvent, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
 import { VenueHealthBoard } from '../../venues/health/index.js'
 import { REASON_VENUE_DOWN } from '../adapters/reason-codes.js'
 import type { Agent, AgentContext } from '../agent.js'
 import { ChildOrders, type ChildSnapshot } from './child-orders.js'
+import { ChildDispatch } from './child-dispatch.js'
+import { ChildRouting } from './child-routing.js'
 import { ParentOrders, type ParentTerms } from './parent-orders.js'
+import { VenueRingWriter } from './venue-ring-writer.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { RouterInput } from '../../native/router-input.js'
 
@@ -48,44 +51,45 @@ function childTimeInForce(parent: TimeInForce): TimeInForce {
  * instrument and venue; acknowledgments measure each venue's round trip.
  *
  * A venue the adapters mark down on the venue health board gets no levels,
- * so the router splits over the others. A child the adapters answer
- * Rejected with REASON_VENUE_DOWN never reached its venue (it was on the
- * venue ring when that went down): its lots are routed again over the
- * venues up, once, at the parent's limit, and only with this cycle's risk
- * verdict and no breaker open; a re-route the venues refuse again is not
- * routed a third time. Each outcome is counted.
+ * and nothing rests there, so the router splits over the others. A child
+ * the adapters answer Rejected with REASON_VENUE_DOWN never reached its
+ * venue (it was on the venue ring when that went down): its lots are routed
+ * again over the venues up, once, at the parent's limit, and only with this
+ * cycle's risk verdict and no breaker open; a re-route the venues refuse
+ * again is not routed a third time, nor are the lots of a child whose rest
+ * time is over (whether or not its cancel went out). Each outcome is counted.
  */
 export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   let market: RingConsumer
   let orders: RingConsumer
   let answers: RingConsumer
-  let venueRing: SingleProducerSequencer
+  let venueRing: VenueRingWriter
   let books: VenueBooks
-  let venueHealth: VenueHealthBoard
-  let router: Router
+  let dispatch: ChildDispatch
   let slippage: SlippageTracker
   let parents: ParentOrders
   let childOrders: ChildOrders
   let input: RouterInput
-  let plan: Float64Array
   let latencyMs: Ewma[]
   let instruments: readonly string[] = []
   let venues: readonly string[] = []
-  const sentNs = new Map<number, { venue: number; ns: number }>()
   /** Parents with an arrival price in the slippage tracker. */
   const measured = new Set<number>()
+  /**
+   * Children refused for a venue down that were read between steps: their
+   * lots wait for the next execute step's risk verdict, and their parents
+   * stay open until then. Child id, then lots, flat.
+   */
+  const refusedBetweenSteps: number[] = []
   const delta = new BookDelta()
   const order = new Order()
-  const child = new Order()
-  const cancel = new OrderCancel()
   const event = new OrderEvent()
   const fill = new Fill()
   let counters: Record<string, number> = {}
   let command = { cycle: 0, riskVerdict: false, safeMode: false }
+  let inStep = false
   let nowNs = (): number => 0
-  let logError = (_err: unknown): void => {}
   let log: AgentContext['logger'] | undefined
-  let venueRingUp = (): boolean => false
   let notifyVenue = (): void => {}
 
   const bump = (name: string, by = 1): void => {
@@ -98,89 +102,6 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence(), delta.firstVenueSequence())
   }
 
-  /** Routes `sizeLots` of `terms` over the venues up; returns the children planned. */
-  const route = (terms: ParentTerms, sizeLots: number): number => {
-    const levels = input.layOut(books, terms.instrumentId, terms.side, venueHealth)
-    return router.route(terms.side === Side.Buy ? 1 : -1, sizeLots, terms.limitTicks, levels, input.venueLevelEnds, input.costs, plan)
-  }
-
-  /** Where the plan just made would rest what the books cannot fill: the router's maker venue, if the parent may rest and that venue is up; else -1. */
-  const restingVenueOf = (terms: ParentTerms): number => {
-    const venue = plan[2]!
-    const mayRest = terms.timeInForce !== TimeInForce.ImmediateOrCancel && terms.limitTicks !== undefined && venue >= 0 && venueHealth.routable(venue + 1)
-    return mayRest ? venue : -1
-  }
-
-  /**
-   * Puts the planned children of `parentId` on the venue ring (the plan is
-   * read in place, layout in route-plan.ts), and, when the parent may rest,
-   * what the books could not fill at its limit on the venue the router says
-   * a maker rests best, if that venue is up. Returns the lots that went
-   * nowhere.
-   */
-  const sendPlan = (parentId: number, terms: ParentTerms, children: number, reroute: boolean): number => {
-    for (let c = 0, at = PLAN_HEADER; c < children; c++, at += CHILD_FIELDS) sendChild(parentId, terms, plan[at]!, plan[at + 1]!, plan[at + 2]!, reroute)
-    const unfilledLots = plan[1]!
-    const restingVenue = restingVenueOf(terms)
-    if (unfilledLots > 0 && restingVenue >= 0 && sendChild(parentId, terms, restingVenue, terms.limitTicks!, unfilledLots, reroute)) {
-      bump('rested_lots', unfilledLots)
-      return 0
-    }
-    if (unfilledLots > 0) bump('unrouted_lots', unfilledLots)
-    return unfilledLots
-  }
-
-  /** One child of `parentId` onto the venue ring; false when the ring has no room. */
-  const sendChild = (parentId: number, terms: ParentTerms, venue: number, priceTicks: number, sizeLots: number, reroute: boolean): boolean => {
-    const s = venueRing.tryClaim(1)
-    if (s < 0) {
-      bump('blocked_venue_ring_full')
-      return false
-    }
-    const childId = parents.addChild(parentId, reroute)
-    const now = nowNs()
-    child.__init(venueRing.setHeader(s, Order.sizeOf(), MessageType.Order), venueRing.ring.byteBuffer)
-    child.mutate_ts_ns(now)
-    child.mutate_client_order_id(childId)
-    child.mutate_intent_id(terms.intentId)
-    child.mutate_instrument_id(terms.instrumentId)
-    child.mutate_risk_cycle(terms.riskCycle)
-    child.mutate_venue_id(venue + 1)
-    child.mutate_side(terms.side)
-    child.mutate_order_type(OrderType.Limit)
-    child.mutate_time_in_force(terms.timeInForce)
-    child.mutate_price_ticks(priceTicks)
-    child.mutate_size_lots(sizeLots)
-    child.mutate_strategy_id(terms.strategyId)
-    venueRing.publish(s)
-    sentNs.set(childId, { venue, ns: now })
-    childOrders.sent(childId, { venueId: venue + 1, instrumentId: terms.instrumentId, side: terms.side, sizeLots, rests: terms.timeInForce !== TimeInForce.ImmediateOrCancel, sentNs: now })
-    bump('children_sent')
-    return true
-  }
-
-  /** A child that never reached its venue: its lots go to the venues up, once. */
-  const reroute = (childId: number, lots: number): void => {
-    const parentId = parents.parentOf(childId)
-    // Not one of ours (the fast path's children are its own; their tick is gone by now).
-    if (parentId === undefined) return
-    bump('children_venue_down')
-    if (parents.isReroute(childId)) return bump('reroute_refused_again')
-    if (command.safeMode || !command.riskVerdict) return bump('reroute_blocked')
-    const terms = parents.termsOf(parentId)!
-    let children: number
-    try {
-      children = route(terms, lots)
-    } catch (err) {
-      if ((counters['route_failures'] ?? 0) === 0) logError(err)
-      return bump('route_failures')
-    }
-    if (children === 0 && restingVenueOf(terms) < 0) return bump('reroute_no_liquidity')
-    const unsent = sendPlan(parentId, terms, children, true)
-    bump('rerouted')
-    bump('rerouted_lots', lots - unsent)
-  }
-
   const onOrder = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type !== MessageType.Order) return
     order.__init(offset, ring.byteBuffer)
@@ -191,23 +112,14 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       instrumentId: order.instrumentId(),
       side: order.side(),
       limitTicks: order.orderType() === OrderType.Market ? undefined : order.priceTicks(),
+      childTimeInForce: childTimeInForce(order.timeInForce()),
       intentId: order.intentId(),
       riskCycle: order.riskCycle(),
       strategyId: order.strategyId(),
-      timeInForce: childTimeInForce(order.timeInForce()),
     }
-    let children: number
-    try {
-      children = route(terms, order.sizeLots())
-    } catch (err) {
-      // One order the router refuses must not stall the ones behind it: count it, log the first.
-      if ((counters['route_failures'] ?? 0) === 0) logError(err)
-      return bump('route_failures')
-    }
-    if (children === 0 && restingVenueOf(terms) < 0) {
-      if (plan[1]! > 0) bump('unrouted_lots', plan[1]!)
-      return bump('no_liquidity')
-    }
+    const children = dispatch.plan(terms, order.sizeLots())
+    if (children < 0) return
+    if (children === 0) return bump('no_liquidity')
     const parentId = order.clientOrderId()
     const mid = books.consolidatedMid(terms.instrumentId)
     if (mid > 0) {
@@ -215,8 +127,18 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       measured.add(parentId)
     }
     parents.addParent(parentId, terms)
-    sendPlan(parentId, terms, children, false)
+    dispatch.send(parentId, terms, false)
     bump('routed')
+  }
+
+  /** A child has ended: its parent completes with its last child, and the parent's shortfall is measured. */
+  const childEnded = (id: number): void => {
+    const parent = parents.endChild(id)
+    if (parent === undefined) return
+    bump('orders_completed')
+    // A parent routed with no mid to measure against has no shortfall to report.
+    if (!measured.delete(parent)) return
+    if (slippage.completeOrder(parent) !== null) bump('orders_measured')
   }
 
   const onAnswer = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
@@ -235,63 +157,51 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     if (refused === RefusedRequest.Cancel) bump('cancels_refused')
     else if (refused === RefusedRequest.Amend) bump('amends_refused')
     else bump(`venue_${OrderStatus[event.status()]?.toLowerCase() ?? 'unknown'}`)
-    const sent = sentNs.get(id)
-    const venueDown = event.status() === OrderStatus.Rejected && event.reasonCode() === REASON_VENUE_DOWN
+    // The order itself refused unsent, not a cancel or amend of it: the venue never saw it.
+    const venueDown = refused === RefusedRequest.None && event.status() === OrderStatus.Rejected && event.reasonCode() === REASON_VENUE_DOWN
+    const sent = dispatch.sentNs.get(id)
     if (venueDown) {
-      // The venue never saw it: no round trip to measure, and its lots are still to be routed.
-      sentNs.delete(id)
-      reroute(id, event.remainingLots())
+      dispatch.sentNs.delete(id)
     } else if (sent !== undefined) {
       // The venue's first answer closes the round trip the router prices.
       const venue = latencyMs[sent.venue]!
       venue.update((event.tsNs() - sent.ns) / 1e6)
       input.setLatencyMs(sent.venue, venue.mean)
-      sentNs.delete(id)
+      dispatch.sentNs.delete(id)
     }
+    const restOver = venueDown && childOrders.restOver(id, nowNs())
     const status = childOrders.answer(id, event.status(), event.filledLots(), refused, nowNs())
-    if (status === undefined || !isTerminal(status)) return
+    // Not one of execution's children: the fast path's are its own, and their tick is gone by now.
+    if (status === undefined) return
+    // A child restored after a restart has no parent here to route for.
+    if (venueDown && parents.parentOf(id) !== undefined) {
+      if (!restOver && !inStep) {
+        refusedBetweenSteps.push(id, event.remainingLots())
+        return
+      }
+      bump('children_venue_down')
+      // Its lots were to rest only so long, and that time is over: they are not worked elsewhere either.
+      if (restOver) bump('reroute_rest_over')
+      else dispatch.reroute(id, event.remainingLots(), command)
+    }
+    if (!isTerminal(status)) return
     if (status === OrderStatus.Cancelled) bump('children_cancelled')
-    const parent = parents.endChild(id)
-    if (parent === undefined) return
-    bump('orders_completed')
-    // A parent routed with no mid to measure against has no shortfall to report.
-    if (!measured.delete(parent)) return
-    if (slippage.completeOrder(parent) !== null) bump('orders_measured')
+    childEnded(id)
+  }
+
+  /** Re-routes, with this step's verdict, the lots of children refused for a venue down between steps. */
+  const rerouteRefusedBetweenSteps = (): void => {
+    for (let k = 0; k < refusedBetweenSteps.length; k += 2) {
+      const id = refusedBetweenSteps[k]!
+      bump('children_venue_down')
+      dispatch.reroute(id, refusedBetweenSteps[k + 1]!, command)
+      childEnded(id)
+    }
+    refusedBetweenSteps.length = 0
   }
 
   const drainAnswers = (): void => {
     answers.drain(onAnswer)
-  }
-
-  /** Puts a cancel of an open child on the venue ring; false when the ring has no room (it is tried again later). */
-  const sendCancel = (id: number, reason: CancelReason): boolean => {
-    const open = childOrders.get(id)
-    if (open === undefined) return false
-    const s = venueRing.tryClaim(1)
-    if (s < 0) {
-      bump('blocked_venue_ring_full')
-      return false
-    }
-    cancel.__init(venueRing.setHeader(s, OrderCancel.sizeOf(), MessageType.OrderCancel), venueRing.ring.byteBuffer)
-    cancel.mutate_ts_ns(nowNs())
-    cancel.mutate_client_order_id(id)
-    cancel.mutate_instrument_id(open.instrumentId)
-    cancel.mutate_venue_id(open.venueId)
-    cancel.mutate_side(open.side)
-    cancel.mutate_reason(reason)
-    venueRing.publish(s)
-    childOrders.cancelSent(id, nowNs())
-    bump(open.cancels > 1 ? 'cancels_resent' : 'cancels_sent')
-    return true
-  }
-
-  /** Cancels every child past its deadline; returns how many cancels went out. */
-  const cancelDue = (): number => {
-    const now = nowNs()
-    if (!childOrders.anyDue(now)) return 0
-    let sent = 0
-    for (const id of childOrders.due(now)) if (sendCancel(id, CancelReason.ChildTimeout)) sent++
-    return sent
   }
 
   return {
@@ -304,10 +214,8 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       market = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
       orders = new RingConsumer(ctx.rings.orders!, ctx.consumerIds.orders!)
       answers = new RingConsumer(ctx.rings.fills!, ctx.consumerIds.fills!)
-      venueRing = new SingleProducerSequencer(ctx.rings.venue!)
-      venueHealth = VenueHealthBoard.attach(ctx.venueHealth)
+      venueRing = new VenueRingWriter(new SingleProducerSequencer(ctx.rings.venue!))
       books = new VenueBooks(universe.instruments.length, universe.venues.length)
-      router = executor.createRouter({ adverseTicksPerMs: ctx.config.adverseTicksPerMs })
       slippage = executor.createSlippageTracker({ windowOrders: ctx.config.slippageWindowOrders })
       parents = new ParentOrders(restored?.nextChildId ?? FIRST_CHILD_ID)
       childOrders = new ChildOrders({ answerNs: ctx.config.orderTimeoutMs * 1e6, restNs: ctx.config.childTimeoutMs * 1e6 }, ctx.logger)
@@ -320,22 +228,38 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       })
       input = new RouterInput(universe.venues.length, { takerBps: engine.fees_monitor.takerFeeBps, makerBps: engine.fees_monitor.makerFeeBps })
       latencyMs.forEach((e, v) => input.setLatencyMs(v, e.mean))
-      plan = new Float64Array(planLength(universe.venues.length))
+      const router = executor.createRouter({ adverseTicksPerMs: ctx.config.adverseTicksPerMs })
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()
-      logError = (err) => ctx.logger.error({ err }, 'router refused an order (first of its kind; further ones are counted)')
+      dispatch = new ChildDispatch({
+        routing: new ChildRouting(router, input, books, VenueHealthBoard.attach(ctx.venueHealth)),
+        venueRing,
+        parents,
+        children: childOrders,
+        nowNs,
+        bump,
+        logRouteFailure: (err) => {
+          if ((counters['route_failures'] ?? 0) === 0) ctx.logger.error({ err }, 'router refused an order (first of its kind; further ones are counted)')
+        },
+      })
       log = ctx.logger
-      venueRingUp = () => !venueRing.ring.closed
       notifyVenue = () => ctx.notifyFastPath('venue')
       ctx.logger.info({ executor: executor.kind }, 'execution routes with the %s router', executor.kind)
     },
     step(c, ctx) {
       command = c
+      inStep = true
       const before = counters['children_sent'] ?? 0
-      market.drain(onMarket)
-      drainAnswers()
-      const cancelled = cancelDue()
-      orders.drain(onOrder)
+      let cancelled: number
+      try {
+        market.drain(onMarket)
+        rerouteRefusedBetweenSteps()
+        drainAnswers()
+        cancelled = dispatch.cancelDue(CancelReason.ChildTimeout)
+        orders.drain(onOrder)
+      } finally {
+        inStep = false
+      }
       if ((counters['children_sent'] ?? 0) !== before || cancelled > 0) ctx.notifyFastPath('venue')
       counters['book_gaps'] = books.gaps
       counters['open_parents'] = parents.openParents
@@ -348,18 +272,18 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       // A resting child falls due between steps too: what the venue said first, then the cancels.
       if (!childOrders.anyDue(nowNs())) return
       drainAnswers()
-      if (cancelDue() > 0) ctx.notifyFastPath('venue')
+      if (dispatch.cancelDue(CancelReason.ChildTimeout) > 0) ctx.notifyFastPath('venue')
     },
     stop() {
       const resting = childOrders.resting()
       if (resting.length === 0) return
       // Best effort: the adapters may be stopping too, and a venue session that is gone sends nothing.
-      if (!venueRingUp()) {
+      if (venueRing.closed) {
         log?.warn({ resting: resting.length }, 'stopping with children resting and the venue ring closed: none cancelled')
         return
       }
       let sent = 0
-      for (const id of resting) if (childOrders.status(id) !== OrderStatus.CancelPending && sendCancel(id, CancelReason.Shutdown)) sent++
+      for (const id of resting) if (childOrders.status(id) !== OrderStatus.CancelPending && dispatch.cancel(id, CancelReason.Shutdown)) sent++
       notifyVenue()
       log?.info({ resting: resting.length, cancelsSent: sent }, 'stopping: resting children cancelled (best effort)')
     },

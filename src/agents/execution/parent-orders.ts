@@ -6,11 +6,11 @@ export interface ParentTerms {
   side: Side
   /** Its limit; undefined for a market order. */
   limitTicks: number | undefined
+  /** Its children's time in force: immediate-or-cancel, or the parent's own when its children may rest. */
+  childTimeInForce: TimeInForce
   intentId: number
   riskCycle: number
   strategyId: number
-  /** Its children's: immediate-or-cancel, or the good-till-cancel or day of a parent that may rest. */
-  timeInForce: TimeInForce
 }
 
 /**
