@@ -1,6 +1,3 @@
-import type { Clock } from '../../clock/clock.js'
-import type { Logger } from '../../log/logger.js'
-import type { InstrumentSpec } from '../../market/instrument-spec.js'
 import { VenueDownReason, venueFailureReasonOf } from '../../venues/health/index.js'
 import type { CcxtVenue } from '../../venues/ccxt/index.js'
 import { CcxtAmends } from './ccxt-amends.js'
@@ -9,7 +6,7 @@ import { liveOrderOf } from './ccxt-live-order.js'
 import { CcxtOrderBlotter } from './ccxt-order-blotter.js'
 import { CcxtRequestQueue } from './ccxt-request-queue.js'
 import { ccxtSessionCounters, type CcxtSessionCounters } from './ccxt-session-counters.js'
-import { CcxtVenueConnections } from './ccxt-venue-connections.js'
+import { CcxtVenueConnections, type CcxtVenueConnectionsOptions } from './ccxt-venue-connections.js'
 import { CcxtVenuePolling } from './ccxt-venue-polling.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
 import { REASON_NO_VENUE, REASON_VENUE_DOWN } from './reason-codes.js'
@@ -19,24 +16,8 @@ import type { VenueAmend, VenueCancel, VenueOrder, VenueSessions } from './venue
 export { BINANCE_KEY_VARIABLES } from './ccxt-venue-connections.js'
 export type { CcxtSessionCounters } from './ccxt-session-counters.js'
 
-export interface CcxtSessionsOptions {
-  instruments: readonly InstrumentSpec[]
-  /** Venue names in venue-id order (ids from 1); each is a session on the exchange. */
-  venues: readonly string[]
-  /** Spot REST base of a Binance-shaped server; absent: the real exchange. */
-  restUrl?: string
-  /** Spot REST base of particular venues, by name, in place of `restUrl`: a backup session on another endpoint. */
-  venueRestUrls?: Readonly<Record<string, string>>
-  timeoutMs: number
-  /**
-   * The receive window every signed request carries, ms: the venue refuses
-   * a request signed longer ago. So an order whose last attempt is older
-   * than this and that the venue does not know was never placed.
-   */
-  recvWindowMs: number
-  env: Record<string, string | undefined>
-  clock: Clock
-  logger: Logger
+/** The connections' options, and what the sessions add: the venue breakers and the fill ring's wake-up. */
+export interface CcxtSessionsOptions extends CcxtVenueConnectionsOptions {
   /** Breakers and the venue health board: which venues take orders. */
   health: VenueHealthKeeper
   /** Rung after answers were written, so readers of the fill ring wake. */
