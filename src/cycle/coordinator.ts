@@ -200,6 +200,7 @@ export class Coordinator {
     while (this.#state === 'running') {
       await this.#sleepUntil(plannedMs)
       if (this.#state !== 'running') break
+      this.metrics.recordStartLag(monotonicClock.nowNs() - plannedMs * 1e6)
       await this.#runCycle()
       const next = nextCycleStart(firstStartMs, this.settings.intervalMs, plannedMs, monotonicClock.nowNs() / 1e6)
       if (next.overrun) this.metrics.recordOverrun(next.skipped)

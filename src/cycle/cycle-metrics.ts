@@ -9,6 +9,8 @@ export interface CycleMetricsSnapshot {
   skippedCycles: number
   crashes: number
   cycleMs: { p50: number; p99: number; max: number }
+  /** How late cycles began after their interval boundary: a busy event loop or a late timer shows here first. */
+  startLagMs: { p50: number; p99: number; max: number }
   steps: Record<string, { count: number; p50Ms: number; p99Ms: number }>
 }
 
@@ -21,6 +23,7 @@ export class CycleMetrics {
   skippedCycles = 0
   crashes = 0
   readonly cycle = new LatencyHistogram()
+  readonly startLag = new LatencyHistogram()
   readonly #steps = new Map<string, LatencyHistogram>()
 
   recordStep(step: string, elapsedNs: number): void {
@@ -39,6 +42,10 @@ export class CycleMetrics {
     this.cycle.recordNs(elapsedNs)
   }
 
+  recordStartLag(lagNs: number): void {
+    this.startLag.recordNs(Math.max(0, lagNs))
+  }
+
   recordOverrun(skipped: number): void {
     this.overruns++
     this.skippedCycles += skipped
@@ -47,11 +54,13 @@ export class CycleMetrics {
   /** Starts the latency histograms afresh (after a warm-up, say); counts are kept. */
   resetLatencies(): void {
     this.cycle.reset()
+    this.startLag.reset()
     for (const histogram of this.#steps.values()) histogram.reset()
   }
 
   snapshot(): CycleMetricsSnapshot {
     const cycle = this.cycle.summary(1000)
+    const lag = this.startLag.summary(1000)
     return {
       totalCycles: this.totalCycles,
       successfulCycles: this.successfulCycles,
@@ -60,6 +69,7 @@ export class CycleMetrics {
       skippedCycles: this.skippedCycles,
       crashes: this.crashes,
       cycleMs: { p50: cycle.p50, p99: cycle.p99, max: cycle.max },
+      startLagMs: { p50: lag.p50, p99: lag.p99, max: lag.max },
       steps: Object.fromEntries([...this.#steps].map(([name, h]) => [name, { count: h.count, p50Ms: h.percentileMs(50), p99Ms: h.percentileMs(99) }])),
     }
   }

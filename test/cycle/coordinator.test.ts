@@ -39,6 +39,9 @@ describe('the cycle', () => {
     expect(metrics.totalCycles).toBe(cycles)
     expect(metrics.successfulCycles).toBe(cycles)
     expect(metrics.failedCycles).toBe(0)
+    // Every cycle's start is measured against its boundary, and cycles start on them, not an interval late.
+    expect(h.coordinator.metrics.startLag.count).toBe(cycles)
+    expect(metrics.startLagMs.p50).toBeLessThan(10)
     expect(Object.keys(metrics.steps)).toEqual(['initialize', 'sense', 'analyze', 'compose', 'evaluate_risk', 'execute', 'monitor', 'learn', 'report'])
     for (const slot of h.coordinator.slots) {
       expect(slot.status().availability, slot.name).toBe(1)
