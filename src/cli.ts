@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-memory-reducer
 import { configCheck, CONFIG_CHECK_USAGE } from './config/index.js'
 import { runCommand, RUN_USAGE } from './cycle/run-command.js'
 import { bookCommand, BOOK_USAGE } from './market/lobster/book-command.js'

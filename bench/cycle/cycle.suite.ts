@@ -21,6 +21,7 @@ import { CYCLE_STEPS } from '../../src/cycle/steps.js'
 import { createBoards } from '../../src/boards/index.js'
 import { comlinkEndpoint } from '../../src/runtime/comlink-endpoint.js'
 import { compiledModuleUrl } from '../../src/runtime/package-root.js'
+import { quietBackground } from '../../src/runtime/quiet-background.js'
 import { failIfNot, latencyPercentiles, ratio, wants, type BenchDocument, type BenchOptions, type BenchRow } from '../harness/report.js'
 
 const NOOP: AgentRegistration[] = DEFAULT_AGENTS.map((r) => ({ ...r, module: 'bench/cycle/noop-agent' }))
@@ -40,6 +41,8 @@ function settings(intervalMs: number): CoordinatorSettings {
 const noCompute = { run: () => Promise.reject(new Error('no compute pool in this bench')) }
 
 async function runCoordinator(intervalMs: number, until: (c: Coordinator) => boolean): Promise<Coordinator> {
+  // As the engine does when it starts, with its defaults.
+  quietBackground({ idleBackgroundThreads: true, memoryReducer: false })
   const coordinator = new Coordinator(NOOP, createDataPlane(createBoards(), 0), noCompute, settings(intervalMs))
   await coordinator.start()
   while (!until(coordinator)) await new Promise((resolve) => setTimeout(resolve, 20))

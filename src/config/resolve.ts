@@ -26,9 +26,9 @@ export function tryResolveConfig(input: unknown): TriedConfig {
     const { enabled, stepDeadlineMs: own, ...rest } = section
     return { enabled, stepDeadlineMs: own ?? stepDeadlineMs, ...rest }
   }
-  const { preset, initDeadlineMs } = p.cycle
+  const { preset, initDeadlineMs, idleBackgroundThreads, memoryReducer } = p.cycle
   const resolved: ResolvedConfig = {
-    cycle: { intervalMs, ...(preset === undefined ? {} : { preset }), stepDeadlineMs, initDeadlineMs },
+    cycle: { intervalMs, ...(preset === undefined ? {} : { preset }), stepDeadlineMs, initDeadlineMs, idleBackgroundThreads, memoryReducer },
     redis: p.redis ?? null,
     supervision: p.supervision,
     // One core stays free for the main thread driving the cycle.

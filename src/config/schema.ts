@@ -28,6 +28,14 @@ const cycle = z
     stepDeadlineMs: integer(1).optional(),
     /** Time an agent gets to start, ms. Default 10_000. */
     initDeadlineMs: integer(1).default(10_000),
+    /**
+     * Node's and V8's background threads (garbage collection helpers,
+     * compilers) run at idle priority, so an agent woken for its step never
+     * waits behind them (Linux, with the Rust addon). Default true.
+     */
+    idleBackgroundThreads: z.boolean().default(true),
+    /** V8's memory reducer in the agent threads: heap-shrinking collections that pause an idle agent for milliseconds. Default false. */
+    memoryReducer: z.boolean().default(false),
   })
   .superRefine(
     (c, ctx) => {

@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { AGENT_SECTIONS, mergeConfigLayers, resolveConfig, type WavesConfig } from '../config/index.js'
 import { WavesError } from '../errors/index.js'
 import { childLogger } from '../log/logger.js'
+import { quietBackground } from '../runtime/quiet-background.js'
 import type { AgentHostHealth } from './agent-host-api.js'
 import type { AgentStatus } from './agent-slot.js'
 import { withTimeout } from './agent-thread.js'
@@ -82,6 +83,8 @@ export class TradingEngineCycle {
   async startCycle(): Promise<void> {
     if (this.#coordinator) throw new WavesError('ERR_CYCLE_STATE', 'the cycle is already started; a stopped engine is not restarted, make a new one', {})
     const config = this.config
+    // Before the compute pool and the agents exist: only Node's own threads are there to move.
+    quietBackground({ idleBackgroundThreads: config.cycle.idleBackgroundThreads, memoryReducer: config.cycle.memoryReducer })
     this.#compute = new ComputePool({ maxThreads: config.compute.maxThreads })
     this.#coordinator = new Coordinator(this.agents, createDataPlane(createBoards(), config.data_feeds.venues.length), this.#compute, {
       intervalMs: config.cycle.intervalMs,

@@ -47,7 +47,7 @@ export function findAddonFile(packageRoot: string): string | undefined {
 function isRawAddon(value: unknown): value is RawAddon {
   if (typeof value !== 'object' || value === null) return false
   const addon = value as Record<string, unknown>
-  return ['implementationShortfallBps', 'addonVersion', 'routeParentOrder', 'SlippageTracker'].every(
+  return ['implementationShortfallBps', 'addonVersion', 'routeParentOrder', 'SlippageTracker', 'setThreadIdlePriority'].every(
     (name) => typeof addon[name] === 'function',
   )
 }
@@ -106,6 +106,7 @@ export function createExecutor(options: LoadOptions = {}): Executor {
           kind: 'native',
           addonVersion: addon.addonVersion(),
           addonPath,
+          setThreadIdlePriority: (tid: number) => addon.setThreadIdlePriority(tid),
           ...nativeFunctions(addon),
         })
         log.debug({ addonPath, addonVersion: executor.addonVersion }, 'Rust addon loaded')

@@ -107,6 +107,8 @@ export interface NativeExecutor extends ExecutorFunctions {
   /** The crate version the loaded addon was built from. */
   readonly addonVersion: string
   readonly addonPath: string
+  /** Moves a thread of this process to the idle scheduling class; false if refused or not Linux. */
+  setThreadIdlePriority(tid: number): boolean
 }
 
 export interface FallbackExecutor extends ExecutorFunctions {
@@ -132,4 +134,5 @@ export interface RawAddon {
     out: Float64Array,
   ): number
   SlippageTracker: new (options: SlippageTrackerOptions) => SlippageTracker
+  setThreadIdlePriority(tid: number): boolean
 }

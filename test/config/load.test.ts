@@ -51,7 +51,7 @@ describe('loadConfig precedence', () => {
     })
     expect(config.execution).toMatchObject({ venue: 'ccxt:binance', orderTimeoutMs: 2000 })
     expect(config.fees_monitor).toMatchObject({ makerFeeBps: -1, takerFeeBps: 3 })
-    expect(config.cycle).toStrictEqual({ intervalMs: 3_600_000, preset: 'hourly', stepDeadlineMs: 360_000, initDeadlineMs: 10_000 })
+    expect(config.cycle).toStrictEqual({ intervalMs: 3_600_000, preset: 'hourly', stepDeadlineMs: 360_000, initDeadlineMs: 10_000, idleBackgroundThreads: true, memoryReducer: false })
     expect(nonDefault(sources)).toStrictEqual({
       'cycle.intervalMs': 'file',
       'cycle.preset': 'file',

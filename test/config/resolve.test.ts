@@ -7,7 +7,7 @@ const agentDefaults = { enabled: true, stepDeadlineMs: 100 }
 describe('resolveConfig defaults', () => {
   it('fills every default from an empty config', () => {
     expect(defaultConfig()).toStrictEqual({
-      cycle: { intervalMs: 1000, stepDeadlineMs: 100, initDeadlineMs: 10_000 },
+      cycle: { intervalMs: 1000, stepDeadlineMs: 100, initDeadlineMs: 10_000, idleBackgroundThreads: true, memoryReducer: false },
       redis: null,
       supervision: {
         restartBackoffMs: { initial: 100, max: 10_000 },
@@ -99,7 +99,7 @@ describe('cycle timing', () => {
     ['hourly', 3_600_000, 360_000],
     ['daily', 86_400_000, 8_640_000],
   ] as const)('preset %s sets intervalMs %i and step deadlines %i', (preset, intervalMs, stepDeadlineMs) => {
-    expect(cycleOf({ preset })).toStrictEqual({ intervalMs, preset, stepDeadlineMs, initDeadlineMs: 10_000 })
+    expect(cycleOf({ preset })).toStrictEqual({ intervalMs, preset, stepDeadlineMs, initDeadlineMs: 10_000, idleBackgroundThreads: true, memoryReducer: false })
   })
 
   it('accepts a preset with the same intervalMs given explicitly', () => {
