@@ -43,6 +43,7 @@
  */
 import { MessageChannel, type ResourceLimits } from 'node:worker_threads'
 import { lowPauseHeap } from '../../src/runtime/low-pause-heap.js'
+import { quietBackground } from '../../src/runtime/quiet-background.js'
 import { RingBuffer } from '../../src/ring/index.js'
 import { MessageType, Order, Quote } from '../../src/schemas/index.js'
 import { failIfNot, latencyPercentiles, median, ratio, wants, type BenchOptions, type BenchRow } from '../harness/report.js'
@@ -137,6 +138,8 @@ function concat(parts: Float64Array[]): Float64Array {
 /** The tick-to-order rows wanted in this run, and their ratios. */
 export async function tickToOrderRows(options: BenchOptions): Promise<{ rows: BenchRow[]; ratios: Record<string, number> }> {
   const ticks = options.quick ? 4_000 : 40_000
+  // As the engine does when it starts, with its defaults, for both contenders' threads.
+  quietBackground({ idleBackgroundThreads: true, memoryReducer: false })
   const rows: BenchRow[] = []
   const p50 = new Map<string, number>()
   const p99 = new Map<string, number>()
