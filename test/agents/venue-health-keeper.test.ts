@@ -67,4 +67,49 @@ describe('venue health keeper', () => {
     expect(counters).toMatchObject({ orders_refused_venue_down: 1, venue_taken_down: 1, venue_put_back: 2, venue_down: 2, venue_up: 1 })
     expect(k.detail()['backup']).toMatchObject({ refused: 1 })
   })
+
+  it('a restarted adapters thread takes up each venue breaker from the board: down stays down for the rest of its cooldown, failures carry over', () => {
+    const { k, board, clock, lines } = keeper(['backup'])
+    k.failure(1, VenueDownReason.Timeout)
+    k.failure(1, VenueDownReason.Timeout) // main opens at 1.0 s
+    clock.advanceNs(60e6)
+    const wentDown = board.read(1)
+    expect(wentDown).toMatchObject({ state: VenueState.Down, consecutiveFailures: 2, changes: 1, sinceNs: 1e9 })
+
+    // The thread is gone; a new keeper over the same board, as a restarted thread makes, with no operator down now.
+    const logged: { msg: string; venue?: string }[] = []
+    const counters: Record<string, number> = {}
+    const logger = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) })
+    const again = new VenueHealthKeeper({ venues: ['main', 'backup'], breaker: { failures: 2, cooldownMs: 100 }, venuesDown: [], writer: new VenueHealthWriter(board), clock, logger, counters })
+    expect(again.accepts(1)).toBe(false)
+    expect(board.read(1)).toStrictEqual(wentDown)
+    // The operator's down is not a breaker's: with the operator's list now empty, backup takes orders.
+    expect(again.accepts(2)).toBe(true)
+    expect(board.read(2)).toMatchObject({ state: VenueState.Up, reason: VenueDownReason.None })
+    expect(counters['venue_breakers_resumed']).toBe(1)
+    expect(logged.some((l) => l.venue === 'main' && l.msg.includes('taken up from the health board'))).toBe(true)
+    // Its cooldown runs from when it went down, not from the restart: 40 ms more, not 100.
+    clock.advanceNs(39e6)
+    expect(again.probeDue(1)).toBe(false)
+    clock.advanceNs(1e6)
+    expect(again.probeDue(1)).toBe(true)
+
+    // A thread that ends while its probe is out: the next one finds the venue down again and probes after a cooldown.
+    const third = new VenueHealthKeeper({ venues: ['main', 'backup'], breaker: { failures: 2, cooldownMs: 100 }, venuesDown: [], writer: new VenueHealthWriter(board), clock, logger, counters: {} })
+    expect(board.read(1)).toMatchObject({ state: VenueState.Down, reason: VenueDownReason.Timeout, consecutiveFailures: 2 })
+    expect(third.accepts(1)).toBe(false)
+    expect(third.probeDue(1)).toBe(false)
+    clock.advanceNs(100e6)
+    expect(third.probeDue(1)).toBe(true)
+    third.probeSucceeded(1)
+    expect(third.accepts(1)).toBe(true)
+
+    // Failures short of opening carry over too: one more opens it.
+    third.failure(1, VenueDownReason.Unavailable)
+    const fourth = new VenueHealthKeeper({ venues: ['main', 'backup'], breaker: { failures: 2, cooldownMs: 100 }, venuesDown: [], writer: new VenueHealthWriter(board), clock, logger, counters: {} })
+    expect(fourth.accepts(1)).toBe(true)
+    fourth.failure(1, VenueDownReason.Unavailable)
+    expect(fourth.accepts(1)).toBe(false)
+    expect(lines.filter((l) => l.venue === 'main' && l.to === 'down')).toHaveLength(1)
+  })
 })

@@ -63,8 +63,21 @@ export class VenueHealthKeeper {
     this.#operatorDown = options.venues.map((name) => options.venuesDown.includes(name))
     this.#tallies = options.venues.map(() => ({ orders: 0, refused: 0, fills: 0, failures: 0 }))
     const nowNs = options.clock.nowNs()
-    this.#published = options.venues.map(() => ({ state: VenueState.Up, reason: VenueDownReason.None, consecutiveFailures: 0, changes: 0, sinceNs: nowNs }))
-    // A restarted adapters thread writes every group afresh: the board says what this one knows.
+    // The board outlives an adapters thread: a restarted one takes up each venue's breaker
+    // from it, so a venue that was failing is not sent orders again as if nothing had happened.
+    this.#published = options.venues.map((name, k) => {
+      const last = options.writer.lastPublished(k + 1)
+      // Down for the operator says nothing of the breaker beneath: the config says again who is down.
+      if (last.reason !== VenueDownReason.Operator && this.#breakers[k]!.resume(last)) {
+        this.#bump('venue_breakers_resumed')
+        options.logger.warn(
+          { venue: name, state: venueStateName(last.state), reason: venueDownReasonName(last.reason), consecutiveFailures: last.consecutiveFailures },
+          `venue ${name}: its breaker taken up from the health board after the adapters restarted`,
+        )
+      }
+      // A group never written reads as up since now.
+      return last.changes === 0 && last.state === VenueState.Up ? { ...last, sinceNs: nowNs } : last
+    })
     for (let v = 1; v <= options.venues.length; v++) this.#publish(v, 'as configured', true)
   }
 

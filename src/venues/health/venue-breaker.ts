@@ -69,6 +69,25 @@ export class VenueBreaker {
     return this.#changes
   }
 
+  /**
+   * Takes up where the breaker of a thread that ended left off, as the
+   * venue health board shows it: a venue that was down stays down for the
+   * rest of its cooldown, counted from when it went down, and one that had
+   * failures keeps their count. Half-open comes back down: its probe ended
+   * with the thread. Returns whether anything was taken up.
+   */
+  resume(from: { state: VenueState; reason: VenueDownReason; consecutiveFailures: number; changes: number; sinceNs: number }): boolean {
+    if (from.state === VenueState.Up && from.consecutiveFailures === 0) return false
+    this.#failures = from.consecutiveFailures
+    this.#reason = from.reason
+    this.#changes = from.changes
+    if (from.state !== VenueState.Up) {
+      this.#state = VenueState.Down
+      this.#sinceNs = from.sinceNs
+    }
+    return true
+  }
+
   /** New thresholds apply from the next outcome; an open breaker keeps the time it opened. */
   configure(settings: VenueBreakerSettings): void {
     this.#settings = checked(settings)

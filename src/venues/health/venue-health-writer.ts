@@ -14,6 +14,11 @@ export class VenueHealthWriter {
     this.#board = board
   }
 
+  /** What was last published for `venueId`, by this writer or one before it (a thread that was restarted). */
+  lastPublished(venueId: number): VenueHealth {
+    return this.#board.read(venueId)
+  }
+
   publish(venueId: number, health: Readonly<VenueHealth>): void {
     if (!(Number.isInteger(venueId) && venueId >= 1 && venueId <= this.#board.venues)) {
       throw new WavesError('ERR_VENUE_HEALTH_LAYOUT', `the venue health board has venues 1 to ${this.#board.venues}, got ${venueId}`, { venueId })
