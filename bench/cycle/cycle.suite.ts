@@ -22,7 +22,7 @@ import { createBoards } from '../../src/boards/index.js'
 import { comlinkEndpoint } from '../../src/runtime/comlink-endpoint.js'
 import { compiledModuleUrl } from '../../src/runtime/package-root.js'
 import { quietBackground } from '../../src/runtime/quiet-background.js'
-import { failIfNot, latencyPercentiles, ratio, wants, type BenchDocument, type BenchOptions, type BenchRow } from '../harness/report.js'
+import { failIfNot, latencyPercentiles, ratio, round, wants, type BenchDocument, type BenchOptions, type BenchRow } from '../harness/report.js'
 
 const NOOP: AgentRegistration[] = DEFAULT_AGENTS.map((r) => ({ ...r, module: 'bench/cycle/noop-agent' }))
 
@@ -134,7 +134,7 @@ export async function cycleSuite(options: BenchOptions): Promise<BenchDocument> 
   const p99 = new Map<string, number>()
   if (wants(options, 'waves barrier')) {
     const [p50, p99v, p999] = await wavesBarrier(warmup, cycles)
-    rows.push({ name: 'waves barrier', msgsPerSec: null, p50us: p50! / 1000, p99us: p99v! / 1000, p999us: p999! / 1000 })
+    rows.push({ name: 'waves barrier', msgsPerSec: null, p50us: round(p50! / 1000), p99us: round(p99v! / 1000), p999us: round(p999! / 1000) })
     p99.set('waves', p99v! / 1000)
   }
   if (wants(options, 'comlink barrier')) {
