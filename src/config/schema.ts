@@ -24,7 +24,11 @@ const cycle = z
     intervalMs: integer(10, 86_400_000).optional(),
     /** Named period: 'intra-minute' (1000 ms), 'hourly' or 'daily'. No default. */
     preset: z.enum(['intra-minute', 'hourly', 'daily']).optional(),
-    /** Deadline of each cycle step, ms. Default floor(intervalMs * 0.8 / 8), at least 1. */
+    /**
+     * Deadline of each cycle step, ms. Default floor(intervalMs * 0.8 / 8), at least 1.
+     * A step that began ahead of the cycle's deadline schedule also gets the
+     * time earlier steps left unused, up to this much again.
+     */
     stepDeadlineMs: integer(1).optional(),
     /** Time an agent gets to start, ms. Default 10_000. */
     initDeadlineMs: integer(1).default(10_000),

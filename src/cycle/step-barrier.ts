@@ -228,6 +228,7 @@ export class StepBarrier {
       laterDeadlineMs[position] = shortest
       for (const p of steps[position]!.participants) shortest = Math.min(shortest, p.deadlineMs)
     }
+    const scheduleNs = cycleSchedule(steps, startNs)
     let observed = -1
     let observedAtNs = startNs
     for (;;) {
@@ -249,7 +250,7 @@ export class StepBarrier {
       let nextDeadlineNs = Infinity
       for (const p of steps[position]!.participants) {
         if (chainAcked(words, p.index, position) || chainExcused(words, p.index, position)) continue
-        const deadlineNs = stepStartNs + p.deadlineMs * 1e6
+        const deadlineNs = stepDeadlineNs(stepStartNs, scheduleNs[position]!, p.deadlineMs)
         if (nowNs >= deadlineNs) {
           // Let it go: the step completes without it, and its ack, when it comes, counts for nothing.
           Atomics.or(words, chainStepWord(position, p.index < 32 ? CHAIN_STEP_EXCUSED_LO : CHAIN_STEP_EXCUSED_HI), 1 << p.index % 32)
@@ -324,6 +325,38 @@ export class StepBarrier {
     Atomics.store(this.#words, agentWord(index, AGENT_COMMAND_GENERATION), 0)
     Atomics.store(this.#words, agentWord(index, AGENT_ACK_GENERATION), 0)
   }
+}
+
+/**
+ * When each step of a cycle is due to begin if every step before it ran to
+ * its deadline (the shortest of its agents'), in clock ns: the cycle's
+ * deadline schedule.
+ */
+export function cycleSchedule(steps: readonly ChainStep[], startNs: number): number[] {
+  const schedule: number[] = []
+  let dueNs = startNs
+  for (const s of steps) {
+    schedule.push(dueNs)
+    let shortestMs = Infinity
+    for (const p of s.participants) shortestMs = Math.min(shortestMs, p.deadlineMs)
+    if (shortestMs !== Infinity) dueNs += shortestMs * 1e6
+  }
+  return schedule
+}
+
+/**
+ * An agent's deadline in a step: its own deadline from the step's start,
+ * plus the time the step began ahead of the cycle's deadline schedule (what
+ * earlier steps left unused), at most its own deadline again. A thread
+ * woken late by the scheduler then costs a fast cycle nothing, while a
+ * cycle whose steps all run to their deadlines still ends where the
+ * schedule does: with every agent on the default deadline a step ends by
+ * the time the next is due, so the cycle keeps the headroom the default
+ * leaves (the steps share 80% of the interval).
+ */
+export function stepDeadlineNs(stepStartNs: number, dueNs: number, deadlineMs: number): number {
+  const ownNs = deadlineMs * 1e6
+  return stepStartNs + ownNs + Math.min(ownNs, Math.max(0, dueNs - stepStartNs))
 }
 
 /** The 32-bit mask of the indices in [from, from + 32). */

@@ -67,6 +67,27 @@ describe('the cycle', () => {
     expect(slot.status().availability).toBeLessThan(1)
   })
 
+  it('lets a step use the time earlier steps left unused, up to its deadline again, but never the first step', async () => {
+    const h = start({
+      behaviour: {
+        data_feeds: { sleepMs: { [CycleStep.Sense]: 90 }, sleepUntilCycle: 2 },
+        fees_monitor: { sleepMs: { [CycleStep.Monitor]: 150 }, sleepUntilCycle: 2 },
+        agent_io: { sleepMs: { [CycleStep.Report]: 90 }, sleepUntilCycle: 2 },
+      },
+      settings: { stepDeadlineMs: () => 60, intervalMs: 1_000 },
+    })
+    await h.coordinator.start()
+    await until(() => h.coordinator.metrics.totalCycles >= 3, 20_000, '3 cycles')
+    await h.coordinator.stop()
+    const lateCount = (name: string) => h.coordinator.slots[h.ids.get(name)!]!.lateCount
+    // Sense opens the cycle: nothing to carry, 90 ms is past its 60.
+    expect(lateCount('data_feeds')).toBe(2)
+    // Monitor began far ahead of its due time, but 150 ms is past twice its 60.
+    expect(lateCount('fees_monitor')).toBe(2)
+    // Report too, and 90 ms is within 60 plus the 60 it may carry.
+    expect(lateCount('agent_io')).toBe(0)
+  })
+
   it('fails closed: a risk agent that times out means no risk verdict, so no new orders that cycle', async () => {
     const h = start({
       behaviour: { risk_management: { sleepMs: { [CycleStep.EvaluateRisk]: 200 }, sleepUntilCycle: 2 } },
