@@ -18,7 +18,8 @@ describe('the cycle', () => {
   it('runs 200 cycles at 10 ms with every step once per cycle per agent, in order', async () => {
     const h = start()
     await h.coordinator.start()
-    await until(() => h.coordinator.metrics.totalCycles >= 200, 60_000, '200 cycles')
+    // Stopped between cycles (the last one started has ended), so stop aborts none: one cut short would miss steps.
+    await until(() => h.coordinator.metrics.totalCycles >= 200 && h.coordinator.cycle === h.coordinator.metrics.totalCycles, 60_000, '200 cycles')
     await h.coordinator.stop()
     const cycles = h.coordinator.metrics.totalCycles
     const entries = readLog(h.log)
