@@ -63,9 +63,17 @@ export function quietBackground(
     log.warn({ reason: skipped }, 'background threads keep their priority: an agent may wait behind them for a scheduler tick')
     return { idledThreads: 0, skipped: skipped ?? 'no Rust addon' }
   }
+  let threads: string[]
+  try {
+    threads = readdirSync('/proc/self/task')
+  } catch (err) {
+    // A /proc that hides tasks (some sandboxes) costs the engine its quiet, not its start.
+    log.warn({ err }, 'background threads keep their priority: the thread list could not be read')
+    return { idledThreads: 0, skipped: 'the thread list could not be read' }
+  }
   let moved = 0
   const refused: number[] = []
-  for (const name of readdirSync('/proc/self/task')) {
+  for (const name of threads) {
     const tid = Number(name)
     // The main thread (its tid is the pid) runs the coordinator: it keeps its priority.
     if (tid === process.pid) continue
