@@ -54,6 +54,23 @@ describe('CcxtVenue through ccxt and the mock exchange', () => {
     expect(fills.reduce((sum, f) => sum + f.sizeLots, 0)).toBe(60)
   })
 
+  test("an own resting order a taker of the account would meet expires in match, as Binance's EXPIRE_MAKER has it; the taker goes on to the market", async () => {
+    // A sell resting at 3_000_200, then a buy through it: it would trade with its own account.
+    await venue.submit(limit('s-1', Side.Sell, 3_000_200, 10))
+    env.mock.setBookLevel('BTCUSDT', Side.Sell, 3_000_300, 30)
+    const taker = await venue.submit(limit('t-1', Side.Buy, 3_000_300, 60))
+    expect(taker).toMatchObject({ status: OrderStatus.Filled, filledLots: 60 })
+    const maker = await venue.order('s-1', 0)
+    expect(maker).toMatchObject({ status: OrderStatus.Expired, filledLots: 0 })
+    const raw = (await env.client().fetchOrder(undefined as unknown as string, 'BTC/USDT', { origClientOrderId: 's-1' })).info as { status: string; selfTradePreventionMode: string }
+    expect(raw).toMatchObject({ status: 'EXPIRED_IN_MATCH', selfTradePreventionMode: 'EXPIRE_MAKER' })
+    // Only market liquidity filled the taker: 40 at 3_000_100, 20 at 3_000_300; nothing between the two own orders.
+    expect((await venue.fills(0)).map((f) => [f.clientOrderId, f.priceTicks, f.sizeLots])).toEqual([
+      ['t-1', 3_000_100, 40],
+      ['t-1', 3_000_300, 20],
+    ])
+  })
+
   test('balances come back as exact decimal text per asset', async () => {
     await venue.submit(limit('b-1', Side.Buy, 3_000_100, 10))
     const balances = await venue.balances()

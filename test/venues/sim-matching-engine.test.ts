@@ -168,8 +168,25 @@ describe('sim matching engine: resting orders and their queue', () => {
     expect(e.depth(BTC, Side.Sell)).toEqual([{ priceTicks: 99, sizeLots: 2 }])
   })
 
-  it('own orders at one price fill in time order, and an own taker meets them with one trade id each', () => {
+  it('an own resting order the taker would reach expires instead of trading with it, and the taker goes on to the market behind it', () => {
     const e = engine()
+    withAsks(e, [[105, 3], [106, 4]])
+    e.submit(limit('a', Side.Sell, 105, 2), 1) // behind the market's 3 lots at 105
+    e.submit(limit('b', Side.Sell, 107, 2), 2) // beyond what the taker reaches
+    const out = e.submit(limit('t', Side.Buy, 106, 6), 3)
+    // The market's 3 at 105, then a would be next: it expires, and the taker takes 3 of the 4 at 106.
+    expect(out.executions.map((x) => [x.clientOrderId, x.priceTicks, x.sizeLots, Liquidity[x.liquidity]])).toEqual([
+      ['t', 105, 3, 'Taker'],
+      ['t', 106, 3, 'Taker'],
+    ])
+    expect(e.order('a')).toMatchObject({ status: OrderStatus.Expired, filledLots: 0, reasonCode: SimReasonCode.SelfTradePrevented })
+    expect(out.reports.find((r) => r.clientOrderId === 'a')).toMatchObject({ status: OrderStatus.Expired, reasonCode: SimReasonCode.SelfTradePrevented })
+    expect(e.order('t')).toMatchObject({ status: OrderStatus.Filled, filledLots: 6 })
+    expect(e.openOrders().map((r) => r.clientOrderId)).toEqual(['b'])
+  })
+
+  it('with self-trade prevention off, own orders at one price fill in time order, and an own taker meets them with one trade id each', () => {
+    const e = new MatchingEngine({ instruments: specs, fees: { makerBps: 1, takerBps: 5 }, selfTradePrevention: 'none' })
     e.submit(limit('a', Side.Sell, 105, 2), 1)
     e.submit(limit('b', Side.Sell, 105, 2), 2)
     const out = e.submit(limit('t', Side.Buy, 105, 3), 3)
@@ -265,8 +282,8 @@ describe('sim matching engine: requests', () => {
   })
 
   it('refuses invalid options, naming every one', () => {
-    expect(() => new MatchingEngine({ instruments: [], fees: { makerBps: Number.NaN, takerBps: 5 }, queueCancelModel: 'middle' as 'back' })).toThrow(
-      'invalid sim venue options: options.instruments must list at least one instrument; options.fees.makerBps must be a finite number of basis points, got NaN; options.queueCancelModel must be one of back, front, proportional, got middle',
+    expect(() => new MatchingEngine({ instruments: [], fees: { makerBps: Number.NaN, takerBps: 5 }, queueCancelModel: 'middle' as 'back', selfTradePrevention: 'cancel_both' as 'none' })).toThrow(
+      'invalid sim venue options: options.instruments must list at least one instrument; options.fees.makerBps must be a finite number of basis points, got NaN; options.queueCancelModel must be one of back, front, proportional, got middle; options.selfTradePrevention must be one of expire_maker, none, got cancel_both',
     )
   })
 

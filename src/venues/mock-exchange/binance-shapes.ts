@@ -1,13 +1,19 @@
 import { formatDecimal } from '../../market/decimal.js'
 import type { InstrumentPrecision } from '../../market/instrument-spec.js'
 import { OrderStatus, Side } from '../../schemas/index.js'
+import { SimReasonCode } from '../sim/reason-codes.js'
 import type { OrderReport } from '../sim/venue-messages.js'
 import type { MockFill, MockOrder } from './mock-account.js'
 import { isMakerFill } from './mock-account.js'
 
-/** Binance's order status for the engine's: Binance has no cancel-pending (a cancel answers at once). */
-export function binanceStatusOf(status: OrderStatus): string {
-  switch (status) {
+/**
+ * Binance's order status for a report: Binance has no cancel-pending (a
+ * cancel answers at once), and an order expired by self-trade prevention is
+ * EXPIRED_IN_MATCH.
+ */
+export function binanceStatusOf(report: Pick<OrderReport, 'status' | 'reasonCode'>): string {
+  if (report.status === OrderStatus.Expired && report.reasonCode === SimReasonCode.SelfTradePrevented) return 'EXPIRED_IN_MATCH'
+  switch (report.status) {
     case OrderStatus.New:
     case OrderStatus.Acknowledged:
     case OrderStatus.CancelPending:
@@ -36,7 +42,7 @@ export function orderJson(order: MockOrder, report: OrderReport, precision: Inst
     origQty: precision.lotsToSize(order.sizeLots),
     executedQty: precision.lotsToSize(report.filledLots),
     cummulativeQuoteQty: formatDecimal(order.cumQuote.units, order.cumQuote.scale),
-    status: binanceStatusOf(report.status),
+    status: binanceStatusOf(report),
     timeInForce: order.timeInForce,
     type: order.type,
     side: order.side,
@@ -47,7 +53,8 @@ export function orderJson(order: MockOrder, report: OrderReport, precision: Inst
     isWorking: true,
     workingTime: order.createdMs,
     origQuoteOrderQty: '0',
-    selfTradePreventionMode: 'NONE',
+    // The sim engine's default, as Binance's spot symbols have it.
+    selfTradePreventionMode: 'EXPIRE_MAKER',
   }
 }
 

@@ -5,8 +5,10 @@ import type { Execution, OrderReport } from '../sim/venue-messages.js'
 import { binanceStatusOf } from './binance-shapes.js'
 import type { MockOrder } from './mock-account.js'
 
-function executionTypeOf(status: OrderStatus): string {
-  switch (status) {
+function executionTypeOf(report: OrderReport): string {
+  // An order expired by self-trade prevention: Binance's execution type says so.
+  if (binanceStatusOf(report) === 'EXPIRED_IN_MATCH') return 'TRADE_PREVENTION'
+  switch (report.status) {
     case OrderStatus.Cancelled:
       return 'CANCELED'
     case OrderStatus.Expired:
@@ -40,8 +42,8 @@ export function executionReportEvent(order: MockOrder, report: OrderReport, fill
     F: zero,
     g: -1,
     C: '',
-    x: fill === undefined ? executionTypeOf(report.status) : 'TRADE',
-    X: binanceStatusOf(report.status),
+    x: fill === undefined ? executionTypeOf(report) : 'TRADE',
+    X: binanceStatusOf(report),
     r: 'NONE',
     i: order.orderId,
     l: fill === undefined ? zero : precision.lotsToSize(fill.sizeLots),

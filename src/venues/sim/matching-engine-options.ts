@@ -14,7 +14,17 @@ export interface MatchingEngineOptions {
   logger?: Logger
   /** Finished orders kept answerable by client id (lookups, late retries); older ones are forgotten. Default 100_000. */
   finishedOrdersKept?: number
+  /** What happens when an order would trade with another of the same account (every order here is the engine's). Default `expire_maker`. */
+  selfTradePrevention?: SelfTradePrevention
 }
+
+/**
+ * `expire_maker`: the resting order is expired and the taker goes on, as
+ * Binance does by default (EXPIRE_MAKER): no fill between the engine's own
+ * orders, no fees for it. `none`: they trade with each other.
+ */
+export type SelfTradePrevention = 'expire_maker' | 'none'
+export const SELF_TRADE_PREVENTIONS: readonly SelfTradePrevention[] = ['expire_maker', 'none']
 
 export interface FilledMatchingEngineOptions {
   instruments: readonly InstrumentSpec[]
@@ -22,6 +32,7 @@ export interface FilledMatchingEngineOptions {
   queueCancelModel: QueueCancelModel
   logger: Logger | undefined
   finishedOrdersKept: number | undefined
+  selfTradePrevention: SelfTradePrevention
 }
 
 /**
@@ -50,6 +61,10 @@ export function matchingEngineOptionsOf(options: MatchingEngineOptions): FilledM
   if (!QUEUE_CANCEL_MODELS.includes(queueCancelModel)) {
     problems.push(`options.queueCancelModel must be one of ${QUEUE_CANCEL_MODELS.join(', ')}, got ${String(queueCancelModel)}`)
   }
+  const selfTradePrevention = options.selfTradePrevention ?? 'expire_maker'
+  if (!SELF_TRADE_PREVENTIONS.includes(selfTradePrevention)) {
+    problems.push(`options.selfTradePrevention must be one of ${SELF_TRADE_PREVENTIONS.join(', ')}, got ${String(selfTradePrevention)}`)
+  }
   if (problems.length > 0) {
     throw new WavesError('ERR_SIM_VENUE_CONFIG', `invalid sim venue options: ${problems.join('; ')}`, { problems })
   }
@@ -58,5 +73,5 @@ export function matchingEngineOptionsOf(options: MatchingEngineOptions): FilledM
   if (problems.length > 0) {
     throw new WavesError('ERR_SIM_VENUE_CONFIG', `invalid sim venue options: ${problems.join('; ')}`, { problems })
   }
-  return { instruments: options.instruments, fees: { makerBps: options.fees.makerBps, takerBps: options.fees.takerBps }, queueCancelModel, logger: options.logger, finishedOrdersKept: kept }
+  return { instruments: options.instruments, fees: { makerBps: options.fees.makerBps, takerBps: options.fees.takerBps }, queueCancelModel, logger: options.logger, finishedOrdersKept: kept, selfTradePrevention }
 }

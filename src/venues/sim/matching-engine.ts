@@ -49,6 +49,8 @@ export interface ShownLevel {
  * refused, logged and counted (`illegalTransitionCount`).
  */
 /** The outcome of a call that changed no order: shared, frozen, never written to. */
+const SELF_TRADE_PREVENTED: SimReason = Object.freeze({ code: SimReasonCode.SelfTradePrevented, text: 'expired rather than trade with an order of the same account' })
+
 const NOTHING: MatchOutcome = Object.freeze({ reports: Object.freeze([]) as unknown as OrderReport[], executions: Object.freeze([]) as unknown as Execution[] })
 
 export class MatchingEngine {
@@ -56,6 +58,7 @@ export class MatchingEngine {
   readonly #makerBps: number
   readonly #takerBps: number
   readonly #queueCancelModel: QueueCancelModel
+  readonly #expireMakers: boolean
   readonly #orders: SimOrders
   #nextTradeId = 1
 
@@ -71,6 +74,7 @@ export class MatchingEngine {
     this.#makerBps = filled.fees.makerBps
     this.#takerBps = filled.fees.takerBps
     this.#queueCancelModel = filled.queueCancelModel
+    this.#expireMakers = filled.selfTradePrevention === 'expire_maker'
     this.#orders = new SimOrders(filled.logger ?? childLogger({ component: 'sim-matching-engine' }), filled.finishedOrdersKept)
   }
 
@@ -312,7 +316,13 @@ export class MatchingEngine {
     for (const level of opposite.levelsThrough(limit)) {
       const wantLots = remainingLotsOf(sim)
       if (wantLots === 0) break
-      const sweep = sweepQueue(queueOf(level), wantLots, level.availableLots)
+      let sweep = sweepQueue(queueOf(level), wantLots, level.availableLots)
+      // Every resting order here is the engine's own: the ones the taker would reach expire instead.
+      while (this.#expireMakers && sweep.ownFillLots.some((lots) => lots > 0)) {
+        const reached = level.orders.filter((_, i) => (sweep.ownFillLots[i] ?? 0) > 0)
+        for (const maker of reached) this.#end(maker, 'expire', SELF_TRADE_PREVENTED, tsNs, out)
+        sweep = sweepQueue(queueOf(level), wantLots, level.availableLots)
+      }
       level.consumedLots += sweep.marketLots
       if (sweep.marketLots > 0) this.#fill(book, sim, sweep.marketLots, level.priceTicks, Liquidity.Taker, this.#nextTradeId++, tsNs, out)
       this.#fillMakers(book, level, sweep.marketLots, sweep.ownFillLots, tsNs, out, sim)

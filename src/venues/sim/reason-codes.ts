@@ -19,6 +19,8 @@ export const SimReasonCode = {
   DayOrderExpired: 23,
   /** The order ended because an amend replaced it under a new client order id. */
   Replaced: 24,
+  /** A resting order expired rather than trade with an order of the same account (self-trade prevention). */
+  SelfTradePrevented: 25,
   CancelUnknownOrder: 30,
   CancelFinishedOrder: 31,
   AmendUnknownOrder: 32,
