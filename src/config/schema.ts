@@ -312,6 +312,12 @@ const adapters = agent.extend({
    */
   queueCancelModel: z.enum(['back', 'front', 'proportional']).default('back'),
   /**
+   * What the sim venues do when an order would trade with another of the
+   * engine's own: 'expire_maker' (the resting one expires, as Binance does by
+   * default) or 'none' (they trade). Default 'expire_maker'.
+   */
+  selfTradePrevention: z.enum(['expire_maker', 'none']).default('expire_maker'),
+  /**
    * Spot REST base of a Binance-shaped server the 'ccxt:binance' venue
    * trades on, e.g. 'http://127.0.0.1:9000/api/v3'. No default: the real
    * exchange. Every other API of the client goes to this server's

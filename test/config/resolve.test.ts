@@ -45,6 +45,7 @@ describe('resolveConfig defaults', () => {
         ...agentDefaults,
         simOrderLatencyUs: 250,
         queueCancelModel: 'back',
+        selfTradePrevention: 'expire_maker',
         ccxtTimeoutMs: 10_000,
         ccxtPollIntervalMs: 1000,
         ccxtVenueRestUrls: {},

@@ -176,6 +176,7 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
           orderLatencyNs: ctx.config.simOrderLatencyUs * 1000,
           responseLatencyNs: (ctx.config.simResponseLatencyUs ?? ctx.config.simOrderLatencyUs) * 1000,
           queueCancelModel: ctx.config.queueCancelModel,
+          selfTradePrevention: ctx.config.selfTradePrevention,
           clock: ctx.clock,
           logger: ctx.logger,
           health,

@@ -3,7 +3,7 @@ import type { InstrumentSpec } from '../../market/instrument-spec.js'
 import type { Logger } from '../../log/logger.js'
 import { BookAction, OrderStatus, RefusedRequest, Side } from '../../schemas/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
-import { ConstantLatency, MatchingEngine, SimReasonCode, SimVenue, type QueueCancelModel, type VenueDelivery } from '../../venues/sim/index.js'
+import { ConstantLatency, MatchingEngine, SimReasonCode, SimVenue, type QueueCancelModel, type SelfTradePrevention, type VenueDelivery } from '../../venues/sim/index.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
 import { REASON_NO_VENUE, REASON_VENUE_DOWN } from './reason-codes.js'
 import type { VenueHealthKeeper } from './venue-health-keeper.js'
@@ -17,6 +17,7 @@ export interface SimSessionsOptions {
   orderLatencyNs: number
   responseLatencyNs: number
   queueCancelModel: QueueCancelModel
+  selfTradePrevention: SelfTradePrevention
   clock: Clock
   logger: Logger
   /** Which venues take orders: a sim venue never fails a call, so only an operator takes one down. */
@@ -57,7 +58,7 @@ export class SimSessions implements VenueSessions {
     this.#venues = options.venues.map(
       (venue) =>
         new SimVenue({
-          engine: new MatchingEngine({ instruments: options.instruments, fees: options.fees, queueCancelModel: options.queueCancelModel, logger: options.logger.child({ venue }) }),
+          engine: new MatchingEngine({ instruments: options.instruments, fees: options.fees, queueCancelModel: options.queueCancelModel, selfTradePrevention: options.selfTradePrevention, logger: options.logger.child({ venue }) }),
           clock: options.clock,
           orderLatency,
           responseLatency,
