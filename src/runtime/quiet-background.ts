@@ -58,10 +58,10 @@ export function quietBackground(
   if (!settings.idleBackgroundThreads) return { idledThreads: 0, skipped: 'cycle.idleBackgroundThreads is false' }
   if (threadsDone) return { idledThreads: 0, skipped: 'done at the first engine start in this process' }
   threadsDone = true
-  const skipped = process.platform !== 'linux' ? `scheduling classes are Linux's (this is ${process.platform})` : executor.kind !== 'native' ? 'no Rust addon' : undefined
-  if (skipped !== undefined || executor.kind !== 'native') {
-    log.warn({ reason: skipped }, 'background threads keep their priority: an agent may wait behind them for a scheduler tick')
-    return { idledThreads: 0, skipped: skipped ?? 'no Rust addon' }
+  if (process.platform !== 'linux' || executor.kind !== 'native') {
+    const reason = process.platform !== 'linux' ? `scheduling classes are Linux's (this is ${process.platform})` : 'no Rust addon'
+    log.warn({ reason }, 'background threads keep their priority: an agent may wait behind them for a scheduler tick')
+    return { idledThreads: 0, skipped: reason }
   }
   let threads: string[]
   try {
@@ -72,14 +72,14 @@ export function quietBackground(
     return { idledThreads: 0, skipped: 'the thread list could not be read' }
   }
   let moved = 0
-  const refused: number[] = []
+  let refused = 0 // ended meanwhile, or the system said no
   for (const name of threads) {
     const tid = Number(name)
     // The main thread (its tid is the pid) runs the coordinator: it keeps its priority.
     if (tid === process.pid) continue
     if (executor.setThreadIdlePriority(tid)) moved++
-    else refused.push(tid) // it ended meanwhile, or the system said no
+    else refused++
   }
-  log.info({ threads: moved, refused: refused.length }, 'background threads moved to idle priority')
+  log.info({ threads: moved, refused }, 'background threads moved to idle priority')
   return { idledThreads: moved }
 }
