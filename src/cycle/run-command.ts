@@ -21,7 +21,7 @@ function statusLine(s: CycleStatus): string {
   const m = s.metrics
   return (
     `cycle ${s.cycle}  ok ${m.successfulCycles}  failed ${m.failedCycles}  overruns ${m.overruns}  ` +
-    `cycle p50 ${m.cycleMs.p50.toFixed(2)} ms p99 ${m.cycleMs.p99.toFixed(2)} ms  ` +
+    `cycle p50 ${m.cycleMs.p50.toFixed(2)} ms p99 ${m.cycleMs.p99.toFixed(2)} ms  start lag p99 ${m.startLagMs.p99.toFixed(2)} ms  ` +
     `agents ${ready}/${agents.length} ready${s.safeMode ? '  SAFE MODE' : ''}`
   )
 }

@@ -9,11 +9,13 @@ describe('the waves command', () => {
     const run = cli(['run', '--seconds', '3.5', '--set', 'cycle.intervalMs=100'])
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('waves: 11 agents, a cycle every 100 ms')
-    const lines = [...run.stdout.matchAll(/^cycle (\d+) {2}ok (\d+) {2}failed (\d+) {2}overruns (\d+) .* agents (\d+)\/11 ready/gm)]
+    const lines = [...run.stdout.matchAll(/^cycle (\d+) {2}ok (\d+) {2}failed (\d+) {2}overruns (\d+) .* start lag p99 ([\d.]+) ms {2}agents (\d+)\/11 ready/gm)]
     expect(lines.length).toBeGreaterThanOrEqual(2)
     const last = lines.at(-1)!
     expect(Number(last[1])).toBeGreaterThanOrEqual(15)
     expect(Number(last[2])).toBeGreaterThan(0)
+    // Cycles begin on their boundaries, not an interval late.
+    expect(Number(last[5])).toBeLessThan(100)
     const stopped = /^stopped: cycle (\d+) {2}ok (\d+)/m.exec(run.stdout)
     expect(stopped).not.toBeNull()
     expect(Number(stopped![1])).toBeGreaterThanOrEqual(Number(last[1]))
