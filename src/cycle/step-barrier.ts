@@ -226,7 +226,7 @@ export class StepBarrier {
     const laterDeadlineMs = new Array<number>(steps.length)
     for (let position = steps.length - 1, shortest = Infinity; position >= 0; position--) {
       laterDeadlineMs[position] = shortest
-      for (const p of steps[position]!.participants) shortest = Math.min(shortest, p.deadlineMs)
+      shortest = Math.min(shortest, shortestDeadlineMs(steps[position]!))
     }
     const scheduleNs = cycleSchedule(steps, startNs)
     let observed = -1
@@ -337,11 +337,17 @@ export function cycleSchedule(steps: readonly ChainStep[], startNs: number): num
   let dueNs = startNs
   for (const s of steps) {
     schedule.push(dueNs)
-    let shortestMs = Infinity
-    for (const p of s.participants) shortestMs = Math.min(shortestMs, p.deadlineMs)
+    const shortestMs = shortestDeadlineMs(s)
     if (shortestMs !== Infinity) dueNs += shortestMs * 1e6
   }
   return schedule
+}
+
+/** The step's deadline: the shortest of its agents'; Infinity for a step with none. */
+function shortestDeadlineMs(step: ChainStep): number {
+  let shortest = Infinity
+  for (const p of step.participants) shortest = Math.min(shortest, p.deadlineMs)
+  return shortest
 }
 
 /**

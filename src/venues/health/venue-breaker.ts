@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock/clock.js'
 import { WavesError } from '../../errors/index.js'
+import type { VenueHealth } from './venue-health-board.js'
 import { VenueDownReason, VenueState } from './venue-health-layout.js'
 
 export interface VenueBreakerSettings {
@@ -76,7 +77,7 @@ export class VenueBreaker {
    * failures keeps their count. Half-open comes back down: its probe ended
    * with the thread. Returns whether anything was taken up.
    */
-  resume(from: { state: VenueState; reason: VenueDownReason; consecutiveFailures: number; changes: number; sinceNs: number }): boolean {
+  resume(from: Readonly<VenueHealth>): boolean {
     if (from.state === VenueState.Up && from.consecutiveFailures === 0) return false
     this.#failures = from.consecutiveFailures
     this.#reason = from.reason

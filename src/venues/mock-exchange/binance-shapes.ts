@@ -6,13 +6,18 @@ import type { OrderReport } from '../sim/venue-messages.js'
 import type { MockFill, MockOrder } from './mock-account.js'
 import { isMakerFill } from './mock-account.js'
 
+/** The order expired rather than trade with one of its own account (self-trade prevention). */
+export function expiredInMatch(report: Pick<OrderReport, 'status' | 'reasonCode'>): boolean {
+  return report.status === OrderStatus.Expired && report.reasonCode === SimReasonCode.SelfTradePrevented
+}
+
 /**
  * Binance's order status for a report: Binance has no cancel-pending (a
  * cancel answers at once), and an order expired by self-trade prevention is
  * EXPIRED_IN_MATCH.
  */
 export function binanceStatusOf(report: Pick<OrderReport, 'status' | 'reasonCode'>): string {
-  if (report.status === OrderStatus.Expired && report.reasonCode === SimReasonCode.SelfTradePrevented) return 'EXPIRED_IN_MATCH'
+  if (expiredInMatch(report)) return 'EXPIRED_IN_MATCH'
   switch (report.status) {
     case OrderStatus.New:
     case OrderStatus.Acknowledged:

@@ -2,12 +2,12 @@ import { formatDecimal } from '../../market/decimal.js'
 import type { InstrumentPrecision } from '../../market/instrument-spec.js'
 import { Liquidity, OrderStatus } from '../../schemas/index.js'
 import type { Execution, OrderReport } from '../sim/venue-messages.js'
-import { binanceStatusOf } from './binance-shapes.js'
+import { binanceStatusOf, expiredInMatch } from './binance-shapes.js'
 import type { MockOrder } from './mock-account.js'
 
 function executionTypeOf(report: OrderReport): string {
   // An order expired by self-trade prevention: Binance's execution type says so.
-  if (binanceStatusOf(report) === 'EXPIRED_IN_MATCH') return 'TRADE_PREVENTION'
+  if (expiredInMatch(report)) return 'TRADE_PREVENTION'
   switch (report.status) {
     case OrderStatus.Cancelled:
       return 'CANCELED'

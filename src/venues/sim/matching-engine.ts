@@ -49,9 +49,10 @@ export interface ShownLevel {
  * refused, logged and counted (`illegalTransitionCount`).
  */
 /** The outcome of a call that changed no order: shared, frozen, never written to. */
-const SELF_TRADE_PREVENTED: SimReason = Object.freeze({ code: SimReasonCode.SelfTradePrevented, text: 'expired rather than trade with an order of the same account' })
-
 const NOTHING: MatchOutcome = Object.freeze({ reports: Object.freeze([]) as unknown as OrderReport[], executions: Object.freeze([]) as unknown as Execution[] })
+
+/** Why a resting order expired in match under `expire_maker`. */
+const SELF_TRADE_PREVENTED: SimReason = Object.freeze({ code: SimReasonCode.SelfTradePrevented, text: 'expired rather than trade with an order of the same account' })
 
 export class MatchingEngine {
   readonly #books: InstrumentBook[]
