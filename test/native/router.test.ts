@@ -138,6 +138,18 @@ describe('Router: worked examples', () => {
       expect(plan(impl, 1, 10, undefined, venues)).toMatchObject({ filledLots: 6, unfilledLots: 4, restingVenue: null })
     })
 
+    it('sums a notional past 2^53 exactly and rounds it once', () => {
+      // 7 @ 4545056977060382 then 4 @ 7428893372030649: summing the doubles
+      // rounds three times and lands 8 below the exact sum rounded once.
+      const [p0, p1] = [4_545_056_977_060_382, 7_428_893_372_030_649]
+      const exact = Number(BigInt(p0) * 7n + BigInt(p1) * 4n)
+      expect(p0 * 7 + p1 * 4).not.toBe(exact)
+      const routed = plan(impl, 1, 11, undefined, [{ levels: [[p0, 7], [p1, 4]], takerFeeBps: 2 }])
+      expect(routed.children).toEqual([
+        { venue: 0, priceLimitTicks: p1, sizeLots: 11, expectedAvgPriceTicks: exact / 11, expectedFeeTickLots: (exact * 2) / 10_000 },
+      ])
+    })
+
     it('reads views into larger buffers from their own offsets and leaves the rest of out alone', () => {
       const backing = new Float64Array([7, 7, 100, 5, 101, 5, 7])
       const levels = new Float64Array(backing.buffer, 16, 4)

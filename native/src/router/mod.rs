@@ -35,9 +35,18 @@
 //! So merging the venues' next levels yields the levels in cost order while
 //! touching only those taken. The merge scans the venues' next costs for
 //! the cheapest and the runner-up, then takes the cheapest venue's levels
-//! for as long as they stay ahead of the runner-up: a run of levels from
-//! one venue costs one comparison each, and a scan of a handful of venues
-//! is cheaper than a heap's bookkeeping. O(taken + switches × venues).
+//! for as long as they stay ahead of the runner-up and within the limit.
+//! Both tests are monotone along the venue, so where that run ends is found
+//! by a galloping search evaluating the same costs a scan would; the run's
+//! levels are then taken with integer arithmetic only. Fees usually differ
+//! by more than the book's tick steps, so runs are long: a handful a decision.
+//!
+//! # Exact sums
+//!
+//! Sizes and prices are integers below 2^53, so lots are summed in `u64` and
+//! a child's notional (Σ price × lots) in `u128`, both exact, and rounded to
+//! a double once. The expected average price and fee derive from that one
+//! rounding, whatever the book's magnitudes.
 
 mod error;
 mod validate;
@@ -85,10 +94,12 @@ pub struct Router {
     /// the two halves of the cost model, computed once a decision.
     fee_factor: Vec<f64>,
     penalty: Vec<f64>,
+    /// Per venue, its next level not taken whole (the partly taken one when
+    /// `last_take` is not 0).
     next: Vec<u32>,
-    filled_lots: Vec<f64>,
-    notional: Vec<f64>,
-    worst_price: Vec<f64>,
+    last_take: Vec<u64>,
+    filled: Vec<u64>,
+    notional: Vec<u128>,
 }
 
 impl Router {
@@ -111,7 +122,7 @@ impl Router {
     pub fn route_validated(&mut self, req: &RouteRequest<'_>, out: &mut [f64]) -> usize {
         let venues = req.venue_level_ends.len();
         self.reserve(venues);
-        let side = req.side;
+        let (side, levels) = (req.side, req.levels);
         // Outside the limit: a buy above it, a sell below it (exact: a negation).
         let beyond = req.limit_price_ticks.map_or(f64::INFINITY, |limit| side * limit);
 
@@ -121,18 +132,19 @@ impl Router {
             let costs = &req.venue_costs[v * VENUE_COST_FIELDS..(v + 1) * VENUE_COST_FIELDS];
             self.fee_factor[v] = 1.0 + side * costs[0] / BASIS_POINTS;
             self.penalty[v] = req.adverse_ticks_per_ms * costs[2];
-            self.filled_lots[v] = 0.0;
-            self.notional[v] = 0.0;
+            self.next[v] = start;
+            self.last_take[v] = 0;
+            self.filled[v] = 0;
+            self.notional[v] = 0;
             self.cost[v] = f64::INFINITY;
-            if start < end && side * req.levels[2 * start as usize] <= beyond {
-                self.next[v] = start;
-                self.cost[v] = self.level_cost(req, v, start);
+            if start < end && side * levels[2 * start as usize] <= beyond {
+                self.cost[v] = self.level_cost(req, v, start as usize);
             }
             start = end;
         }
 
-        let mut remaining = req.size_lots;
-        'merge: while remaining > 0.0 {
+        let mut remaining = exact(req.size_lots);
+        while remaining > 0 {
             // The cheapest venue and the runner-up, each tie to the lower index.
             let (mut best, mut best_cost) = (usize::MAX, f64::INFINITY);
             let (mut second, mut second_cost) = (usize::MAX, f64::INFINITY);
@@ -147,46 +159,60 @@ impl Router {
             if best == usize::MAX {
                 break; // every venue is exhausted or beyond the limit
             }
-            // Take the best venue's levels for as long as they stay ahead of the runner-up.
             let v = best;
-            loop {
-                let level = self.next[v] as usize;
-                let (price, size) = (req.levels[2 * level], req.levels[2 * level + 1]);
-                let take = if size < remaining { size } else { remaining };
-                remaining -= take;
-                self.filled_lots[v] += take;
-                self.notional[v] += price * take;
-                self.worst_price[v] = price;
-                let following = level as u32 + 1;
-                if following >= req.venue_level_ends[v] || side * req.levels[2 * following as usize] > beyond {
-                    self.cost[v] = f64::INFINITY;
-                    continue 'merge;
+            let from = self.next[v] as usize;
+            let end = req.venue_level_ends[v] as usize;
+            let stays_ahead = |level: usize| {
+                let c = self.level_cost(req, v, level);
+                side * levels[2 * level] <= beyond && (c < second_cost || (c == second_cost && v < second))
+            };
+            let run_end = first_failing(from + 1, end, stays_ahead);
+
+            let before = remaining;
+            let mut notional = self.notional[v];
+            let mut level = from;
+            while level < run_end {
+                let (price, size) = (exact(levels[2 * level]), exact(levels[2 * level + 1]));
+                if size >= remaining {
+                    notional += u128::from(price) * u128::from(remaining);
+                    self.last_take[v] = remaining;
+                    remaining = 0;
+                    break;
                 }
-                self.next[v] = following;
-                let c = self.level_cost(req, v, following);
-                self.cost[v] = c;
-                if remaining <= 0.0 || !(c < second_cost || (c == second_cost && v < second)) {
-                    continue 'merge;
-                }
+                notional += u128::from(price) * u128::from(size);
+                remaining -= size;
+                level += 1;
             }
+            self.notional[v] = notional;
+            self.filled[v] += before - remaining;
+            self.next[v] = level as u32;
+            self.cost[v] = if level < end && side * levels[2 * level] <= beyond {
+                self.level_cost(req, v, level)
+            } else {
+                f64::INFINITY
+            };
         }
 
-        out[0] = req.size_lots - remaining;
-        out[1] = remaining;
+        let unfilled = remaining as f64;
+        out[0] = req.size_lots - unfilled;
+        out[1] = unfilled;
         out[2] = match req.limit_price_ticks {
-            Some(_) if remaining > 0.0 => resting_venue(req.venue_costs),
+            Some(_) if remaining > 0 => resting_venue(req.venue_costs),
             _ => -1.0,
         };
         let mut children = 0;
         for v in 0..venues {
-            let lots = self.filled_lots[v];
-            if lots == 0.0 {
+            if self.filled[v] == 0 {
                 continue;
             }
-            let notional = self.notional[v];
+            let next = self.next[v] as usize;
+            // The worst level taken: the partly taken one, else the last whole one.
+            let worst = if self.last_take[v] > 0 { next } else { next - 1 };
+            let lots = self.filled[v] as f64;
+            let notional = self.notional[v] as f64;
             let at = PLAN_HEADER + children * CHILD_FIELDS;
             out[at] = v as f64;
-            out[at + 1] = self.worst_price[v];
+            out[at + 1] = levels[2 * worst];
             out[at + 2] = lots;
             out[at + 3] = notional / lots;
             out[at + 4] = notional * req.venue_costs[v * VENUE_COST_FIELDS] / BASIS_POINTS;
@@ -197,8 +223,8 @@ impl Router {
 
     /// `side * (price * (1 + side * takerFeeBps / 10_000)) + adverse * latencyMs`.
     #[inline]
-    fn level_cost(&self, req: &RouteRequest<'_>, v: usize, level: u32) -> f64 {
-        req.side * (req.levels[2 * level as usize] * self.fee_factor[v]) + self.penalty[v]
+    fn level_cost(&self, req: &RouteRequest<'_>, v: usize, level: usize) -> f64 {
+        req.side * (req.levels[2 * level] * self.fee_factor[v]) + self.penalty[v]
     }
 
     fn reserve(&mut self, venues: usize) {
@@ -207,11 +233,46 @@ impl Router {
             self.fee_factor.resize(venues, 0.0);
             self.penalty.resize(venues, 0.0);
             self.next.resize(venues, 0);
-            self.filled_lots.resize(venues, 0.0);
-            self.notional.resize(venues, 0.0);
-            self.worst_price.resize(venues, 0.0);
+            self.last_take.resize(venues, 0);
+            self.filled.resize(venues, 0);
+            self.notional.resize(venues, 0);
         }
     }
+}
+
+/// The first level in `from..end` failing `holds`, or `end`, for a test
+/// that holds up to some level and fails from there on: galloping from
+/// `from` (a run is usually short or a venue's whole side), then bisecting.
+fn first_failing(from: usize, end: usize, holds: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut step) = (from, 1);
+    let mut hi = loop {
+        let probe = lo + step - 1;
+        if probe >= end {
+            break end;
+        }
+        if !holds(probe) {
+            break probe;
+        }
+        lo = probe + 1;
+        step *= 2;
+    };
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if holds(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// A checked price or size (an integer in `1..=2^53 - 1`) as an integer.
+#[inline(always)]
+fn exact(v: f64) -> u64 {
+    // SAFETY: validation admits only integers in 1..=2^53 - 1, which i64
+    // holds exactly; through i64 the conversion is one instruction.
+    unsafe { v.to_int_unchecked::<i64>() as u64 }
 }
 
 /// Where an unfilled remainder would rest: the lowest maker fee, then the

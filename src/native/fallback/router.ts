@@ -4,11 +4,12 @@ import { argumentError, validateRoute } from './router-validation.js'
 
 /**
  * The TypeScript twin of `native/src/router/mod.rs`: the same greedy fill in
- * ascending cost per lot over a binary heap of the venues' next levels (a
- * k-way merge), the same checks in the same order with the same messages,
- * and the same double operations in the same order, so it writes the plan
- * the addon writes, bit for bit. Change both together; the cost model and
- * the tie-breaking are documented there.
+ * ascending cost per lot as a k-way merge in runs (the cheapest venue's
+ * levels taken for as long as they stay ahead of the runner-up, the run's
+ * end found by a galloping search), the same checks in the same order with
+ * the same messages, and the same double operations in the same order, so
+ * it writes the plan the addon writes, bit for bit. Change both together;
+ * the cost model, the tie-breaking and the exact sums are documented there.
  */
 
 const BASIS_POINTS = 10_000
@@ -30,20 +31,40 @@ function restingVenue(venueCosts: Float64Array): number {
   return best
 }
 
+/** 2^53: below it, integer sums and products of doubles are exact. */
+const EXACT_BELOW = 2 ** 53
+
+/**
+ * Σ price × lots over a venue's levels `from..to` (whole) and `lastTake`
+ * lots of level `to`, rounded once. Doubles give the exact sum when every
+ * product and partial sum is an integer below 2^53, which `bound` (the
+ * largest price taken × the lots) vouches for; past it, BigInt does.
+ */
+function notionalOf(levels: Float64Array, from: number, to: number, lastTake: number, bound: number): number {
+  if (bound < EXACT_BELOW) {
+    let sum = 0
+    for (let l = from; l < to; l++) sum += (levels[2 * l] as number) * (levels[2 * l + 1] as number)
+    return lastTake > 0 ? sum + (levels[2 * to] as number) * lastTake : sum
+  }
+  let sum = 0n
+  for (let l = from; l < to; l++) sum += BigInt(levels[2 * l] as number) * BigInt(levels[2 * l + 1] as number)
+  if (lastTake > 0) sum += BigInt(levels[2 * to] as number) * BigInt(lastTake)
+  return Number(sum)
+}
+
 export class FallbackRouter implements Router {
   readonly adverseTicksPerMs: number
   // Scratch reused across decisions, grown when a decision has more venues.
-  #heap = new Uint32Array(0)
-  #heapLength = 0
   #cost = new Float64Array(0)
   // Per venue, `1 + side * takerFeeBps / 10_000` and `adverse * latency`:
   // the two halves of the cost model, computed once a decision.
   #feeFactor = new Float64Array(0)
   #penalty = new Float64Array(0)
+  // Per venue, its next level not taken whole (the partly taken one when
+  // `lastTake` is not 0), and its lots taken.
   #next = new Uint32Array(0)
-  #filledLots = new Float64Array(0)
-  #notional = new Float64Array(0)
-  #worstPrice = new Float64Array(0)
+  #lastTake = new Float64Array(0)
+  #filled = new Float64Array(0)
 
   constructor(options: RouterOptions) {
     const adverse = options.adverseTicksPerMs
@@ -69,64 +90,100 @@ export class FallbackRouter implements Router {
     const feeFactor = this.#feeFactor
     const penalty = this.#penalty
     const next = this.#next
-    const filledLots = this.#filledLots
-    const notional = this.#notional
-    const worstPrice = this.#worstPrice
+    const lastTake = this.#lastTake
+    const filled = this.#filled
     // Outside the limit: a buy above it, a sell below it (exact: a negation).
     const beyond = limitPriceTicks == null ? Infinity : side * limitPriceTicks
     const adverse = this.adverseTicksPerMs
 
-    this.#heapLength = 0
     let start = 0
     for (let v = 0; v < venues; v++) {
       const end = venueLevelEnds[v] as number
       feeFactor[v] = 1 + side * (venueCosts[v * VENUE_COST_FIELDS] as number) / BASIS_POINTS
       penalty[v] = adverse * (venueCosts[v * VENUE_COST_FIELDS + 2] as number)
-      filledLots[v] = 0
-      notional[v] = 0
+      next[v] = start
+      lastTake[v] = 0
+      filled[v] = 0
+      cost[v] = Infinity
       if (start < end && side * (levels[2 * start] as number) <= beyond) {
-        next[v] = start
         cost[v] = side * ((levels[2 * start] as number) * (feeFactor[v] as number)) + (penalty[v] as number)
-        this.#push(v)
       }
       start = end
     }
 
     let remaining = sizeLots
-    while (remaining > 0 && this.#heapLength > 0) {
-      const v = this.#heap[0] as number
-      const level = next[v] as number
-      const price = levels[2 * level] as number
-      const size = levels[2 * level + 1] as number
-      const take = size < remaining ? size : remaining
-      remaining -= take
-      filledLots[v] = (filledLots[v] as number) + take
-      notional[v] = (notional[v] as number) + price * take
-      worstPrice[v] = price
-      const following = level + 1
-      if (following < (venueLevelEnds[v] as number) && side * (levels[2 * following] as number) <= beyond) {
-        next[v] = following
-        cost[v] = side * ((levels[2 * following] as number) * (feeFactor[v] as number)) + (penalty[v] as number)
-        this.#siftDown(0)
-      } else {
-        this.#pop()
+    while (remaining > 0) {
+      // The cheapest venue and the runner-up, each tie to the lower index.
+      let best = -1
+      let bestCost = Infinity
+      let second = -1
+      let secondCost = Infinity
+      for (let u = 0; u < venues; u++) {
+        const c = cost[u] as number
+        if (c < bestCost) {
+          second = best
+          secondCost = bestCost
+          best = u
+          bestCost = c
+        } else if (c < secondCost) {
+          second = u
+          secondCost = c
+        }
       }
+      if (best < 0) break // every venue is exhausted or beyond the limit
+      const v = best
+      const ff = feeFactor[v] as number
+      const pen = penalty[v] as number
+      const end = venueLevelEnds[v] as number
+      // -1 stands for "none" as usize::MAX does there: no index is above it.
+      const secondIndex = second < 0 ? Infinity : second
+      const staysAhead = (level: number): boolean => {
+        const price = levels[2 * level] as number
+        const c = side * (price * ff) + pen
+        return side * price <= beyond && (c < secondCost || (c === secondCost && v < secondIndex))
+      }
+      const from = next[v] as number
+      const runEnd = firstFailing(from + 1, end, staysAhead)
+
+      const before = remaining
+      let level = from
+      while (level < runEnd) {
+        const size = levels[2 * level + 1] as number
+        if (size >= remaining) {
+          lastTake[v] = remaining
+          remaining = 0
+          break
+        }
+        remaining -= size
+        level += 1
+      }
+      filled[v] = (filled[v] as number) + (before - remaining)
+      next[v] = level
+      cost[v] = level < end && side * (levels[2 * level] as number) <= beyond ? side * ((levels[2 * level] as number) * ff) + pen : Infinity
     }
 
     out[0] = sizeLots - remaining
     out[1] = remaining
     out[2] = limitPriceTicks != null && remaining > 0 ? restingVenue(venueCosts) : -1
     let children = 0
+    start = 0
     for (let v = 0; v < venues; v++) {
-      const lots = filledLots[v] as number
+      const first = start
+      start = venueLevelEnds[v] as number
+      const lots = filled[v] as number
       if (lots === 0) continue
-      const childNotional = notional[v] as number
+      const nextLevel = next[v] as number
+      const last = lastTake[v] as number
+      // The worst level taken: the partly taken one, else the last whole one.
+      const worst = levels[2 * (last > 0 ? nextLevel : nextLevel - 1)] as number
+      const bound = Math.max(levels[2 * first] as number, worst) * lots
+      const notional = notionalOf(levels, first, nextLevel, last, bound)
       const at = PLAN_HEADER + children * CHILD_FIELDS
       out[at] = v
-      out[at + 1] = worstPrice[v] as number
+      out[at + 1] = worst
       out[at + 2] = lots
-      out[at + 3] = childNotional / lots
-      out[at + 4] = childNotional * (venueCosts[v * VENUE_COST_FIELDS] as number) / BASIS_POINTS
+      out[at + 3] = notional / lots
+      out[at + 4] = notional * (venueCosts[v * VENUE_COST_FIELDS] as number) / BASIS_POINTS
       children += 1
     }
     return children
@@ -134,59 +191,37 @@ export class FallbackRouter implements Router {
 
   #reserve(venues: number): void {
     if (this.#cost.length >= venues) return
-    this.#heap = new Uint32Array(venues)
     this.#cost = new Float64Array(venues)
     this.#feeFactor = new Float64Array(venues)
     this.#penalty = new Float64Array(venues)
     this.#next = new Uint32Array(venues)
-    this.#filledLots = new Float64Array(venues)
-    this.#notional = new Float64Array(venues)
-    this.#worstPrice = new Float64Array(venues)
+    this.#lastTake = new Float64Array(venues)
+    this.#filled = new Float64Array(venues)
   }
+}
 
-  /** Heap order: lower cost first, then lower venue index. */
-  #before(a: number, b: number): boolean {
-    const ca = this.#cost[a] as number
-    const cb = this.#cost[b] as number
-    return ca < cb || (ca === cb && a < b)
-  }
-
-  #push(venue: number): void {
-    const heap = this.#heap
-    let i = this.#heapLength++
-    heap[i] = venue
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if (!this.#before(heap[i] as number, heap[parent] as number)) break
-      const swap = heap[i] as number
-      heap[i] = heap[parent] as number
-      heap[parent] = swap
-      i = parent
+/**
+ * The first level in `from..end` failing `holds`, or `end`, for a test that
+ * holds up to some level and fails from there on: galloping, then bisecting.
+ */
+function firstFailing(from: number, end: number, holds: (level: number) => boolean): number {
+  let lo = from
+  let step = 1
+  let hi = end
+  for (;;) {
+    const probe = lo + step - 1
+    if (probe >= end) break
+    if (!holds(probe)) {
+      hi = probe
+      break
     }
+    lo = probe + 1
+    step *= 2
   }
-
-  #pop(): void {
-    const last = this.#heap[--this.#heapLength] as number
-    if (this.#heapLength > 0) {
-      this.#heap[0] = last
-      this.#siftDown(0)
-    }
+  while (lo < hi) {
+    const mid = lo + ((hi - lo) >> 1)
+    if (holds(mid)) lo = mid + 1
+    else hi = mid
   }
-
-  #siftDown(from: number): void {
-    const heap = this.#heap
-    const length = this.#heapLength
-    let i = from
-    for (;;) {
-      const left = 2 * i + 1
-      if (left >= length) break
-      const right = left + 1
-      const child = right < length && this.#before(heap[right] as number, heap[left] as number) ? right : left
-      if (!this.#before(heap[child] as number, heap[i] as number)) break
-      const swap = heap[i] as number
-      heap[i] = heap[child] as number
-      heap[child] = swap
-      i = child
-    }
-  }
+  return lo
 }
