@@ -305,7 +305,6 @@ fn adjacent_arrays_do_not_overlap() {
     assert!(!overlaps(&buffer[0..2], &buffer[2..4]));
 }
 
-
 #[test]
 fn every_level_of_a_long_side_is_checked_in_every_lane() {
     // Sides of 1 to 9 levels put a bad value in every lane of the four-wide
@@ -314,7 +313,9 @@ fn every_level_of_a_long_side_is_checked_in_every_lane() {
     let mut r = Router::default();
     for len in 1..=9usize {
         for side in [1.0, -1.0] {
-            let good: Vec<(f64, f64)> = (0..len).map(|l| (1_000.0 + side * 10.0 * l as f64, 5.0 + l as f64)).collect();
+            let good: Vec<(f64, f64)> = (0..len)
+                .map(|l| (1_000.0 + side * 10.0 * l as f64, 5.0 + l as f64))
+                .collect();
             assert!(plan(&mut r, 0.0, side, 1.0, None, &[venue(&good, 1.0, 0.0)]).is_ok());
             for level in 0..len {
                 let previous = if level == 0 { None } else { Some(good[level - 1].0) };
@@ -331,7 +332,9 @@ fn every_level_of_a_long_side_is_checked_in_every_lane() {
                     levels[level] = (price, size);
                     let err = plan(&mut r, 0.0, side, 1.0, None, &[venue(&levels, 1.0, 0.0)]).unwrap_err();
                     let expected_level = match err {
-                        RouteError::LevelPrice { level, .. } | RouteError::LevelSize { level, .. } | RouteError::LevelOrder { level, .. } => level,
+                        RouteError::LevelPrice { level, .. }
+                        | RouteError::LevelSize { level, .. }
+                        | RouteError::LevelOrder { level, .. } => level,
                         other => panic!("{len} levels, level {level} {what}: {other:?}"),
                     };
                     // A bad price can also break the order of the level after it; the first failure is named.
@@ -352,7 +355,15 @@ fn notional_is_summed_exactly_and_rounded_once() {
     let summed_as_doubles = p0 as f64 * 7.0 + p1 as f64 * 4.0;
     assert_ne!(exact, summed_as_doubles);
     let mut r = Router::default();
-    let out = plan(&mut r, 0.0, 1.0, 11.0, None, &[venue(&[(p0 as f64, 7.0), (p1 as f64, 4.0)], 2.0, 0.0)]).unwrap();
+    let out = plan(
+        &mut r,
+        0.0,
+        1.0,
+        11.0,
+        None,
+        &[venue(&[(p0 as f64, 7.0), (p1 as f64, 4.0)], 2.0, 0.0)],
+    )
+    .unwrap();
     assert_eq!(out[PLAN_HEADER + 3], exact / 11.0);
     assert_eq!(out[PLAN_HEADER + 4], exact * 2.0 / BASIS_POINTS);
 }

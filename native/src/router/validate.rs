@@ -70,7 +70,10 @@ unsafe fn levels_ok_avx2<const RISING: bool>(levels: &[f64]) -> bool {
             // An integer in 1..=MAX_EXACT is its own clamp to that range,
             // rounded; NaN clamps to MAX_EXACT, so it fails too.
             let clamped = _mm256_max_pd(_mm256_min_pd(pairs, max), one);
-            let exact = _mm256_cmp_pd::<_CMP_EQ_OQ>(_mm256_round_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(clamped), pairs);
+            let exact = _mm256_cmp_pd::<_CMP_EQ_OQ>(
+                _mm256_round_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(clamped),
+                pairs,
+            );
             let ordered = if RISING {
                 _mm256_cmp_pd::<_CMP_GT_OQ>(following, pairs)
             } else {
