@@ -3,10 +3,10 @@
  * TypeScript fallback, on one thread.
  *
  * ```
- *   parent order + 8 venues × 50 levels (typed arrays)
+ *   route ticket: parent order + 8 venues × 50 levels, one Float64Array
  *        │ one call
- *        ├──▶ waves router native ── N-API ──▶ Rust router (k-way merge) ──▶ plan in out[]
- *        └──▶ fallback router ────────────────▶ TS Router (same algorithm) ─▶ plan in out[]
+ *        ├──▶ waves router native ── N-API ──▶ Rust router (k-way merge) ──▶ plan in the ticket
+ *        └──▶ fallback router ────────────────▶ TS Router (same algorithm) ─▶ plan in the ticket
  * ```
  *
  * Rows: `waves router native` and `fallback router` (decisions/s, median of
@@ -18,10 +18,10 @@
  * Both routers must write the same plans bit for bit, or the run fails.
  * `waves tick-to-order` and its postMessage baseline: tick-to-order.ts.
  */
-import { createExecutor, fallbackFunctions, findAddonFile, findPackageRoot, planLength, requireAddon, type Router } from '../../src/native/index.js'
+import { createExecutor, fallbackFunctions, findAddonFile, findPackageRoot, requireAddon, type Router } from '../../src/native/index.js'
 import { monotonicClock } from '../../src/clock/clock.js'
 import { failIfNot, median, ratio, round, wants, type BenchDocument, type BenchOptions, type BenchRow } from '../harness/report.js'
-import { ADVERSE_TICKS_PER_MS, VENUES, routerDecisions, type RouterDecision } from './router-decisions.js'
+import { ADVERSE_TICKS_PER_MS, routerDecisions, type RouterDecision } from './router-decisions.js'
 import { tickToOrderRows } from './tick-to-order.js'
 
 const DISTINCT_DECISIONS = 256
@@ -38,43 +38,37 @@ function percentilesUs(samplesNs: Float64Array): Pick<BenchRow, 'p50us' | 'p99us
   return { p50us: at(50), p99us: at(99), p999us: at(99.9) }
 }
 
-function route(router: Router, d: RouterDecision, out: Float64Array): number {
-  return router.route(d.side, d.sizeLots, d.limitPriceTicks, d.levels, d.venueLevelEnds, d.venueCosts, out)
-}
-
 /** Both contenders must write the same plan for every decision, bit for bit. */
 function checkAgreement(native: Router, fallback: Router, decisions: RouterDecision[]): void {
-  const a = new Float64Array(planLength(VENUES))
-  const b = new Float64Array(planLength(VENUES))
   decisions.forEach((d, i) => {
-    const children = route(native, d, a)
-    failIfNot(children === route(fallback, d, b), `decision ${i}: the child counts differ`)
-    failIfNot(children > 0 && a[0]! > 0, `decision ${i}: nothing routed`)
-    const bitsA = new BigUint64Array(a.buffer)
-    const bitsB = new BigUint64Array(b.buffer)
-    for (let k = 0; k < 3 + 5 * children; k++) failIfNot(bitsA[k] === bitsB[k], `decision ${i}: plans differ at out[${k}]`)
+    const children = native.route(d)
+    const a = new BigUint64Array(d.plan.slice().buffer)
+    d.plan.fill(0)
+    failIfNot(children === fallback.route(d), `decision ${i}: the child counts differ`)
+    failIfNot(children > 0 && d.plan[0]! > 0, `decision ${i}: nothing routed`)
+    const b = new BigUint64Array(d.plan.slice().buffer)
+    for (let k = 0; k < 3 + 5 * children; k++) failIfNot(a[k] === b[k], `decision ${i}: plans differ at plan[${k}]`)
   })
 }
 
 /** Decisions per second over `count` decisions; the filled lots summed as a check. */
 function throughput(router: Router, decisions: RouterDecision[], count: number): { perSec: number; filledLots: number } {
-  const out = new Float64Array(planLength(VENUES))
   let filledLots = 0
   const startNs = monotonicClock.nowNs()
   for (let i = 0; i < count; i++) {
-    route(router, decisions[i % decisions.length]!, out)
-    filledLots += out[0]!
+    const d = decisions[i % decisions.length]!
+    router.route(d)
+    filledLots += d.plan[0]!
   }
   return { perSec: count / ((monotonicClock.nowNs() - startNs) / 1e9), filledLots }
 }
 
 function latencies(router: Router, decisions: RouterDecision[], count: number): Float64Array {
-  const out = new Float64Array(planLength(VENUES))
   const samplesNs = new Float64Array(count)
   for (let i = 0; i < count; i++) {
     const d = decisions[i % decisions.length]!
     const startNs = monotonicClock.nowNs()
-    route(router, d, out)
+    router.route(d)
     samplesNs[i] = monotonicClock.nowNs() - startNs
   }
   return samplesNs

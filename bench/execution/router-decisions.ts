@@ -3,21 +3,15 @@
  * each, seeded so every run and both contenders see the same books.
  */
 import { Xoshiro128 } from '../../src/compute/prng.js'
-import { VENUE_COST_FIELDS } from '../../src/native/index.js'
+import { RouteTicket } from '../../src/native/index.js'
 
 export const VENUES = 8
 export const LEVELS_PER_VENUE = 50
 /** Expected adverse move per ms of venue latency, in ticks. */
 export const ADVERSE_TICKS_PER_MS = 0.5
 
-export interface RouterDecision {
-  side: number
-  sizeLots: number
-  limitPriceTicks: number | undefined
-  levels: Float64Array
-  venueLevelEnds: Uint32Array
-  venueCosts: Float64Array
-}
+/** One decision's route ticket, its plan written by whichever router routes it last. */
+export type RouterDecision = RouteTicket
 
 // Fees and latencies of eight venues of different kinds: cheap and slow,
 // expensive and colocated, a maker rebate or two.
@@ -38,9 +32,8 @@ export function routerDecisions(count: number, seed = 7): RouterDecision[] {
   const decisions: RouterDecision[] = []
   for (let d = 0; d < count; d++) {
     const side = d % 2 === 0 ? 1 : -1
-    const levels = new Float64Array(2 * VENUES * LEVELS_PER_VENUE)
-    const venueLevelEnds = new Uint32Array(VENUES)
-    const venueCosts = new Float64Array(VENUE_COST_FIELDS * VENUES)
+    const ticket = new RouteTicket(VENUES, VENUES * LEVELS_PER_VENUE)
+    ticket.venues = VENUES
     let depth = 0
     for (let v = 0; v < VENUES; v++) {
       let price = mid + side * between(0, 5)
@@ -48,16 +41,16 @@ export function routerDecisions(count: number, seed = 7): RouterDecision[] {
         price += side * between(1, 5)
         const size = between(1, 500)
         const at = 2 * (v * LEVELS_PER_VENUE + l)
-        levels[at] = price
-        levels[at + 1] = size
+        ticket.levels[at] = price
+        ticket.levels[at + 1] = size
         depth += size
       }
-      venueLevelEnds[v] = (v + 1) * LEVELS_PER_VENUE
-      venueCosts.set([TAKER_FEE_BPS[v]!, MAKER_FEE_BPS[v]!, LATENCY_MS[v]!], v * VENUE_COST_FIELDS)
+      ticket.venueLevelEnds[v] = (v + 1) * LEVELS_PER_VENUE
+      ticket.setVenueCosts(v, TAKER_FEE_BPS[v]!, MAKER_FEE_BPS[v]!, LATENCY_MS[v]!)
     }
     const sizeLots = Math.max(1, Math.floor((depth * between(5, 60)) / 100))
-    const limitPriceTicks = d % 4 < 2 ? undefined : mid + side * between(40, 200)
-    decisions.push({ side, sizeLots, limitPriceTicks, levels, venueLevelEnds, venueCosts })
+    ticket.setParent(side, sizeLots, d % 4 < 2 ? undefined : mid + side * between(40, 200))
+    decisions.push(ticket)
   }
   return decisions
 }

@@ -19,6 +19,7 @@ export {
   type ChildOrderPlan,
   type RoutePlan,
 } from './route-plan.js'
+export { RouteTicket, TICKET_HEADER, TicketField, ticketLength } from './route-ticket.js'
 export { fallbackFunctions } from './fallback/index.js'
 export { PACKAGE_NAME, findPackageRoot } from '../runtime/package-root.js'
 export {

@@ -1,4 +1,5 @@
 import { WavesError } from '../errors/index.js'
+import { RouteTicket, TicketField } from './route-ticket.js'
 import type {
   RawAddon,
   Router,
@@ -29,7 +30,8 @@ function construct<T>(make: () => T, fn: string): T {
 
 /**
  * The addon's router behind the executor's interface: one addon call per
- * decision, to a plain function (the addon keeps the scratch space per thread).
+ * decision, to a plain function taking the ticket (the addon keeps the
+ * scratch space per thread).
  */
 class NativeRouter implements Router {
   readonly adverseTicksPerMs: number
@@ -37,31 +39,24 @@ class NativeRouter implements Router {
 
   constructor(addon: RawAddon, options: RouterOptions) {
     const adverse = options.adverseTicksPerMs
-    // A decision over no venues checks the option with the addon's own message.
-    construct(() => addon.routeParentOrder(adverse, 1, 1, undefined, NO_LEVELS, NO_ENDS, NO_LEVELS, new Float64Array(3)), 'Router')
+    // A market order over no venues checks the option with the addon's own message.
+    const probe = new RouteTicket(0, 0)
+    probe.setParent(1, 1)
+    probe.array[TicketField.AdverseTicksPerMs] = adverse
+    construct(() => addon.routeTicket(probe.array), 'Router')
     this.adverseTicksPerMs = adverse
     this.#addon = addon
   }
 
-  route(
-    side: number,
-    sizeLots: number,
-    limitPriceTicks: number | undefined,
-    levels: Float64Array,
-    venueLevelEnds: Uint32Array,
-    venueCosts: Float64Array,
-    out: Float64Array,
-  ): number {
+  route(ticket: RouteTicket): number {
+    ticket.array[TicketField.AdverseTicksPerMs] = this.adverseTicksPerMs
     try {
-      return this.#addon.routeParentOrder(this.adverseTicksPerMs, side, sizeLots, limitPriceTicks, levels, venueLevelEnds, venueCosts, out)
+      return this.#addon.routeTicket(ticket.array)
     } catch (err) {
       return rethrowFromAddon(err, 'Router.route')
     }
   }
 }
-
-const NO_LEVELS = new Float64Array(0)
-const NO_ENDS = new Uint32Array(0)
 
 class NativeSlippageTracker implements SlippageTracker {
   readonly #inner: SlippageTracker

@@ -1,5 +1,6 @@
 import type { VenueBooks } from '../market/book/index.js'
 import { VENUE_COST_FIELDS } from './route-plan.js'
+import { RouteTicket } from './route-ticket.js'
 import { Side } from '../schemas/index.js'
 
 /** Which venues may take orders now (`VenueHealthBoard` is one); venue ids from 1. */
@@ -11,45 +12,53 @@ export interface RoutableVenues {
 export const ROUTED_DEPTH = 50
 
 /**
- * The router's inputs for one decision, laid out flat for one call into the
- * addon: every venue's side best first, where each venue's levels end, and
- * each venue's fees and measured latency. Buffers are reused across decisions.
+ * The router's ticket for one instrument's decisions: every venue's side
+ * best first, where each venue's levels end, and each venue's fees and
+ * measured latency, laid out in place for one call into the addon. The
+ * ticket is reused across decisions, and the plan is read back from it.
  */
 export class RouterInput {
-  readonly venueLevelEnds: Uint32Array
-  readonly costs: Float64Array
-  readonly #levels: Float64Array
+  readonly ticket: RouteTicket
   readonly #prices = new Float64Array(ROUTED_DEPTH)
   readonly #sizes = new Float64Array(ROUTED_DEPTH)
 
   constructor(venues: number, fees: { takerBps: number; makerBps: number }) {
-    this.venueLevelEnds = new Uint32Array(venues)
-    this.#levels = new Float64Array(2 * ROUTED_DEPTH * venues)
-    this.costs = new Float64Array(venues * VENUE_COST_FIELDS)
-    for (let v = 0; v < venues; v++) this.costs.set([fees.takerBps, fees.makerBps, 0], v * VENUE_COST_FIELDS)
+    this.ticket = new RouteTicket(venues, ROUTED_DEPTH * venues)
+    this.ticket.venues = venues
+    for (let v = 0; v < venues; v++) this.ticket.setVenueCosts(v, fees.takerBps, fees.makerBps, 0)
   }
 
   setLatencyMs(venue: number, latencyMs: number): void {
-    this.costs[venue * VENUE_COST_FIELDS + 2] = latencyMs
+    this.ticket.venueCosts[venue * VENUE_COST_FIELDS + 2] = latencyMs
   }
 
   /**
-   * The `[price, size]` pairs an order of `side` would take, venue after
-   * venue; a view of exactly the pairs laid out. A venue that is not
-   * `routable` gets no levels, so the router sends its share to the others.
+   * Lays out the `[price, size]` pairs an order of `side` would take, venue
+   * after venue, and the parent order; returns how many pairs. A venue that
+   * is not `routable` gets no levels, so the router sends its share to the others.
    */
-  layOut(books: VenueBooks, instrumentId: number, side: Side, venues?: RoutableVenues): Float64Array {
+  layOut(
+    books: VenueBooks,
+    instrumentId: number,
+    side: Side,
+    sizeLots: number,
+    limitPriceTicks: number | undefined,
+    venues?: RoutableVenues,
+  ): number {
     const taken = side === Side.Buy ? Side.Sell : Side.Buy
+    const levels = this.ticket.levels
+    const ends = this.ticket.venueLevelEnds
     let pair = 0
     for (let v = 0; v < books.venues; v++) {
       const n = venues !== undefined && !venues.routable(v + 1) ? 0 : books.book(instrumentId, v + 1)!.topLevels(taken, this.#prices, this.#sizes, ROUTED_DEPTH)
       for (let k = 0; k < n; k++, pair++) {
-        this.#levels[2 * pair] = this.#prices[k]!
-        this.#levels[2 * pair + 1] = this.#sizes[k]!
+        levels[2 * pair] = this.#prices[k]!
+        levels[2 * pair + 1] = this.#sizes[k]!
       }
-      this.venueLevelEnds[v] = pair
+      ends[v] = pair
     }
-    return this.#levels.subarray(0, 2 * pair)
+    this.ticket.setParent(side === Side.Buy ? 1 : -1, sizeLots, limitPriceTicks)
+    return pair
   }
 
   /**
@@ -63,10 +72,11 @@ export class RouterInput {
     let best = -1
     let bestFee = Infinity
     let bestLatency = Infinity
-    for (let v = 0, at = 0; at < this.costs.length; v++, at += VENUE_COST_FIELDS) {
+    const costs = this.ticket.venueCosts
+    for (let v = 0, at = 0; v < this.ticket.venues; v++, at += VENUE_COST_FIELDS) {
       if (!venues.routable(v + 1)) continue
-      const fee = this.costs[at + 1]!
-      const latency = this.costs[at + 2]!
+      const fee = costs[at + 1]!
+      const latency = costs[at + 2]!
       if (fee < bestFee || (fee === bestFee && latency < bestLatency)) {
         best = v
         bestFee = fee

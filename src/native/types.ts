@@ -1,3 +1,5 @@
+import type { RouteTicket } from './route-ticket.js'
+
 export interface RouterOptions {
   /**
    * Expected adverse move, in price ticks, per millisecond of a venue's
@@ -16,28 +18,19 @@ export interface RouterOptions {
 export interface Router {
   readonly adverseTicksPerMs: number
   /**
-   * Plans one parent order into `out` (layout in `route-plan.ts`) and
-   * returns how many child orders it holds. One call per decision.
+   * Plans the ticket's parent order into the ticket's plan (layout in
+   * `route-plan.ts`) and returns how many child orders it holds. One call
+   * per decision; the router writes its `adverseTicksPerMs` into the ticket.
    *
-   * @param side 1 to buy (take asks), -1 to sell (take bids).
-   * @param sizeLots the parent's size, a positive integer.
-   * @param limitPriceTicks no level beyond it is taken; absent for a market order.
-   * @param levels `[priceTicks, sizeLots]` pairs of every venue in turn, each
-   *   venue's side best first (asks strictly rising, bids strictly falling).
-   * @param venueLevelEnds per venue, the pair index where its levels end.
-   * @param venueCosts per venue `[takerFeeBps, makerFeeBps, latencyMs]`.
-   * @param out at least `planLength(venues)` numbers, apart from the inputs.
-   * @throws WavesError `ERR_NATIVE_ARGUMENT` naming the first bad argument.
+   * The ticket's parent: side 1 to buy (take asks) or -1 to sell (take
+   * bids), a positive integer size, and a limit beyond which no level is
+   * taken (none for a market order). Its venues: each one's side best first
+   * (asks strictly rising, bids strictly falling), `[priceTicks, sizeLots]`
+   * pairs of positive integers, and `[takerFeeBps, makerFeeBps, latencyMs]`.
+   *
+   * @throws WavesError `ERR_NATIVE_ARGUMENT` naming the first bad field.
    */
-  route(
-    side: number,
-    sizeLots: number,
-    limitPriceTicks: number | undefined,
-    levels: Float64Array,
-    venueLevelEnds: Uint32Array,
-    venueCosts: Float64Array,
-    out: Float64Array,
-  ): number
+  route(ticket: RouteTicket): number
 }
 
 export interface SlippageTrackerOptions {
@@ -123,16 +116,8 @@ export type Executor = NativeExecutor | FallbackExecutor
 export interface RawAddon {
   implementationShortfallBps(side: number, arrivalPriceTicks: number, fills: Float64Array): number
   addonVersion(): string
-  routeParentOrder(
-    adverseTicksPerMs: number,
-    side: number,
-    sizeLots: number,
-    limitPriceTicks: number | undefined,
-    levels: Float64Array,
-    venueLevelEnds: Uint32Array,
-    venueCosts: Float64Array,
-    out: Float64Array,
-  ): number
+  /** `RouteTicket.array` in, the plan written into it; see `native/src/js/router.rs`. */
+  routeTicket(ticket: Float64Array): number
   SlippageTracker: new (options: SlippageTrackerOptions) => SlippageTracker
   setThreadIdlePriority(tid: number): boolean
 }

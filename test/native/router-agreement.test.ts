@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 import { isWavesError } from '../../src/errors/index.js'
-import { createExecutor, fallbackFunctions, planLength, type Router } from '../../src/native/index.js'
+import { RouteTicket, TicketField, createExecutor, fallbackFunctions, type Router } from '../../src/native/index.js'
 
 // The addon itself, not the fallback twice: a missing build fails the first test.
 const native = createExecutor({ env: {}, logger: { warn: () => {}, debug: () => {} } })
@@ -24,11 +24,25 @@ function bitsOf(values: Float64Array): string {
   return Array.from(new BigUint64Array(values.slice().buffer), (b) => b.toString(16)).join(',')
 }
 
-function run(router: Router, d: Decision, outLength = planLength(d.ends.length)): Outcome {
-  const out = new Float64Array(outLength).fill(-0.25)
+/** A decision's route ticket, sized to fit it, its plan region filled with -0.25. */
+function ticketOf(d: Decision): RouteTicket {
+  const ticket = new RouteTicket(d.ends.length, d.levels.length / 2)
+  ticket.setParent(d.side, d.sizeLots, d.limitPriceTicks)
+  ticket.venues = d.ends.length
+  ticket.venueLevelEnds.set(d.ends)
+  ticket.venueCosts.set(d.costs)
+  ticket.levels.set(d.levels)
+  ticket.plan.fill(-0.25)
+  return ticket
+}
+
+/** Routes the decision's ticket, after `spoil` when given (it may hand back a shorter array). */
+function run(router: Router, d: Decision, spoil?: (ticket: Float64Array) => Float64Array): Outcome {
+  const ticket = ticketOf(d)
+  const array = spoil === undefined ? ticket.array : spoil(ticket.array)
   try {
-    const children = router.route(d.side, d.sizeLots, d.limitPriceTicks, d.levels, d.ends, d.costs, out)
-    return { ok: true, children, bits: bitsOf(out) }
+    const children = router.route({ array } as RouteTicket)
+    return { ok: true, children, bits: bitsOf(array) }
   } catch (err) {
     if (!isWavesError(err)) throw err
     return { ok: false, code: err.code, message: err.message }
@@ -123,8 +137,9 @@ describe('Router: native and fallback agree', () => {
         expect(fromNative.ok).toBe(true)
         expect(fromNative).toEqual(run(fallbackFunctions.createRouter(d), d))
 
-        const out = new Float64Array(planLength(d.ends.length))
-        const children = native.createRouter(d).route(d.side, d.sizeLots, d.limitPriceTicks, d.levels, d.ends, d.costs, out)
+        const ticket = ticketOf(d)
+        const children = native.createRouter(d).route(ticket)
+        const out = ticket.plan
         const planned = Array.from({ length: children }, (_, c) => Array.from(out.subarray(3 + 5 * c, 6 + 5 * c)))
         expect(planned).toEqual(reference(d))
         const filled = planned.reduce((sum, [, , lots]) => sum + (lots as number), 0)
@@ -155,16 +170,18 @@ describe('Router: native and fallback agree', () => {
     fc.constantFrom(0, -0, Number.NaN, Infinity, -Infinity, 0.5, 1e21, 2 ** 53, 9_999.5, -10_000, 10_000),
   )
 
-  /** A valid decision with one number, one shape or the out length broken at random. */
+  const HEADER_FIELDS = [TicketField.HasLimit, TicketField.Venues, TicketField.VenueCapacity, TicketField.PairCapacity]
+
+  /** A valid decision with one number, one venue end or one field of the ticket's header broken, or the ticket cut short. */
   const broken = fc
     .tuple(decision, fc.nat(), anyNumber, fc.nat({ max: 7 }))
     .filter(([d]) => d.ends.length > 0)
-    .map(([d, at, value, what]): [Decision, number] => {
+    .map(([d, at, value, what]): [Decision, ((ticket: Float64Array) => Float64Array) | undefined] => {
       const levels = d.levels.slice()
       const costs = d.costs.slice()
       const ends = d.ends.slice()
-      let outLength = planLength(d.ends.length)
       let { side, sizeLots, limitPriceTicks } = d
+      let spoil: ((ticket: Float64Array) => Float64Array) | undefined
       switch (what) {
         case 0: side = value; break
         case 1: sizeLots = value; break
@@ -172,18 +189,23 @@ describe('Router: native and fallback agree', () => {
         case 3: if (levels.length > 0) levels[at % levels.length] = value; break
         case 4: costs[at % costs.length] = value; break
         case 5: ends[at % ends.length] = Math.max(0, Math.floor(Math.abs(value) % 2 ** 32)); break
-        case 6: outLength = at % outLength; break
-        default: return [{ ...d, levels: levels.subarray(0, Math.max(0, levels.length - 1 - (at % 3))) }, outLength]
+        case 6:
+          spoil = (ticket) => {
+            ticket[HEADER_FIELDS[at % HEADER_FIELDS.length]!] = value
+            return ticket
+          }
+          break
+        default: spoil = (ticket) => ticket.subarray(0, Math.max(0, ticket.length - 1 - (at % 9)))
       }
-      return [{ ...d, side, sizeLots, limitPriceTicks, levels, costs, ends }, outLength]
+      return [{ ...d, side, sizeLots, limitPriceTicks, levels, costs, ends }, spoil]
     })
 
   it('give identical results or identical errors on broken input', () => {
     let errors = 0
     fc.assert(
-      fc.property(broken, ([d, outLength]) => {
-        const fromNative = run(native.createRouter(d), d, outLength)
-        expect(fromNative).toEqual(run(fallbackFunctions.createRouter(d), d, outLength))
+      fc.property(broken, ([d, spoil]) => {
+        const fromNative = run(native.createRouter(d), d, spoil)
+        expect(fromNative).toEqual(run(fallbackFunctions.createRouter(d), d, spoil))
         if (!fromNative.ok) errors += 1
       }),
       { numRuns: 3_000 },

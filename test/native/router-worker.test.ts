@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads'
 
 import { describe, expect, it } from 'vitest'
 
-import { createExecutor, planLength } from '../../src/native/index.js'
+import { RouteTicket, createExecutor } from '../../src/native/index.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -24,16 +24,16 @@ function compiledUrl(path: string): string {
 // would show as a plan that differs from the main thread's.
 const workerSource = `
   const { parentPort, workerData } = require('node:worker_threads')
-  import(workerData.indexUrl).then(({ loadExecutor, planLength }) => {
+  import(workerData.indexUrl).then(({ loadExecutor, RouteTicket }) => {
     const executor = loadExecutor()
     const routers = [executor.createRouter({ adverseTicksPerMs: 0 }), executor.createRouter({ adverseTicksPerMs: 3 })]
-    const { levels, ends, costs } = workerData
-    const out = new Float64Array(planLength(ends.length))
+    // The main thread's ticket, sent as a copy.
+    const ticket = { array: workerData.ticket, plan: workerData.ticket.subarray(workerData.planAt) }
     const plans = [[], []]
     for (let round = 0; round < workerData.rounds; round++) {
       for (let r = 0; r < 2; r++) {
-        const children = routers[r].route(1, 700, undefined, levels, ends, costs, out)
-        const plan = Array.from(out.subarray(0, 3 + 5 * children)).join(',')
+        const children = routers[r].route(ticket)
+        const plan = Array.from(ticket.plan.subarray(0, 3 + 5 * children)).join(',')
         if (round === 0) plans[r].push(plan)
         else if (plan !== plans[r][0]) plans[r].push(plan)
       }
@@ -45,14 +45,17 @@ const workerSource = `
 describe('the router in worker threads', () => {
   it('routes the same plans in several threads at once, each with its own scratch', async () => {
     // Venue 0 is cheap and slow, venue 1 dear and fast: the penalty decides.
-    const levels = new Float64Array([100, 300, 101, 300, 102, 300, 102, 400, 103, 400])
-    const ends = new Uint32Array([3, 5])
-    const costs = new Float64Array([0, 0, 2, 0, 0, 0])
+    const ticket = new RouteTicket(2, 5)
+    ticket.levels.set([100, 300, 101, 300, 102, 300, 102, 400, 103, 400])
+    ticket.venueLevelEnds.set([3, 5])
+    ticket.venueCosts.set([0, 0, 2, 0, 0, 0])
+    ticket.venues = 2
+    ticket.setParent(1, 700)
+    const planAt = ticket.array.length - ticket.plan.length
     const expected = [0, 3].map((adverseTicksPerMs) => {
       const router = createExecutor({ env: {}, logger: { warn: () => {}, debug: () => {} } }).createRouter({ adverseTicksPerMs })
-      const out = new Float64Array(planLength(2))
-      const children = router.route(1, 700, undefined, levels, ends, costs, out)
-      return [Array.from(out.subarray(0, 3 + 5 * children)).join(',')]
+      const children = router.route(ticket)
+      return [Array.from(ticket.plan.subarray(0, 3 + 5 * children)).join(',')]
     })
     // The two penalties must give different plans, or the test could not tell them apart.
     expect(expected[0]).not.toEqual(expected[1])
@@ -60,7 +63,7 @@ describe('the router in worker threads', () => {
     const indexUrl = compiledUrl('src/native/index.ts')
     compiledUrl('src/native/native-classes.ts')
     const workers = [0, 1, 2].map(
-      () => new Worker(workerSource, { eval: true, workerData: { indexUrl, levels, ends, costs, rounds: 20_000 } }),
+      () => new Worker(workerSource, { eval: true, workerData: { indexUrl, ticket: ticket.array, planAt, rounds: 20_000 } }),
     )
     try {
       const replies = await Promise.all(

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest'
 
 import { isWavesError } from '../../src/errors/index.js'
 import {
+  RouteTicket,
+  TicketField,
   createExecutor,
   fallbackFunctions,
-  planLength,
-  readRoutePlan,
   type ExecutorFunctions,
   type RoutePlan,
 } from '../../src/native/index.js'
@@ -27,17 +27,19 @@ interface VenueSpec {
   latencyMs?: number
 }
 
-/** The typed arrays of one decision, from one object per venue. */
-export function books(venues: VenueSpec[]): { levels: Float64Array; ends: Uint32Array; costs: Float64Array } {
-  const levels: number[] = []
-  const ends: number[] = []
-  const costs: number[] = []
-  for (const venue of venues) {
-    for (const [price, size] of venue.levels) levels.push(price, size)
-    ends.push(levels.length / 2)
-    costs.push(venue.takerFeeBps ?? 0, venue.makerFeeBps ?? 0, venue.latencyMs ?? 0)
-  }
-  return { levels: new Float64Array(levels), ends: new Uint32Array(ends), costs: new Float64Array(costs) }
+/** The route ticket of one decision, from one object per venue, with room for `spare` more pairs. */
+export function ticketOf(side: number, sizeLots: number, limit: number | undefined, venues: VenueSpec[], spare = 0): RouteTicket {
+  const pairs = venues.reduce((n, v) => n + v.levels.length, 0)
+  const ticket = new RouteTicket(venues.length, pairs + spare)
+  ticket.setParent(side, sizeLots, limit)
+  ticket.venues = venues.length
+  let pair = 0
+  venues.forEach((venue, v) => {
+    for (const [price, size] of venue.levels) ticket.levels.set([price, size], 2 * pair++)
+    ticket.venueLevelEnds[v] = pair
+    ticket.setVenueCosts(v, venue.takerFeeBps ?? 0, venue.makerFeeBps ?? 0, venue.latencyMs ?? 0)
+  })
+  return ticket
 }
 
 function plan(
@@ -48,11 +50,8 @@ function plan(
   venues: VenueSpec[],
   adverseTicksPerMs = 0,
 ): RoutePlan {
-  const router = impl.createRouter({ adverseTicksPerMs })
-  const { levels, ends, costs } = books(venues)
-  const out = new Float64Array(planLength(venues.length))
-  const children = router.route(side, sizeLots, limit, levels, ends, costs, out)
-  return readRoutePlan(out, children)
+  const ticket = ticketOf(side, sizeLots, limit, venues)
+  return ticket.readPlan(impl.createRouter({ adverseTicksPerMs }).route(ticket))
 }
 
 function errorOf(run: () => unknown): { code: string; message: string } {
@@ -150,13 +149,16 @@ describe('Router: worked examples', () => {
       ])
     })
 
-    it('reads views into larger buffers from their own offsets and leaves the rest of out alone', () => {
-      const backing = new Float64Array([7, 7, 100, 5, 101, 5, 7])
-      const levels = new Float64Array(backing.buffer, 16, 4)
-      const out = new Float64Array(20).fill(-7)
+    it('reads only the venues and pairs in use, and leaves the rest of the plan alone', () => {
+      const ticket = ticketOf(1, 6, undefined, [{ levels: [[100, 5], [101, 5]] }, { levels: [[99, 50]] }], 3)
+      // The second venue and the spare pairs are outside the decision: garbage there is never read.
+      ticket.venues = 1
+      ticket.levels.fill(Number.NaN, 6)
+      ticket.plan.fill(-7)
       const router = impl.createRouter({ adverseTicksPerMs: 0 })
-      expect(router.route(1, 6, undefined, levels, new Uint32Array([2]), new Float64Array([0, 0, 0]), out)).toBe(1)
-      expect(Array.from(out.subarray(0, 9))).toEqual([6, 0, -1, 0, 101, 6, 601 / 6, 0, -7])
+      expect(router.route(ticket)).toBe(1)
+      expect(Array.from(ticket.plan.subarray(0, 9))).toEqual([6, 0, -1, 0, 101, 6, 601 / 6, 0, -7])
+      expect(ticket.array[TicketField.AdverseTicksPerMs]).toBe(0)
       expect(router.adverseTicksPerMs).toBe(0)
     })
   })
@@ -232,45 +234,30 @@ describe('Router: errors', () => {
       expect(errorOf(() => plan(impl, side, size, limitPrice, venues))).toEqual({ code: 'ERR_NATIVE_ARGUMENT', message })
     })
 
-    it('refuses array shapes that do not fit together', () => {
+    it('refuses a ticket whose own shape is wrong, naming the field', () => {
       const router = impl.createRouter({ adverseTicksPerMs: 0 })
-      const levels = new Float64Array([100, 5])
-      const costs = new Float64Array(3)
-      const route = (l: Float64Array, ends: Uint32Array, c: Float64Array, out: Float64Array) => () =>
-        router.route(1, 1, undefined, l, ends, c, out)
-      const out = new Float64Array(8)
-      expect(errorOf(route(levels, new Uint32Array([1]), new Float64Array(2), out)).message).toBe(
-        'venueCosts must hold [takerFeeBps, makerFeeBps, latencyMs] for each of 1 venues (3 numbers), got 2',
-      )
-      expect(errorOf(route(new Float64Array(3), new Uint32Array([1]), costs, out)).message).toBe(
-        'levels must hold [priceTicks, sizeLots] pairs, got an odd length 3',
-      )
-      expect(errorOf(route(levels, new Uint32Array([1, 0]), new Float64Array(6), new Float64Array(13))).message).toBe(
-        'venueLevelEnds[1] must not be below the previous end 1, got 0',
-      )
-      expect(errorOf(route(levels, new Uint32Array([2]), costs, out)).message).toBe(
-        'venueLevelEnds must end at the 1 level pairs of levels, got a last end of 2',
-      )
-      expect(errorOf(route(levels, new Uint32Array([1]), costs, new Float64Array(7))).message).toBe(
-        'out must hold at least 8 numbers for this many venues, got 7',
-      )
-    })
-
-    it('refuses an out that shares memory with an input', () => {
-      const router = impl.createRouter({ adverseTicksPerMs: 0 })
-      const shared = new Float64Array([100, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
-      const ends = new Uint32Array([1])
-      const costs = new Float64Array(3)
-      expect(errorOf(() => router.route(1, 1, undefined, shared.subarray(0, 2), ends, costs, shared.subarray(1))).message).toBe(
-        'out must not share memory with levels',
-      )
-      // Adjacent but apart is fine.
-      expect(router.route(1, 1, undefined, shared.subarray(0, 2), ends, costs, shared.subarray(2))).toBe(1)
-      const costsInOut = new Float64Array(12)
-      expect(
-        errorOf(() => router.route(1, 1, undefined, new Float64Array([100, 5]), ends, costsInOut.subarray(9), costsInOut.subarray(0, 10)))
-          .message,
-      ).toBe('out must not share memory with venueCosts')
+      const ticket = (): RouteTicket => ticketOf(1, 1, undefined, [{ levels: [[100, 5]] }, { levels: [[101, 5]] }])
+      const refusal = (t: RouteTicket | { array: Float64Array }) => errorOf(() => router.route(t as RouteTicket)).message
+      expect(refusal({ array: new Float64Array(7) })).toBe('a route ticket must hold its 8-number header, got 7 numbers')
+      const halfVenue = ticket()
+      halfVenue.array[TicketField.VenueCapacity] = 1.5
+      expect(refusal(halfVenue)).toBe("a route ticket's capacities must be integers from 0 to 16777216, got 1.5 venues and 2 level pairs")
+      expect(refusal({ array: ticket().array.subarray(0, 30) })).toBe('a route ticket for 2 venues and 2 level pairs must hold 33 numbers, got 30')
+      const tooMany = ticket()
+      tooMany.venues = 3
+      expect(refusal(tooMany)).toBe("the route ticket's venue count must be an integer from 0 to its capacity 2, got 3")
+      const flag = ticket()
+      flag.array[TicketField.HasLimit] = Number.NaN
+      expect(refusal(flag)).toBe("the route ticket's limit flag must be 0 (market) or 1 (limit), got NaN")
+      const pastEnd = ticket()
+      pastEnd.venueLevelEnds[1] = 3
+      expect(refusal(pastEnd)).toBe("venueLevelEnds[1] must be an integer from 0 to the ticket's 2 level pairs, got 3")
+      const backwards = ticket()
+      backwards.venueLevelEnds[0] = 2
+      backwards.venueLevelEnds[1] = 1
+      expect(refusal(backwards)).toBe('venueLevelEnds[1] must not be below the previous end 2, got 1')
+      // Nothing was written: the plan of a refused ticket stays as it was.
+      expect(Array.from(backwards.plan)).toEqual(new Array(backwards.plan.length).fill(0))
     })
 
     it('refuses a negative latency penalty at construction', () => {

@@ -61,12 +61,13 @@ describe('venue health board', () => {
     books.apply(0, 2, Side.Sell, BookAction.Set, 101, 7, 0)
     const input = new RouterInput(2, { takerBps: 0, makerBps: 0 })
     const board = VenueHealthBoard.create(2)
-    expect(Array.from(input.layOut(books, 0, Side.Buy, board))).toEqual([100, 5, 101, 7])
+    const laidOut = (): number[] => Array.from(input.ticket.levels.subarray(0, 2 * input.layOut(books, 0, Side.Buy, 3, undefined, board)))
+    expect(laidOut()).toEqual([100, 5, 101, 7])
     new VenueHealthWriter(board).publish(1, { state: VenueState.Down, reason: VenueDownReason.Operator, consecutiveFailures: 0, changes: 1, sinceNs: 1 })
-    expect(Array.from(input.layOut(books, 0, Side.Buy, board))).toEqual([101, 7])
-    expect(Array.from(input.venueLevelEnds)).toEqual([0, 1])
+    expect(laidOut()).toEqual([101, 7])
+    expect(Array.from(input.ticket.venueLevelEnds)).toEqual([0, 1])
     new VenueHealthWriter(board).publish(1, { state: VenueState.HalfOpen, reason: VenueDownReason.Operator, consecutiveFailures: 0, changes: 2, sinceNs: 2 })
-    expect(Array.from(input.layOut(books, 0, Side.Buy, board))).toEqual([101, 7])
+    expect(laidOut()).toEqual([101, 7])
   })
 
   it('between threads: a writer publishing flat out never shows two readers a torn group or one going back', async () => {

@@ -10,6 +10,27 @@ use crate::slippage::MAX_EXACT;
 /// contract with the TypeScript fallback.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RouteError {
+    TicketHeader(usize),
+    TicketCapacity {
+        venues: f64,
+        pairs: f64,
+    },
+    TicketLength {
+        venues: usize,
+        pairs: usize,
+        needed: usize,
+        len: usize,
+    },
+    TicketVenues {
+        capacity: usize,
+        value: f64,
+    },
+    TicketLimitFlag(f64),
+    TicketLevelEnd {
+        venue: usize,
+        capacity: usize,
+        value: f64,
+    },
     AdverseTicksPerMs(f64),
     Side(f64),
     SizeLots(f64),
@@ -70,6 +91,37 @@ impl fmt::Display for RouteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let js = |v: &f64| to_js_string(*v);
         match self {
+            Self::TicketHeader(len) => write!(f, "a route ticket must hold its 8-number header, got {len} numbers"),
+            Self::TicketCapacity { venues, pairs } => write!(
+                f,
+                "a route ticket's capacities must be integers from 0 to 16777216, got {} venues and {} level pairs",
+                js(venues),
+                js(pairs)
+            ),
+            Self::TicketLength {
+                venues,
+                pairs,
+                needed,
+                len,
+            } => write!(
+                f,
+                "a route ticket for {venues} venues and {pairs} level pairs must hold {needed} numbers, got {len}"
+            ),
+            Self::TicketVenues { capacity, value } => write!(
+                f,
+                "the route ticket's venue count must be an integer from 0 to its capacity {capacity}, got {}",
+                js(value)
+            ),
+            Self::TicketLimitFlag(v) => write!(
+                f,
+                "the route ticket's limit flag must be 0 (market) or 1 (limit), got {}",
+                js(v)
+            ),
+            Self::TicketLevelEnd { venue, capacity, value } => write!(
+                f,
+                "venueLevelEnds[{venue}] must be an integer from 0 to the ticket's {capacity} level pairs, got {}",
+                js(value)
+            ),
             Self::AdverseTicksPerMs(v) => {
                 write!(
                     f,

@@ -49,9 +49,11 @@
 //! rounding, whatever the book's magnitudes.
 
 mod error;
+mod ticket;
 mod validate;
 
 pub use error::RouteError;
+pub use ticket::route_ticket;
 pub use validate::validate;
 
 /// `out[0..3]`: filled lots, unfilled lots, resting venue (-1 for none).
@@ -110,9 +112,6 @@ impl Router {
     /// A [`RouteError`] naming the first bad argument, in a fixed order:
     /// adverse move, side, size, limit, array shapes, `out`, then venue by venue its costs
     /// and its levels. Nothing is written to `out` on error.
-    // The safe entry for Rust callers and the tests; the binding validates
-    // first so that it can borrow `out` mutably only once that is sound.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub fn route(&mut self, req: &RouteRequest<'_>, out: &mut [f64]) -> Result<usize, RouteError> {
         validate(req, out)?;
         Ok(self.route_validated(req, out))

@@ -1,3 +1,4 @@
+use super::ticket::route_ticket;
 use super::validate::overlaps;
 use super::*;
 
@@ -366,4 +367,82 @@ fn notional_is_summed_exactly_and_rounded_once() {
     .unwrap();
     assert_eq!(out[PLAN_HEADER + 3], exact / 11.0);
     assert_eq!(out[PLAN_HEADER + 4], exact * 2.0 / BASIS_POINTS);
+}
+
+/// A ticket of `venues`' capacity and as many pairs as they hold, plus `spare`.
+fn ticket_of(side: f64, size: f64, limit: Option<f64>, venues: &[Venue], spare: usize) -> Vec<f64> {
+    use super::ticket::{TICKET_HEADER, ticket_length};
+    let a = arrays(venues);
+    let (v, pairs) = (venues.len(), a.levels.len() / 2 + spare);
+    let mut t = vec![0.0; ticket_length(v, pairs)];
+    t[..TICKET_HEADER].copy_from_slice(&[
+        0.0,
+        side,
+        size,
+        f64::from(u8::from(limit.is_some())),
+        limit.unwrap_or(0.0),
+        v as f64,
+        v as f64,
+        pairs as f64,
+    ]);
+    for (i, &end) in a.ends.iter().enumerate() {
+        t[TICKET_HEADER + i] = f64::from(end);
+    }
+    t[TICKET_HEADER + v..TICKET_HEADER + 4 * v].copy_from_slice(&a.costs);
+    t[TICKET_HEADER + 4 * v..TICKET_HEADER + 4 * v + a.levels.len()].copy_from_slice(&a.levels);
+    t
+}
+
+#[test]
+fn a_ticket_routes_as_its_request_and_writes_only_its_plan() {
+    let venues = [
+        venue(&[(100.0, 5.0), (102.0, 10.0)], 1.0, 0.0),
+        venue(&[(101.0, 3.0)], 0.0, 2.0),
+    ];
+    let expected = plan(&mut Router::default(), 0.0, 1.0, 9.0, Some(102.0), &venues).unwrap();
+    let mut t = ticket_of(1.0, 9.0, Some(102.0), &venues, 2);
+    let inputs = t[..t.len() - PLAN_HEADER - CHILD_FIELDS * 2].to_vec();
+    let children = route_ticket(&mut Router::default(), &mut Vec::new(), &mut t).unwrap();
+    assert_eq!(
+        &t[t.len() - PLAN_HEADER - CHILD_FIELDS * 2..][..PLAN_HEADER + CHILD_FIELDS * children],
+        &expected[..]
+    );
+    assert_eq!(&t[..inputs.len()], &inputs[..]);
+}
+
+#[test]
+fn a_ticket_of_the_wrong_shape_is_refused_by_name() {
+    let venues = [venue(&[(100.0, 5.0)], 1.0, 0.0), venue(&[(101.0, 3.0)], 0.0, 2.0)];
+    let refusal = |spoil: &dyn Fn(&mut Vec<f64>)| {
+        let mut t = ticket_of(1.0, 1.0, None, &venues, 0);
+        spoil(&mut t);
+        route_ticket(&mut Router::default(), &mut Vec::new(), &mut t)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        refusal(&|t| t.truncate(7)),
+        "a route ticket must hold its 8-number header, got 7 numbers"
+    );
+    assert_eq!(
+        refusal(&|t| t[7] = -0.5),
+        "a route ticket's capacities must be integers from 0 to 16777216, got 2 venues and -0.5 level pairs"
+    );
+    assert_eq!(
+        refusal(&|t| t.push(0.0)),
+        "a route ticket for 2 venues and 2 level pairs must hold 33 numbers, got 34"
+    );
+    assert_eq!(
+        refusal(&|t| t[5] = 2.5),
+        "the route ticket's venue count must be an integer from 0 to its capacity 2, got 2.5"
+    );
+    assert_eq!(
+        refusal(&|t| t[3] = 2.0),
+        "the route ticket's limit flag must be 0 (market) or 1 (limit), got 2"
+    );
+    assert_eq!(
+        refusal(&|t| t[9] = 3.0),
+        "venueLevelEnds[1] must be an integer from 0 to the ticket's 2 level pairs, got 3"
+    );
+    assert_eq!(refusal(&|t| t[1] = 0.0), "side must be 1 (buy) or -1 (sell), got 0");
 }

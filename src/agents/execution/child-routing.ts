@@ -1,5 +1,5 @@
 import type { VenueBooks } from '../../market/book/index.js'
-import { CHILD_FIELDS, PLAN_HEADER, planLength, type Router } from '../../native/index.js'
+import { CHILD_FIELDS, PLAN_HEADER, type Router } from '../../native/index.js'
 import type { RoutableVenues, RouterInput } from '../../native/router-input.js'
 import { Side, TimeInForce } from '../../schemas/index.js'
 import type { ParentTerms } from './parent-orders.js'
@@ -29,13 +29,13 @@ export class ChildRouting {
     this.#input = input
     this.#books = books
     this.#venues = venues
-    this.#plan = new Float64Array(planLength(books.venues))
+    this.#plan = input.ticket.plan
   }
 
   /** Routes `sizeLots` of a parent with `terms`; returns how many children take liquidity (the router's errors are thrown). */
   route(terms: Readonly<ParentTerms>, sizeLots: number): number {
-    const levels = this.#input.layOut(this.#books, terms.instrumentId, terms.side, this.#venues)
-    const children = this.#router.route(terms.side === Side.Buy ? 1 : -1, sizeLots, terms.limitTicks, levels, this.#input.venueLevelEnds, this.#input.costs, this.#plan)
+    this.#input.layOut(this.#books, terms.instrumentId, terms.side, sizeLots, terms.limitTicks, this.#venues)
+    const children = this.#router.route(this.#input.ticket)
     this.unfilledLots = this.#plan[1]!
     const rests = terms.childTimeInForce !== TimeInForce.ImmediateOrCancel && this.unfilledLots > 0
     this.restVenue = rests ? this.#input.restingVenue(this.#plan[2]!, this.#venues) : -1

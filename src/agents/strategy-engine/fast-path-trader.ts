@@ -1,5 +1,5 @@
 import type { VenueBooks } from '../../market/book/index.js'
-import { CHILD_FIELDS, PLAN_HEADER, planLength, type Router } from '../../native/index.js'
+import { CHILD_FIELDS, PLAN_HEADER, type Router } from '../../native/index.js'
 import type { RoutableVenues, RouterInput } from '../../native/router-input.js'
 import { OrderType, Side, TimeInForce, type Order } from '../../schemas/index.js'
 import type { PreTradeCheck, PreTradeRejection } from '../risk-management/pre-trade-check.js'
@@ -72,7 +72,7 @@ export class FastPathTrader {
 
   constructor(parts: FastPathTraderParts) {
     this.#p = parts
-    this.#plan = new Float64Array(planLength(parts.books.venues))
+    this.#plan = parts.input.ticket.plan
     this.#nextOrderId = parts.firstOrderId
   }
 
@@ -88,8 +88,8 @@ export class FastPathTrader {
     if (proposal === undefined) return 0
     const rejection = p.check.check(proposal, nowNs)
     if (rejection !== undefined) return this.#miss(rejection)
-    const levels = p.input.layOut(p.books, instrumentId, proposal.side, p.venues)
-    const children = p.router.route(proposal.side === Side.Buy ? 1 : -1, proposal.sizeLots, proposal.priceTicks, levels, p.input.venueLevelEnds, p.input.costs, this.#plan)
+    p.input.layOut(p.books, instrumentId, proposal.side, proposal.sizeLots, proposal.priceTicks, p.venues)
+    const children = p.router.route(p.input.ticket)
     if (children === 0) return this.#miss('no_liquidity')
     let sent = 0
     // The plan is read in place (layout in route-plan.ts): no object per child on the fast path.

@@ -1,9 +1,10 @@
 import { WavesError } from '../../errors/index.js'
-import { CHILD_FIELDS, PLAN_HEADER, VENUE_COST_FIELDS } from '../route-plan.js'
+import { VENUE_COST_FIELDS } from '../route-plan.js'
+import { TICKET_HEADER, TicketField, ticketLength } from '../route-ticket.js'
 
 /**
- * The checks of a routing request, the twin of `native/src/router/validate.rs`:
- * the same checks in the same order with the same messages.
+ * The checks of a routing decision, the twin of `native/src/router/ticket.rs`
+ * and `validate.rs`: the same checks in the same order with the same messages.
  */
 
 const MAX_EXACT = Number.MAX_SAFE_INTEGER
@@ -25,71 +26,109 @@ function fail(message: string): never {
 const isPositiveExact = (v: number): boolean => v >= 1 && v <= MAX_EXACT && Math.trunc(v) === v
 const isFee = (v: number): boolean => v > -MAX_FEE_BPS && v < MAX_FEE_BPS
 
-/** Whether two views share a byte; an empty view shares none (as in Rust). */
-function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return (
-    a.byteLength > 0 &&
-    b.byteLength > 0 &&
-    a.buffer === b.buffer &&
-    a.byteOffset < b.byteOffset + b.byteLength &&
-    b.byteOffset < a.byteOffset + a.byteLength
-  )
+const isCount = (v: number, max: number): boolean => v >= 0 && v <= max && Math.trunc(v) === v
+/** Largest capacity a ticket may declare, as on the Rust side. */
+const MAX_CAPACITY = 16_777_216
+
+/** Where a checked ticket's regions start, and what it asks. */
+export interface TicketShape {
+  venues: number
+  /** Level pairs in use: the last venue's end. */
+  pairs: number
+  costsAt: number
+  levelsAt: number
+  planAt: number
+  limitPriceTicks: number | undefined
 }
 
+/**
+ * The route ticket's own shape, the twin of `native/src/router/ticket.rs`:
+ * length, capacities, venue count, limit flag, then each venue's end, copied
+ * into `ends` as integers (it must hold the ticket's venue capacity).
+ */
+export function checkTicket(a: Float64Array, ends: Uint32Array): TicketShape {
+  if (a.length < TICKET_HEADER) fail(`a route ticket must hold its 8-number header, got ${a.length} numbers`)
+  const venueCapacity = a[TicketField.VenueCapacity] as number
+  const pairCapacity = a[TicketField.PairCapacity] as number
+  if (!isCount(venueCapacity, MAX_CAPACITY) || !isCount(pairCapacity, MAX_CAPACITY)) {
+    fail(`a route ticket's capacities must be integers from 0 to ${MAX_CAPACITY}, got ${venueCapacity} venues and ${pairCapacity} level pairs`)
+  }
+  const needed = ticketLength(venueCapacity, pairCapacity)
+  if (a.length !== needed) {
+    fail(`a route ticket for ${venueCapacity} venues and ${pairCapacity} level pairs must hold ${needed} numbers, got ${a.length}`)
+  }
+  const venues = a[TicketField.Venues] as number
+  if (!isCount(venues, venueCapacity)) {
+    fail(`the route ticket's venue count must be an integer from 0 to its capacity ${venueCapacity}, got ${venues}`)
+  }
+  const hasLimit = a[TicketField.HasLimit] as number
+  if (hasLimit !== 0 && hasLimit !== 1) fail(`the route ticket's limit flag must be 0 (market) or 1 (limit), got ${hasLimit}`)
+  for (let venue = 0; venue < venues; venue++) {
+    const end = a[TICKET_HEADER + venue] as number
+    if (!isCount(end, pairCapacity)) {
+      fail(`venueLevelEnds[${venue}] must be an integer from 0 to the ticket's ${pairCapacity} level pairs, got ${end}`)
+    }
+    ends[venue] = end
+  }
+  // Checked integers below 2^24: `| 0` keeps them small integers to V8, so
+  // indexing with them needs no conversion from a double per access.
+  const costsAt = (TICKET_HEADER + venueCapacity) | 0
+  const levelsAt = (costsAt + VENUE_COST_FIELDS * venueCapacity) | 0
+  return {
+    venues: venues | 0,
+    pairs: venues > 0 ? (ends[venues - 1] as number) : 0,
+    costsAt,
+    levelsAt,
+    planAt: (levelsAt + 2 * pairCapacity) | 0,
+    limitPriceTicks: hasLimit === 1 ? (a[TicketField.LimitPriceTicks] as number) : undefined,
+  }
+}
+
+/**
+ * The checks of the parent and the books, the twin of
+ * `native/src/router/validate.rs` from the side on; the array shapes it also
+ * checks there cannot go wrong in a ticket that passed `checkTicket`.
+ */
 export function validateRoute(
   side: number,
   sizeLots: number,
-  limitPriceTicks: number | undefined | null,
-  levels: Float64Array,
-  venueLevelEnds: Uint32Array,
-  venueCosts: Float64Array,
-  out: Float64Array,
+  limitPriceTicks: number | undefined,
+  a: Float64Array,
+  t: TicketShape,
+  ends: Uint32Array,
 ): void {
   if (side !== 1 && side !== -1) fail(`side must be 1 (buy) or -1 (sell), got ${side}`)
   if (!isPositiveExact(sizeLots)) fail(`sizeLots ${EXACT}, got ${sizeLots}`)
-  if (limitPriceTicks != null && !isPositiveExact(limitPriceTicks)) {
+  if (limitPriceTicks !== undefined && !isPositiveExact(limitPriceTicks)) {
     fail(`limitPriceTicks ${EXACT} when given, got ${limitPriceTicks}`)
   }
-  const venues = venueLevelEnds.length
-  if (venueCosts.length !== venues * VENUE_COST_FIELDS) {
-    fail(
-      `venueCosts must hold [takerFeeBps, makerFeeBps, latencyMs] for each of ${venues} venues (${venues * VENUE_COST_FIELDS} numbers), got ${venueCosts.length}`,
-    )
-  }
-  if (levels.length % 2 !== 0) fail(`levels must hold [priceTicks, sizeLots] pairs, got an odd length ${levels.length}`)
-  const pairs = levels.length / 2
+  const venues = t.venues
   let previousEnd = 0
   for (let venue = 0; venue < venues; venue++) {
-    const end = venueLevelEnds[venue] as number
+    const end = ends[venue] as number
     if (end < previousEnd) fail(`venueLevelEnds[${venue}] must not be below the previous end ${previousEnd}, got ${end}`)
     previousEnd = end
   }
-  if (previousEnd !== pairs) {
-    fail(`venueLevelEnds must end at the ${pairs} level pairs of levels, got a last end of ${previousEnd}`)
-  }
-  const needed = PLAN_HEADER + CHILD_FIELDS * venues
-  if (out.length < needed) fail(`out must hold at least ${needed} numbers for this many venues, got ${out.length}`)
-  if (overlaps(out, levels)) fail('out must not share memory with levels')
-  if (overlaps(out, venueLevelEnds)) fail('out must not share memory with venueLevelEnds')
-  if (overlaps(out, venueCosts)) fail('out must not share memory with venueCosts')
 
+  const costsAt = t.costsAt
+  const levelsAt = t.levelsAt
   let start = 0
   for (let venue = 0; venue < venues; venue++) {
     const at = venue * VENUE_COST_FIELDS
-    const taker = venueCosts[at] as number
-    const maker = venueCosts[at + 1] as number
-    const latency = venueCosts[at + 2] as number
+    const taker = a[costsAt + at] as number
+    const maker = a[costsAt + at + 1] as number
+    const latency = a[costsAt + at + 2] as number
     if (!isFee(taker)) fail(`venueCosts[${at}] (takerFeeBps of venue ${venue}) ${FEE_RANGE}, got ${taker}`)
     if (!isFee(maker)) fail(`venueCosts[${at + 1}] (makerFeeBps of venue ${venue}) ${FEE_RANGE}, got ${maker}`)
     if (!(Number.isFinite(latency) && latency >= 0)) {
       fail(`venueCosts[${at + 2}] (latencyMs of venue ${venue}) must be a finite number of at least 0, got ${latency}`)
     }
-    const end = venueLevelEnds[venue] as number
+    const end = ends[venue] as number
     // The first level has nothing to be above or below.
     let previous = side > 0 ? -Infinity : Infinity
     for (let level = start; level < end; level++) {
-      const price = levels[2 * level] as number
-      const size = levels[2 * level + 1] as number
+      const price = a[levelsAt + 2 * level] as number
+      const size = a[levelsAt + 2 * level + 1] as number
       // Messages are built only on the way out: nothing is allocated per level.
       if (!isPositiveExact(price)) fail(`levels[${2 * level}] ${priceOf(level, venue)} ${EXACT}, got ${price}`)
       if (!isPositiveExact(size)) {
@@ -104,4 +143,3 @@ export function validateRoute(
     start = end
   }
 }
-

@@ -1,6 +1,7 @@
 import { CHILD_FIELDS, PLAN_HEADER, VENUE_COST_FIELDS } from '../route-plan.js'
 import type { Router, RouterOptions } from '../types.js'
-import { argumentError, validateRoute } from './router-validation.js'
+import { TicketField, type RouteTicket } from '../route-ticket.js'
+import { argumentError, checkTicket, validateRoute } from './router-validation.js'
 
 /**
  * The TypeScript twin of `native/src/router/mod.rs`: the same greedy fill in
@@ -15,13 +16,13 @@ import { argumentError, validateRoute } from './router-validation.js'
 const BASIS_POINTS = 10_000
 
 /** Where an unfilled remainder would rest: lowest maker fee, then latency, then venue index. */
-function restingVenue(venueCosts: Float64Array): number {
+function restingVenue(a: Float64Array, costsAt: number, venues: number): number {
   let best = -1
   let bestFee = Infinity
   let bestLatency = Infinity
-  for (let v = 0, at = 0; at < venueCosts.length; v++, at += VENUE_COST_FIELDS) {
-    const fee = venueCosts[at + 1] as number
-    const latency = venueCosts[at + 2] as number
+  for (let v = 0; v < venues; v++) {
+    const fee = a[costsAt + v * VENUE_COST_FIELDS + 1] as number
+    const latency = a[costsAt + v * VENUE_COST_FIELDS + 2] as number
     if (fee < bestFee || (fee === bestFee && latency < bestLatency)) {
       best = v
       bestFee = fee
@@ -40,15 +41,17 @@ const EXACT_BELOW = 2 ** 53
  * product and partial sum is an integer below 2^53, which `bound` (the
  * largest price taken × the lots) vouches for; past it, BigInt does.
  */
-function notionalOf(levels: Float64Array, from: number, to: number, lastTake: number, bound: number): number {
+function notionalOf(a: Float64Array, levelsAt: number, from: number, to: number, lastTake: number, bound: number): number {
+  const price = (l: number): number => a[levelsAt + 2 * l] as number
+  const size = (l: number): number => a[levelsAt + 2 * l + 1] as number
   if (bound < EXACT_BELOW) {
     let sum = 0
-    for (let l = from; l < to; l++) sum += (levels[2 * l] as number) * (levels[2 * l + 1] as number)
-    return lastTake > 0 ? sum + (levels[2 * to] as number) * lastTake : sum
+    for (let l = from; l < to; l++) sum += price(l) * size(l)
+    return lastTake > 0 ? sum + price(to) * lastTake : sum
   }
   let sum = 0n
-  for (let l = from; l < to; l++) sum += BigInt(levels[2 * l] as number) * BigInt(levels[2 * l + 1] as number)
-  if (lastTake > 0) sum += BigInt(levels[2 * to] as number) * BigInt(lastTake)
+  for (let l = from; l < to; l++) sum += BigInt(price(l)) * BigInt(size(l))
+  if (lastTake > 0) sum += BigInt(price(to)) * BigInt(lastTake)
   return Number(sum)
 }
 
@@ -65,6 +68,8 @@ export class FallbackRouter implements Router {
   #next = new Uint32Array(0)
   #lastTake = new Float64Array(0)
   #filled = new Float64Array(0)
+  // The ticket's venue ends as integers, grown to the largest venue capacity seen.
+  #ends = new Uint32Array(0)
 
   constructor(options: RouterOptions) {
     const adverse = options.adverseTicksPerMs
@@ -74,17 +79,21 @@ export class FallbackRouter implements Router {
     this.adverseTicksPerMs = adverse
   }
 
-  route(
-    side: number,
-    sizeLots: number,
-    limitPriceTicks: number | undefined | null,
-    levels: Float64Array,
-    venueLevelEnds: Uint32Array,
-    venueCosts: Float64Array,
-    out: Float64Array,
-  ): number {
-    validateRoute(side, sizeLots, limitPriceTicks, levels, venueLevelEnds, venueCosts, out)
-    const venues = venueLevelEnds.length
+  route(ticket: RouteTicket): number {
+    const a = ticket.array
+    a[TicketField.AdverseTicksPerMs] = this.adverseTicksPerMs
+    const venueCapacity = a[TicketField.VenueCapacity] as number
+    if (this.#ends.length < venueCapacity && Number.isInteger(venueCapacity) && venueCapacity <= a.length) this.#ends = new Uint32Array(venueCapacity)
+    const t = checkTicket(a, this.#ends)
+    const side = a[TicketField.Side] as number
+    const sizeLots = a[TicketField.SizeLots] as number
+    const limitPriceTicks = t.limitPriceTicks
+    const ends = this.#ends
+    validateRoute(side, sizeLots, limitPriceTicks, a, t, ends)
+    const venues = t.venues
+    const L = t.levelsAt
+    const C = t.costsAt
+    const P = t.planAt
     this.#reserve(venues)
     const cost = this.#cost
     const feeFactor = this.#feeFactor
@@ -93,20 +102,20 @@ export class FallbackRouter implements Router {
     const lastTake = this.#lastTake
     const filled = this.#filled
     // Outside the limit: a buy above it, a sell below it (exact: a negation).
-    const beyond = limitPriceTicks == null ? Infinity : side * limitPriceTicks
+    const beyond = limitPriceTicks === undefined ? Infinity : side * limitPriceTicks
     const adverse = this.adverseTicksPerMs
 
     let start = 0
     for (let v = 0; v < venues; v++) {
-      const end = venueLevelEnds[v] as number
-      feeFactor[v] = 1 + side * (venueCosts[v * VENUE_COST_FIELDS] as number) / BASIS_POINTS
-      penalty[v] = adverse * (venueCosts[v * VENUE_COST_FIELDS + 2] as number)
+      const end = ends[v] as number
+      feeFactor[v] = 1 + side * (a[C + v * VENUE_COST_FIELDS] as number) / BASIS_POINTS
+      penalty[v] = adverse * (a[C + v * VENUE_COST_FIELDS + 2] as number)
       next[v] = start
       lastTake[v] = 0
       filled[v] = 0
       cost[v] = Infinity
-      if (start < end && side * (levels[2 * start] as number) <= beyond) {
-        cost[v] = side * ((levels[2 * start] as number) * (feeFactor[v] as number)) + (penalty[v] as number)
+      if (start < end && side * (a[L + 2 * start] as number) <= beyond) {
+        cost[v] = side * ((a[L + 2 * start] as number) * (feeFactor[v] as number)) + (penalty[v] as number)
       }
       start = end
     }
@@ -134,11 +143,11 @@ export class FallbackRouter implements Router {
       const v = best
       const ff = feeFactor[v] as number
       const pen = penalty[v] as number
-      const end = venueLevelEnds[v] as number
+      const end = ends[v] as number
       // -1 stands for "none" as usize::MAX does there: no index is above it.
       const secondIndex = second < 0 ? Infinity : second
       const staysAhead = (level: number): boolean => {
-        const price = levels[2 * level] as number
+        const price = a[L + 2 * level] as number
         const c = side * (price * ff) + pen
         return side * price <= beyond && (c < secondCost || (c === secondCost && v < secondIndex))
       }
@@ -148,7 +157,7 @@ export class FallbackRouter implements Router {
       const before = remaining
       let level = from
       while (level < runEnd) {
-        const size = levels[2 * level + 1] as number
+        const size = a[L + 2 * level + 1] as number
         if (size >= remaining) {
           lastTake[v] = remaining
           remaining = 0
@@ -159,31 +168,31 @@ export class FallbackRouter implements Router {
       }
       filled[v] = (filled[v] as number) + (before - remaining)
       next[v] = level
-      cost[v] = level < end && side * (levels[2 * level] as number) <= beyond ? side * ((levels[2 * level] as number) * ff) + pen : Infinity
+      cost[v] = level < end && side * (a[L + 2 * level] as number) <= beyond ? side * ((a[L + 2 * level] as number) * ff) + pen : Infinity
     }
 
-    out[0] = sizeLots - remaining
-    out[1] = remaining
-    out[2] = limitPriceTicks != null && remaining > 0 ? restingVenue(venueCosts) : -1
+    a[P] = sizeLots - remaining
+    a[P + 1] = remaining
+    a[P + 2] = limitPriceTicks !== undefined && remaining > 0 ? restingVenue(a, C, venues) : -1
     let children = 0
     start = 0
     for (let v = 0; v < venues; v++) {
       const first = start
-      start = venueLevelEnds[v] as number
+      start = ends[v] as number
       const lots = filled[v] as number
       if (lots === 0) continue
       const nextLevel = next[v] as number
       const last = lastTake[v] as number
       // The worst level taken: the partly taken one, else the last whole one.
-      const worst = levels[2 * (last > 0 ? nextLevel : nextLevel - 1)] as number
-      const bound = Math.max(levels[2 * first] as number, worst) * lots
-      const notional = notionalOf(levels, first, nextLevel, last, bound)
-      const at = PLAN_HEADER + children * CHILD_FIELDS
-      out[at] = v
-      out[at + 1] = worst
-      out[at + 2] = lots
-      out[at + 3] = notional / lots
-      out[at + 4] = notional * (venueCosts[v * VENUE_COST_FIELDS] as number) / BASIS_POINTS
+      const worst = a[L + 2 * (last > 0 ? nextLevel : nextLevel - 1)] as number
+      const bound = Math.max(a[L + 2 * first] as number, worst) * lots
+      const notional = notionalOf(a, L, first, nextLevel, last, bound)
+      const at = P + PLAN_HEADER + children * CHILD_FIELDS
+      a[at] = v
+      a[at + 1] = worst
+      a[at + 2] = lots
+      a[at + 3] = notional / lots
+      a[at + 4] = notional * (a[C + v * VENUE_COST_FIELDS] as number) / BASIS_POINTS
       children += 1
     }
     return children
