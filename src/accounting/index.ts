@@ -18,3 +18,4 @@ export { flatFeeSchedule, PUBLISHED_FEE_SCHEDULES } from './published-fee-schedu
 export { RollingVolume } from './rolling-volume.js'
 export type { LedgerSnapshot, PositionSnapshot } from './ledger-snapshot.js'
 export { VenueFeeAccount, type FeeCheck } from './venue-fee-account.js'
+export { venueFeeAccountsOf, venueFeeSchedulesOf } from './venue-fee-accounts.js'

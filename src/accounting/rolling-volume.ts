@@ -1,4 +1,4 @@
-import type { ScaledDecimal } from '../market/decimal.js'
+import { formatDecimal, parseDecimal, type ScaledDecimal } from '../market/decimal.js'
 import { addAmounts, ZERO_AMOUNT } from './amount.js'
 
 const NS_PER_DAY = 86_400e9
@@ -23,6 +23,16 @@ export class RollingVolume {
     const day = Math.floor(tsNs / NS_PER_DAY)
     this.#byDay.set(day, addAmounts(this.#byDay.get(day) ?? ZERO_AMOUNT, notional))
     for (const old of this.#byDay.keys()) if (old <= day - this.windowDays) this.#byDay.delete(old)
+  }
+
+  /** Each day's volume, `[UTC day number, decimal text]`, for a snapshot. */
+  toSnapshot(): Array<[number, string]> {
+    return [...this.#byDay].map(([day, volume]) => [day, formatDecimal(volume.units, volume.scale)])
+  }
+
+  /** Adds a snapshot's days back (each day's volume to what it holds already). */
+  restore(days: ReadonlyArray<readonly [number, string]>): void {
+    for (const [day, volume] of days) this.#byDay.set(day, addAmounts(this.#byDay.get(day) ?? ZERO_AMOUNT, parseDecimal(volume)))
   }
 
   /** Σ volume of the days in (today − windowDays, today], today being the UTC day of `nowNs`. */

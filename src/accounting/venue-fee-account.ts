@@ -35,6 +35,16 @@ export class VenueFeeAccount {
     return this.tiers.tierFor(this.volume.total(nowNs))
   }
 
+  /**
+   * Charges one fill as the venue does: the fee at the tier in force before
+   * it (rounded toward +∞), then its notional counts toward the 30-day volume.
+   */
+  charge(tsNs: number, notional: ScaledDecimal, liquidity: Liquidity, quoteDecimals: number): bigint {
+    const tier = this.currentTier(tsNs)
+    this.volume.add(tsNs, notional)
+    return feeQuoteUnits(notional, liquidity === Liquidity.Maker ? tier.makerBps : tier.takerBps, quoteDecimals)
+  }
+
   /** Checks one fill's fee against the schedule and counts its notional toward the 30-day volume. */
   record(tsNs: number, notional: ScaledDecimal, liquidity: Liquidity, quoteDecimals: number, chargedFeeQuoteUnits: bigint): FeeCheck {
     const tier = this.currentTier(tsNs)

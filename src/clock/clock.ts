@@ -30,3 +30,13 @@ export class ManualClock implements Clock {
     this.#nowNs += deltaNs
   }
 }
+
+/**
+ * Nanoseconds since the Unix epoch of an engine clock reading (monotonic ns
+ * from the process's time origin), for rules that follow the calendar, such
+ * as a venue's fee tier by its UTC days' volume. A double this large keeps
+ * about a quarter of a microsecond: plenty for a calendar.
+ */
+export function epochNsOf(clockNs: number): number {
+  return performance.timeOrigin * 1e6 + clockNs
+}

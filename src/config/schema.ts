@@ -1,6 +1,9 @@
 import * as z from 'zod'
 import { DEFAULT_INSTRUMENT_SPECS } from '../market/instrument-spec.js'
 import { parseDecimal } from '../market/decimal.js'
+import { VenueFeeTiers } from '../accounting/fee-schedule.js'
+import type { WavesError } from '../errors/index.js'
+import { PUBLISHED_FEE_SCHEDULES } from '../accounting/published-fee-schedules.js'
 import { integer, list, number, text, whenValid } from './fields.js'
 
 /**
@@ -359,11 +362,53 @@ const adapters = agent.extend({
   venuesDown: z.array(text()).default([]),
 })
 
+const feeTier = z.strictObject({
+  /** 30-day volume at which the tier starts, decimal text: '0' for the first. */
+  minVolume30d: decimalText(false),
+  /** Negative for a rebate. */
+  makerBps: number({ min: -10_000, max: 10_000 }),
+  takerBps: number({ min: -10_000, max: 10_000 }),
+})
+
+/** One venue's fee tiers: a published schedule by name, or the venue's own table. */
+const venueFees = z
+  .strictObject({
+    /** A published table by name: binance-spot, kraken-pro. */
+    schedule: z.enum(Object.keys(PUBLISHED_FEE_SCHEDULES) as [string, ...string[]]).optional(),
+    /** The venue's own table, lowest threshold first, the first at '0'. */
+    tiers: list(feeTier).optional(),
+    /** What the thresholds count in. Default 'USD' (fills in a USD stablecoin count at par). */
+    volumeCurrency: text().default('USD'),
+    /** The 30-day volume the account has already traded there when the run starts, decimal text. Default '0'. */
+    volume30d: decimalText(false).default('0'),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.schedule === undefined) === (v.tiers === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'names a published schedule or lists its own tiers: exactly one of the two' })
+      return
+    }
+    if (v.tiers === undefined) return
+    try {
+      new VenueFeeTiers({ venue: '', volumeCurrency: v.volumeCurrency, tiers: v.tiers })
+    } catch (err) {
+      // Each problem of the table on its own line, by the table's path.
+      const problems = (err as WavesError).context?.['problems'] as string[] | undefined
+      for (const message of problems ?? [(err as Error).message]) ctx.addIssue({ code: 'custom', path: ['tiers'], message })
+    }
+  })
+
 const feesMonitor = agent.extend({
-  /** Negative for a rebate; -10_000 to 10_000. Default 1. */
+  /** Every venue not named in venueFees, and the sim venues' default: negative for a rebate; -10_000 to 10_000. Default 1. */
   makerFeeBps: number({ min: -10_000, max: 10_000 }).default(1),
   /** 0 to 10_000. Default 5. */
   takerFeeBps: number({ min: 0, max: 10_000 }).default(5),
+  /**
+   * Fee tiers by 30-day volume per venue name (of data_feeds.venues). The
+   * tier in force prices the router's lots, the sim venue charges it, and
+   * fees_monitor checks every fill's fee against it. Default: none, every
+   * venue flat at makerFeeBps / takerFeeBps.
+   */
+  venueFees: z.record(z.string(), venueFees).default({}),
 })
 
 const failurePrevention = agent.extend({
@@ -415,6 +460,9 @@ export const wavesConfigSchema = sections.superRefine(
     for (const name of Object.keys(c.adapters.ccxtVenueRestUrls)) {
       if (!venues.includes(name)) ctx.addIssue({ code: 'custom', path: ['adapters', 'ccxtVenueRestUrls', name], message: `names no venue of data_feeds.venues (${venues.join(', ')})` })
     }
+    for (const name of Object.keys(c.fees_monitor.venueFees)) {
+      if (!venues.includes(name)) ctx.addIssue({ code: 'custom', path: ['fees_monitor', 'venueFees', name], message: `names no venue of data_feeds.venues (${venues.join(', ')})` })
+    }
   },
   {
     // Only the keys the rule reads must have parsed: a bad value elsewhere in either section does not hide it.
@@ -422,7 +470,11 @@ export const wavesConfigSchema = sections.superRefine(
       !payload.issues.some((issue) => {
         const [section, key] = issue.path ?? []
         if (section === undefined) return true
-        return (section === 'data_feeds' && (key === undefined || key === 'venues')) || (section === 'adapters' && (key === undefined || key === 'venuesDown' || key === 'ccxtVenueRestUrls'))
+        return (
+          (section === 'data_feeds' && (key === undefined || key === 'venues')) ||
+          (section === 'adapters' && (key === undefined || key === 'venuesDown' || key === 'ccxtVenueRestUrls')) ||
+          (section === 'fees_monitor' && (key === undefined || key === 'venueFees'))
+        )
       }),
   },
 )

@@ -28,6 +28,14 @@ export class RouterInput {
     for (let v = 0; v < venues; v++) this.ticket.setVenueCosts(v, fees.takerBps, fees.makerBps, 0)
   }
 
+  /** The venue's fee tier in force; an index past the last venue is ignored. */
+  setFees(venue: number, makerBps: number, takerBps: number): void {
+    if (venue < 0 || venue >= this.ticket.venueCapacity) return
+    const at = venue * VENUE_COST_FIELDS
+    this.ticket.venueCosts[at] = takerBps
+    this.ticket.venueCosts[at + 1] = makerBps
+  }
+
   setLatencyMs(venue: number, latencyMs: number): void {
     this.ticket.venueCosts[venue * VENUE_COST_FIELDS + 2] = latencyMs
   }

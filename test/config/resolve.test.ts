@@ -54,7 +54,7 @@ describe('resolveConfig defaults', () => {
         venueBreakerCooldownMs: 5_000,
         venuesDown: [],
       },
-      fees_monitor: { ...agentDefaults, makerFeeBps: 1, takerFeeBps: 5 },
+      fees_monitor: { ...agentDefaults, makerFeeBps: 1, takerFeeBps: 5, venueFees: {} },
       failure_prevention: { ...agentDefaults, maxRejectStreak: 5, staleFeedMs: 2000, maxDrawdownPct: 5 },
       agent_io: agentDefaults,
       core: { ...agentDefaults, snapshotDir: 'var/snapshots', journalDir: 'var/journal' },

@@ -215,6 +215,32 @@ describe('cross-field rules', () => {
     )
   })
 
+  it('takes fee tiers for configured venues only: a published schedule or its own table, one of the two, thresholds rising from 0', () => {
+    expect(
+      messageOf({
+        data_feeds: { venues: ['main', 'backup'] },
+        fees_monitor: {
+          venueFees: {
+            main: { schedule: 'binance-spot', tiers: [{ minVolume30d: '0', makerBps: 1, takerBps: 2 }] },
+            backup: { tiers: [{ minVolume30d: '10', makerBps: 1, takerBps: 2 }], volume30d: 'lots' },
+          },
+        },
+      }),
+    ).toBe(
+      [
+        'invalid config (3 problems):',
+        '  fees_monitor.venueFees.main: names a published schedule or lists its own tiers: exactly one of the two',
+        '  fees_monitor.venueFees.backup.volume30d: must be a decimal as text, got "lots"',
+        '  fees_monitor.venueFees.backup.tiers: tiers[0].minVolume30d must be 0 for the entry tier, got 10',
+      ].join('\n'),
+    )
+    expect(messageOf({ data_feeds: { venues: ['main', 'backup'] }, fees_monitor: { venueFees: { spare: { schedule: 'kraken-pro' } } } })).toBe(
+      ['invalid config (1 problem):', '  fees_monitor.venueFees.spare: names no venue of data_feeds.venues (main, backup)'].join('\n'),
+    )
+    const config = resolveConfig({ data_feeds: { venues: ['main', 'backup'] }, fees_monitor: { venueFees: { main: { schedule: 'binance-spot', volume30d: '2500000' } } } })
+    expect(config.fees_monitor.venueFees).toEqual({ main: { schedule: 'binance-spot', volumeCurrency: 'USD', volume30d: '2500000' } })
+  })
+
   it('checks cross-field rules alongside other problems in the same section, never on a malformed value', () => {
     expect(
       messageOf({

@@ -1,4 +1,6 @@
 import type { WavesConfig } from '../../config/index.js'
+import { venueFeeAccountsOf } from '../../accounting/index.js'
+import { epochNsOf } from '../../clock/clock.js'
 import { instrumentSpecsOf, universeOf } from '../../market/instruments.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { BookDelta, MessageType, Trade } from '../../schemas/index.js'
@@ -172,7 +174,11 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
         {
           instruments: instrumentSpecsOf(ctx.engineConfig),
           venues: universe.venues,
-          fees: { makerBps: engine.fees_monitor.makerFeeBps, takerBps: engine.fees_monitor.takerFeeBps },
+          // A flat venue charges its rates; one with tiers keeps its own 30-day volume, as a real venue does.
+          fees: venueFeeAccountsOf(ctx.engineConfig, epochNsOf(ctx.clock.nowNs())).map((account) => {
+            const tiers = account.tiers.schedule.tiers
+            return tiers.length === 1 ? { makerBps: tiers[0]!.makerBps, takerBps: tiers[0]!.takerBps } : account
+          }),
           orderLatencyNs: ctx.config.simOrderLatencyUs * 1000,
           responseLatencyNs: (ctx.config.simResponseLatencyUs ?? ctx.config.simOrderLatencyUs) * 1000,
           queueCancelModel: ctx.config.queueCancelModel,

@@ -3,7 +3,8 @@ import type { InstrumentSpec } from '../../market/instrument-spec.js'
 import type { Logger } from '../../log/logger.js'
 import { BookAction, OrderStatus, RefusedRequest, Side } from '../../schemas/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
-import { ConstantLatency, MatchingEngine, SimReasonCode, SimVenue, type QueueCancelModel, type SelfTradePrevention, type VenueDelivery } from '../../venues/sim/index.js'
+import type { VenueFeeAccount } from '../../accounting/index.js'
+import { ConstantLatency, MatchingEngine, SimReasonCode, SimVenue, type FlatFees, type QueueCancelModel, type SelfTradePrevention, type VenueDelivery } from '../../venues/sim/index.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
 import { REASON_NO_VENUE, REASON_VENUE_DOWN } from './reason-codes.js'
 import type { VenueHealthKeeper } from './venue-health-keeper.js'
@@ -13,7 +14,8 @@ export interface SimSessionsOptions {
   instruments: readonly InstrumentSpec[]
   /** Venue names in venue-id order (ids from 1). */
   venues: readonly string[]
-  fees: { makerBps: number; takerBps: number }
+  /** Each venue's fees, in venue-id order: flat rates, or a fee account charging by tier. */
+  fees: ReadonlyArray<FlatFees | VenueFeeAccount>
   orderLatencyNs: number
   responseLatencyNs: number
   queueCancelModel: QueueCancelModel
@@ -56,9 +58,9 @@ export class SimSessions implements VenueSessions {
     // The engine sees the feed as it happens; the strategy's own feed latency is the real one it lives with.
     const feedLatency = new ConstantLatency(0)
     this.#venues = options.venues.map(
-      (venue) =>
+      (venue, k) =>
         new SimVenue({
-          engine: new MatchingEngine({ instruments: options.instruments, fees: options.fees, queueCancelModel: options.queueCancelModel, selfTradePrevention: options.selfTradePrevention, logger: options.logger.child({ venue }) }),
+          engine: new MatchingEngine({ instruments: options.instruments, fees: options.fees[k]!, queueCancelModel: options.queueCancelModel, selfTradePrevention: options.selfTradePrevention, logger: options.logger.child({ venue }) }),
           clock: options.clock,
           orderLatency,
           responseLatency,

@@ -15,6 +15,7 @@ import { ParentOrders, type ParentTerms } from './parent-orders.js'
 import { VenueRingWriter } from './venue-ring-writer.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { RouterInput } from '../../native/router-input.js'
+import { VenueFeeFollower } from '../../accounting/venue-fee-follower.js'
 
 type ExecutionConfig = WavesConfig['execution']
 
@@ -70,6 +71,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   let parents: ParentOrders
   let childOrders: ChildOrders
   let input: RouterInput
+  let venueFees: VenueFeeFollower
   let latencyMs: Ewma[]
   let instruments: readonly string[] = []
   let venues: readonly string[] = []
@@ -228,6 +230,8 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       })
       input = new RouterInput(universe.venues.length, { takerBps: engine.fees_monitor.takerFeeBps, makerBps: engine.fees_monitor.makerFeeBps })
       latencyMs.forEach((e, v) => input.setLatencyMs(v, e.mean))
+      venueFees = new VenueFeeFollower(ctx.boards['account_state']!, ctx.engineConfig, ctx.clock.nowNs())
+      venueFees.applyTo(input)
       const router = executor.createRouter({ adverseTicksPerMs: ctx.config.adverseTicksPerMs })
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()
@@ -256,6 +260,8 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
         rerouteRefusedBetweenSteps()
         drainAnswers()
         cancelled = dispatch.cancelDue(CancelReason.ChildTimeout)
+        // The fee tiers fees_monitor published last cycle price this cycle's lots.
+        if (venueFees.applyTo(input)) counters['fee_tiers_applied'] = venueFees.applied
         orders.drain(onOrder)
       } finally {
         inStep = false

@@ -1,11 +1,14 @@
 import { Builder } from 'flatbuffers'
 import { Board, BoardWriter } from '../../boards/index.js'
-import { formatTotals, Ledger, netPnl, strategyProfitability, unitsHalfEven, type LedgerSnapshot } from '../../accounting/index.js'
+import { formatTotals, Ledger, netPnl, strategyProfitability, unitsHalfEven, venueFeeAccountsOf, type FeeCheck, type LedgerSnapshot, type VenueFeeAccount } from '../../accounting/index.js'
+import { epochNsOf, monotonicClock, type Clock } from '../../clock/clock.js'
+import { formatDecimal } from '../../market/decimal.js'
+import type { InstrumentPrecision } from '../../market/instrument-spec.js'
 import { averageEntryTicks } from '../../accounting/position.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { instrumentPrecisionsOf, universeOf } from '../../market/instruments.js'
 import { RingConsumer, type RingBuffer } from '../../ring/index.js'
-import { AccountState, BookDelta, Fill, Liquidity, MessageType, Position } from '../../schemas/index.js'
+import { AccountState, BookDelta, Fill, Liquidity, MessageType, Position, VenueFeeStanding } from '../../schemas/index.js'
 import type { Agent } from '../agent.js'
 import { CycleStep } from '../../cycle/steps.js'
 
@@ -13,6 +16,8 @@ interface Snapshot {
   ledger: LedgerSnapshot
   feesMaker: string
   feesTaker: string
+  /** Per venue, the days of its 30-day volume: the tier survives a restart. */
+  feeVolumes?: Array<Array<[number, string]>>
 }
 
 /**
@@ -23,6 +28,12 @@ interface Snapshot {
  * draws; the last fill price where a book does not show both sides),
  * publishes the account state board (one row per strategy, venue and
  * instrument) and reports each strategy's profitability net of fees.
+ *
+ * It also keeps each venue's fee standing: every fill's notional counts
+ * toward the venue's 30-day volume, its fee is checked against the tier in
+ * force before it (a difference is counted and logged: a wrong table, a
+ * missed tier change or a venue error), and the board carries each venue's
+ * tier, which execution prices the router's lots with.
  */
 export default function createFeesMonitor(): Agent<Snapshot> {
   let fills: RingConsumer
@@ -34,6 +45,10 @@ export default function createFeesMonitor(): Agent<Snapshot> {
   const delta = new BookDelta()
   const builder = new Builder(4096)
   let counters: Record<string, number> = {}
+  let feeAccounts: VenueFeeAccount[] = []
+  let clock: Clock = monotonicClock
+  let precisions: readonly InstrumentPrecision[] = []
+  let logMismatch = (_check: FeeCheck, _venueId: number): void => {}
   let feesMaker = 0n
   let feesTaker = 0n
   let logError = (_err: unknown): void => {}
@@ -63,6 +78,23 @@ export default function createFeesMonitor(): Agent<Snapshot> {
     if (fill.liquidity() === Liquidity.Maker) feesMaker += fee
     else feesTaker += fee
     counters['fills'] = (counters['fills'] ?? 0) + 1
+    checkFee(fee)
+  }
+
+  /** The fill's fee against its venue's tier; the ledger accepted the fill, so its instrument is known. */
+  const checkFee = (charged: bigint): void => {
+    const account = feeAccounts[fill.venueId() - 1]
+    const precision = precisions[fill.instrumentId()]!
+    if (account === undefined) {
+      counters['fees_unchecked'] = (counters['fees_unchecked'] ?? 0) + 1
+      return
+    }
+    const notional = precision.notional(fill.priceTicks(), fill.sizeLots())
+    const check = account.record(epochNsOf(fill.tsNs()), notional, fill.liquidity(), precision.spec.quoteDecimals, charged)
+    counters['fee_checks'] = (counters['fee_checks'] ?? 0) + 1
+    if (check.expectedFeeQuoteUnits === check.chargedFeeQuoteUnits) return
+    if ((counters['fee_mismatches'] ?? 0) === 0) logMismatch(check, fill.venueId())
+    counters['fee_mismatches'] = (counters['fee_mismatches'] ?? 0) + 1
   }
 
   const onMarket = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
@@ -110,13 +142,31 @@ export default function createFeesMonitor(): Agent<Snapshot> {
     // Amounts of different quote currencies are never added: equity is only a number when there is one.
     const byQuote = [...ledger.totals().values()]
     const equity = byQuote.length === 1 ? Number(unitsHalfEven(netPnl(byQuote[0]!), byQuote[0]!.quoteDecimals)) : byQuote.length === 0 ? 0 : NaN
-    builder.finish(AccountState.createAccountState(builder, cycle, nowNs, AccountState.createPositionsVector(builder, rows), equity))
+    const positions = AccountState.createPositionsVector(builder, rows)
+    // Structs of a vector are written last first.
+    AccountState.startVenueFeesVector(builder, feeAccounts.length)
+    const epochNs = epochNsOf(nowNs)
+    for (let k = feeAccounts.length - 1; k >= 0; k--) {
+      const tier = feeAccounts[k]!.currentTier(epochNs)
+      const volume = feeAccounts[k]!.volume.total(epochNs)
+      VenueFeeStanding.createVenueFeeStanding(builder, k + 1, tier.tierIndex, tier.makerBps, tier.takerBps, Number(formatDecimal(volume.units, volume.scale)))
+    }
+    const venueFees = builder.endVector()
+    builder.finish(AccountState.createAccountState(builder, cycle, nowNs, positions, equity, venueFees))
     board.publishBuilder(builder)
   }
 
   return {
     init(ctx, restored) {
       const options = { instruments: instrumentPrecisionsOf(ctx.engineConfig) }
+      precisions = options.instruments
+      clock = ctx.clock
+      feeAccounts = venueFeeAccountsOf(ctx.engineConfig, epochNsOf(ctx.clock.nowNs()), restored?.feeVolumes)
+      logMismatch = (check, venueId) =>
+        ctx.logger.warn(
+          { venueId, tierIndex: check.tier.tierIndex, bps: check.bps, expected: check.expectedFeeQuoteUnits.toString(), charged: check.chargedFeeQuoteUnits.toString() },
+          "a fill's fee differs from the venue's fee tier (first of its kind; further ones are counted in fee_mismatches)",
+        )
       ledger = restored === undefined ? new Ledger(options) : Ledger.fromSnapshot(options, restored.ledger)
       fills = new RingConsumer(ctx.rings.fills!, ctx.consumerIds.fills!)
       market = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
@@ -124,6 +174,9 @@ export default function createFeesMonitor(): Agent<Snapshot> {
       books = new VenueBooks(universe.instruments.length, universe.venues.length)
       board = new BoardWriter(Board.attach(ctx.boards['account_state']!))
       counters = ctx.counters
+      // Shown from the start: a zero here is the check passing, not the check missing.
+      counters['fee_checks'] ??= 0
+      counters['fee_mismatches'] ??= 0
       logError = (err) => ctx.logger.error({ err }, 'fill refused by the ledger (first of its kind; further ones are counted)')
       if (restored !== undefined) {
         feesMaker = BigInt(restored.feesMaker)
@@ -143,7 +196,16 @@ export default function createFeesMonitor(): Agent<Snapshot> {
       feesTakerQuoteUnits: feesTaker.toString(),
       totals: [...ledger.totals().values()].map(formatTotals),
       strategies: strategyProfitability(ledger),
+      venueFees: feeAccounts.map((account, k) => {
+        const { tierIndex, makerBps, takerBps } = account.currentTier(epochNsOf(clock.nowNs()))
+        return { venueId: k + 1, tierIndex, makerBps, takerBps, ...account.counts }
+      }),
     }),
-    snapshot: () => ({ ledger: ledger.snapshot(), feesMaker: feesMaker.toString(), feesTaker: feesTaker.toString() }),
+    snapshot: () => ({
+      ledger: ledger.snapshot(),
+      feesMaker: feesMaker.toString(),
+      feesTaker: feesTaker.toString(),
+      feeVolumes: feeAccounts.map((account) => account.volume.toSnapshot()),
+    }),
   }
 }

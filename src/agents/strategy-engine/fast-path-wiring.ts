@@ -4,6 +4,7 @@ import { VenueBooks } from '../../market/book/index.js'
 import { instrumentPrecisionsOf, universeOf } from '../../market/instruments.js'
 import { loadExecutor } from '../../native/index.js'
 import { RouterInput } from '../../native/router-input.js'
+import { VenueFeeFollower } from '../../accounting/venue-fee-follower.js'
 import { SingleProducerSequencer } from '../../ring/index.js'
 import { VenueHealthBoard } from '../../venues/health/index.js'
 import { MessageType, Order, RiskLimits } from '../../schemas/index.js'
@@ -27,6 +28,8 @@ export class FastPathWiring {
   readonly trader: FastPathTrader
   readonly #limits: BoardReader
   readonly #check: { current: PreTradeCheck }
+  readonly #input: RouterInput
+  readonly #venueFees: VenueFeeFollower
   #armed = false
   #limitsVersion = -1
   #killSwitch = false
@@ -41,6 +44,9 @@ export class FastPathWiring {
     const executor = loadExecutor()
     const input = new RouterInput(universe.venues.length, { takerBps: engine.fees_monitor.takerFeeBps, makerBps: engine.fees_monitor.makerFeeBps })
     for (let v = 0; v < universe.venues.length; v++) input.setLatencyMs(v, (2 * engine.adapters.simOrderLatencyUs) / 1000)
+    this.#input = input
+    this.#venueFees = new VenueFeeFollower(ctx.boards['account_state']!, ctx.engineConfig, ctx.clock.nowNs())
+    this.#venueFees.applyTo(input)
     const ring = new SingleProducerSequencer(ctx.rings.fast!)
     const order = new Order()
     const check = this.#check
@@ -73,6 +79,7 @@ export class FastPathWiring {
   arm(riskVerdict: boolean, safeMode: boolean): void {
     this.#armed = riskVerdict && !safeMode
     this.#refreshLimits()
+    this.#venueFees.applyTo(this.#input)
   }
 
   /** A tick on an instrument: the trader's turn, when armed. Returns orders sent. */

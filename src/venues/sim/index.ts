@@ -4,7 +4,7 @@
  * that separates it from the strategy.
  */
 export { MatchingEngine, type ShownLevel } from './matching-engine.js'
-export type { MatchingEngineOptions, SelfTradePrevention } from './matching-engine-options.js'
+export type { FlatFees, MatchingEngineOptions, SelfTradePrevention } from './matching-engine-options.js'
 export { DEFAULT_QUEUE_CANCEL_MODEL } from './matching-engine-options.js'
 export type { AmendRequest, Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
 export { QUEUE_CANCEL_MODELS, type QueueCancelModel } from './queue-position.js'

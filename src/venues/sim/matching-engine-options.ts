@@ -1,3 +1,4 @@
+import { VenueFeeAccount } from '../../accounting/venue-fee-account.js'
 import { WavesError } from '../../errors/index.js'
 import type { Logger } from '../../log/logger.js'
 import type { InstrumentSpec } from '../../market/instrument-spec.js'
@@ -6,8 +7,13 @@ import { QUEUE_CANCEL_MODELS, type QueueCancelModel } from './queue-position.js'
 export interface MatchingEngineOptions {
   /** The instruments the venue lists; an order's or a market update's instrumentId indexes this. */
   instruments: readonly InstrumentSpec[]
-  /** Fees in basis points of notional: maker for resting fills, taker for taking ones. A negative maker fee is a rebate. */
-  fees: { makerBps: number; takerBps: number }
+  /**
+   * Fees in basis points of notional: maker for resting fills, taker for
+   * taking ones (a negative maker fee is a rebate); or a fee account, whose
+   * tier by the venue's 30-day volume prices each fill, the fill's notional
+   * then counting toward that volume.
+   */
+  fees: FlatFees | VenueFeeAccount
   /** Where in a level's queue L2 cancels are assumed to come from. Default `back`. */
   queueCancelModel?: QueueCancelModel
   /** Default: a child of the one logger. */
@@ -26,9 +32,14 @@ export interface MatchingEngineOptions {
 export type SelfTradePrevention = 'expire_maker' | 'none'
 export const SELF_TRADE_PREVENTIONS: readonly SelfTradePrevention[] = ['expire_maker', 'none']
 
+export interface FlatFees {
+  makerBps: number
+  takerBps: number
+}
+
 export interface FilledMatchingEngineOptions {
   instruments: readonly InstrumentSpec[]
-  fees: { makerBps: number; takerBps: number }
+  fees: FlatFees | VenueFeeAccount
   queueCancelModel: QueueCancelModel
   logger: Logger | undefined
   finishedOrdersKept: number | undefined
@@ -53,9 +64,13 @@ export const DEFAULT_QUEUE_CANCEL_MODEL: QueueCancelModel = 'back'
 export function matchingEngineOptionsOf(options: MatchingEngineOptions): FilledMatchingEngineOptions {
   const problems: string[] = []
   if (!Array.isArray(options.instruments) || options.instruments.length === 0) problems.push('options.instruments must list at least one instrument')
-  for (const key of ['makerBps', 'takerBps'] as const) {
-    const bps = options.fees?.[key]
-    if (typeof bps !== 'number' || !Number.isFinite(bps)) problems.push(`options.fees.${key} must be a finite number of basis points, got ${String(bps)}`)
+  const fees = options.fees
+  // A fee account's tiers were checked when it was made.
+  if (!(fees instanceof VenueFeeAccount)) {
+    for (const key of ['makerBps', 'takerBps'] as const) {
+      const bps = fees?.[key]
+      if (typeof bps !== 'number' || !Number.isFinite(bps)) problems.push(`options.fees.${key} must be a finite number of basis points, got ${String(bps)}`)
+    }
   }
   const queueCancelModel = options.queueCancelModel ?? DEFAULT_QUEUE_CANCEL_MODEL
   if (!QUEUE_CANCEL_MODELS.includes(queueCancelModel)) {
@@ -73,5 +88,5 @@ export function matchingEngineOptionsOf(options: MatchingEngineOptions): FilledM
   if (problems.length > 0) {
     throw new WavesError('ERR_SIM_VENUE_CONFIG', `invalid sim venue options: ${problems.join('; ')}`, { problems })
   }
-  return { instruments: options.instruments, fees: { makerBps: options.fees.makerBps, takerBps: options.fees.takerBps }, queueCancelModel, logger: options.logger, finishedOrdersKept: kept, selfTradePrevention }
+  return { instruments: options.instruments, fees: fees instanceof VenueFeeAccount ? fees : { makerBps: fees.makerBps, takerBps: fees.takerBps }, queueCancelModel, logger: options.logger, finishedOrdersKept: kept, selfTradePrevention }
 }

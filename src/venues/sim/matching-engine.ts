@@ -1,4 +1,6 @@
 import { feeQuoteUnits } from '../../accounting/fee.js'
+import { VenueFeeAccount } from '../../accounting/venue-fee-account.js'
+import { epochNsOf } from '../../clock/clock.js'
 import { childLogger } from '../../log/logger.js'
 import { InstrumentPrecision, type InstrumentSpec } from '../../market/instrument-spec.js'
 import { fillEvent, isTerminal, type OrderEventKind } from '../../orders/order-state-machine.js'
@@ -11,7 +13,7 @@ import { remainingLotsOf, reportOf, simOrderOf, unknownOrderReport, type SimOrde
 import { SimOrders } from './sim-orders.js'
 import type { AmendRequest, Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
 import { amendVerdict } from './amend-rules.js'
-import { matchingEngineOptionsOf, type MatchingEngineOptions } from './matching-engine-options.js'
+import { matchingEngineOptionsOf, type FlatFees, type MatchingEngineOptions } from './matching-engine-options.js'
 
 export type { AmendRequest, Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
 export type { MatchingEngineOptions } from './matching-engine-options.js'
@@ -56,8 +58,8 @@ const SELF_TRADE_PREVENTED: SimReason = Object.freeze({ code: SimReasonCode.Self
 
 export class MatchingEngine {
   readonly #books: InstrumentBook[]
-  readonly #makerBps: number
-  readonly #takerBps: number
+  /** Flat rates, or the venue's fee account when it charges by tier. */
+  readonly #fees: FlatFees | VenueFeeAccount
   readonly #queueCancelModel: QueueCancelModel
   readonly #expireMakers: boolean
   readonly #orders: SimOrders
@@ -72,8 +74,7 @@ export class MatchingEngine {
       quotedBidTicks: undefined,
       quotedAskTicks: undefined,
     }))
-    this.#makerBps = filled.fees.makerBps
-    this.#takerBps = filled.fees.takerBps
+    this.#fees = filled.fees
     this.#queueCancelModel = filled.queueCancelModel
     this.#expireMakers = filled.selfTradePrevention === 'expire_maker'
     this.#orders = new SimOrders(filled.logger ?? childLogger({ component: 'sim-matching-engine' }), filled.finishedOrdersKept)
@@ -372,7 +373,9 @@ export class MatchingEngine {
   #fill(book: InstrumentBook, sim: SimOrder, lots: number, priceTicks: number, liquidity: Liquidity, tradeId: number, tsNs: number, out: MatchOutcome): void {
     sim.filledLots += lots
     this.#orders.move(sim, fillEvent(remainingLotsOf(sim)), tsNs)
-    const bps = liquidity === Liquidity.Maker ? this.#makerBps : this.#takerBps
+    const notional = book.precision.notional(priceTicks, lots)
+    const quoteDecimals = book.precision.spec.quoteDecimals
+    const fees = this.#fees
     out.executions.push({
       clientOrderId: sim.clientOrderId,
       venueOrderId: sim.venueOrderId,
@@ -382,7 +385,10 @@ export class MatchingEngine {
       liquidity,
       priceTicks,
       sizeLots: lots,
-      feeQuoteUnits: feeQuoteUnits(book.precision.notional(priceTicks, lots), bps, book.precision.spec.quoteDecimals),
+      feeQuoteUnits:
+        fees instanceof VenueFeeAccount
+          ? fees.charge(epochNsOf(tsNs), notional, liquidity, quoteDecimals)
+          : feeQuoteUnits(notional, liquidity === Liquidity.Maker ? fees.makerBps : fees.takerBps, quoteDecimals),
       tsNs,
     })
     out.reports.push(reportOf(sim, tsNs))

@@ -3,6 +3,7 @@
 import * as flatbuffers from 'flatbuffers';
 
 import { Position } from '../../waves/boards/position.js';
+import { VenueFeeStanding } from '../../waves/boards/venue-fee-standing.js';
 
 
 export class AccountState {
@@ -81,8 +82,18 @@ mutate_equity_quote_units(value:number):boolean {
   return true;
 }
 
+venueFees(index: number, obj?:VenueFeeStanding):VenueFeeStanding|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? (obj || new VenueFeeStanding()).__init(this.bb!.__vector(this.bb_pos + offset) + index * 32, this.bb!) : null;
+}
+
+venueFeesLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
 static startAccountState(builder:flatbuffers.Builder) {
-  builder.startObject(4);
+  builder.startObject(5);
 }
 
 static addCycle(builder:flatbuffers.Builder, cycle:number) {
@@ -113,17 +124,26 @@ static addEquityQuoteUnits(builder:flatbuffers.Builder, equityQuoteUnits:number)
   builder.addFieldFloat64(3, equityQuoteUnits, 0.0);
 }
 
+static addVenueFees(builder:flatbuffers.Builder, venueFeesOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, venueFeesOffset, 0);
+}
+
+static startVenueFeesVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(32, numElems, 8);
+}
+
 static endAccountState(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createAccountState(builder:flatbuffers.Builder, cycle:number, producedNs:number, positionsOffset:flatbuffers.Offset, equityQuoteUnits:number):flatbuffers.Offset {
+static createAccountState(builder:flatbuffers.Builder, cycle:number, producedNs:number, positionsOffset:flatbuffers.Offset, equityQuoteUnits:number, venueFeesOffset:flatbuffers.Offset):flatbuffers.Offset {
   AccountState.startAccountState(builder);
   AccountState.addCycle(builder, cycle);
   AccountState.addProducedNs(builder, producedNs);
   AccountState.addPositions(builder, positionsOffset);
   AccountState.addEquityQuoteUnits(builder, equityQuoteUnits);
+  AccountState.addVenueFees(builder, venueFeesOffset);
   return AccountState.endAccountState(builder);
 }
 }
