@@ -298,6 +298,21 @@ const execution = agent.extend({
   adverseTicksPerMs: number({ min: 0 }).default(0.5),
   /** Completed orders each slippage percentile window holds: 1 to 1_048_576. Default 1000. */
   slippageWindowOrders: integer(1, 1_048_576).default(1000),
+  /**
+   * 'take': every parent takes what its limit reaches and rests the rest.
+   * 'choose': a parent whose children may rest is first posted, post-only
+   * at the touch on the cheapest maker venue, when the maker/taker choice
+   * says posting is expected to cost less (spread, both fees, the measured
+   * fill ratio of posted orders, adverse selection, miss cost); what it has
+   * not filled when its rest time is over is then taken. Default 'take'.
+   */
+  liquidity: z.enum(['take', 'choose']).default('take'),
+  /** The fill ratio posting assumes until posted orders have measured one: 0 to 1. Default 0.5. */
+  postFillProbability: number({ min: 0, max: 1 }).default(0.5),
+  /** Expected move away, bps of mid, before a posted order that did not fill is taken. Default 5. */
+  missCostBps: number({ min: 0 }).default(5),
+  /** Expected move against a posted order once it fills, bps of mid. Default 0. */
+  adverseSelectionBps: number({ min: 0 }).default(0),
 })
 
 const adapters = agent.extend({

@@ -77,12 +77,17 @@ export class RouterInput {
    */
   restingVenue(chosen: number, venues?: RoutableVenues): number {
     if (chosen < 0 || venues === undefined || venues.routable(chosen + 1)) return chosen
+    return this.makerVenue(venues)
+  }
+
+  /** The venue to rest on by the router's rule (lowest maker fee, then latency, then index) among those `routable`; -1 for none. */
+  makerVenue(venues?: RoutableVenues): number {
     let best = -1
     let bestFee = Infinity
     let bestLatency = Infinity
     const costs = this.ticket.venueCosts
     for (let v = 0, at = 0; v < this.ticket.venues; v++, at += VENUE_COST_FIELDS) {
-      if (!venues.routable(v + 1)) continue
+      if (venues !== undefined && !venues.routable(v + 1)) continue
       const fee = costs[at + 1]!
       const latency = costs[at + 2]!
       if (fee < bestFee || (fee === bestFee && latency < bestLatency)) {
@@ -92,5 +97,20 @@ export class RouterInput {
       }
     }
     return best
+  }
+
+  /** A venue's fees as the router prices them: `[makerBps, takerBps]`. */
+  feesOf(venue: number): [number, number] {
+    const at = venue * VENUE_COST_FIELDS
+    return [this.ticket.venueCosts[at + 1]!, this.ticket.venueCosts[at]!]
+  }
+
+  /** The lowest taker fee among the venues `routable`; Infinity for none. */
+  lowestTakerBps(venues?: RoutableVenues): number {
+    let lowest = Infinity
+    for (let v = 0; v < this.ticket.venues; v++) {
+      if (venues === undefined || venues.routable(v + 1)) lowest = Math.min(lowest, this.ticket.venueCosts[v * VENUE_COST_FIELDS]!)
+    }
+    return lowest
   }
 }

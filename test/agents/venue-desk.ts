@@ -1,6 +1,6 @@
 import { RingFeedSink } from '../../src/feeds/ring-feed-sink.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../src/ring/index.js'
-import { BookAction, Fill, MessageType, Order, OrderEvent, OrderStatus, OrderType, Side, TimeInForce } from '../../src/schemas/index.js'
+import { BookAction, Fill, MessageType, Order, OrderEvent, OrderStatus, OrderType, Side, TimeInForce, type Liquidity } from '../../src/schemas/index.js'
 import type { inProcessEngine } from './context.js'
 
 export interface SeenEvent {
@@ -16,6 +16,7 @@ export interface SeenFill {
   venueId: number
   priceTicks: number
   sizeLots: number
+  liquidity: Liquidity
 }
 
 /**
@@ -37,7 +38,7 @@ export function venueDesk(engine: ReturnType<typeof inProcessEngine>, instrument
   const onAnswer = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type === MessageType.Fill) {
       fill.__init(offset, ring.byteBuffer)
-      fills.push({ clientOrderId: fill.clientOrderId(), venueId: fill.venueId(), priceTicks: fill.priceTicks(), sizeLots: fill.sizeLots() })
+      fills.push({ clientOrderId: fill.clientOrderId(), venueId: fill.venueId(), priceTicks: fill.priceTicks(), sizeLots: fill.sizeLots(), liquidity: fill.liquidity() })
       return
     }
     event.__init(offset, ring.byteBuffer)
@@ -52,8 +53,12 @@ export function venueDesk(engine: ReturnType<typeof inProcessEngine>, instrument
     level(venueId: number, side: Side, priceTicks: number, sizeLots: number, instrumentId = 0): void {
       feed.bookDelta({ tsNs: engine.clock.nowNs(), instrumentId, venueId, side, action: sizeLots === 0 ? BookAction.Delete : BookAction.Set, priceTicks, sizeLots, venueSequence: 0 })
     },
-    /** A parent order risk approved in `cycle`: a marketable limit buy or sell. */
-    parent(p: { id: number; cycle: number; side: Side; priceTicks: number; sizeLots: number; instrumentId?: number }): void {
+    /** A trade the venue printed, as the feed writes it. */
+    trade(venueId: number, aggressor: Side, priceTicks: number, sizeLots: number, venueTradeId: number): void {
+      feed.trade({ tsNs: engine.clock.nowNs(), instrumentId: 0, venueId, aggressor, priceTicks, sizeLots, venueTradeId })
+    },
+    /** A parent order risk approved in `cycle`: a limit buy or sell, immediate-or-cancel unless told. */
+    parent(p: { id: number; cycle: number; side: Side; priceTicks: number; sizeLots: number; instrumentId?: number; timeInForce?: TimeInForce }): void {
       const s = orders.tryClaim(1)
       if (s < 0) throw new Error('orders ring full')
       order.__init(orders.setHeader(s, Order.sizeOf(), MessageType.Order), orders.ring.byteBuffer)
@@ -65,7 +70,7 @@ export function venueDesk(engine: ReturnType<typeof inProcessEngine>, instrument
       order.mutate_venue_id(0)
       order.mutate_side(p.side)
       order.mutate_order_type(OrderType.Limit)
-      order.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
+      order.mutate_time_in_force(p.timeInForce ?? TimeInForce.ImmediateOrCancel)
       order.mutate_price_ticks(p.priceTicks)
       order.mutate_size_lots(p.sizeLots)
       order.mutate_strategy_id(1)

@@ -39,6 +39,16 @@ describe('CcxtVenue through ccxt and the mock exchange', () => {
     expect((await venue.cancel('a-1', 0)).status).toBe(OrderStatus.Cancelled)
   })
 
+  test('a post-only order rests as a maker (LIMIT_MAKER), and one that would take is refused as Binance refuses it, never filled', async () => {
+    const rests = await venue.submit({ ...limit('p-1', Side.Buy, 3_000_000, 10), postOnly: true })
+    expect(rests).toMatchObject({ status: OrderStatus.Acknowledged, remainingLots: 10 })
+    const refused = await venue.submit({ ...limit('p-2', Side.Buy, 3_000_100, 10), postOnly: true }).catch((e: unknown) => e)
+    expect(isWavesError(refused)).toBe(true)
+    expect((refused as Error).message).toBe('binance createOrder for order p-2 failed after 1 attempt: rejected: binance Order would immediately match and take.')
+    expect(await venue.fills(0)).toEqual([])
+    expect((await venue.openOrders(0)).map((o) => o.clientOrderId)).toEqual(['p-1'])
+  })
+
   test('a crossing order fills partly, rests, then fills from a market trade; every fill is accounted for', async () => {
     const placed = await venue.submit(limit('x-1', Side.Buy, 3_000_100, 60))
     expect(placed).toMatchObject({ status: OrderStatus.PartiallyFilled, filledLots: 40, remainingLots: 20 })

@@ -84,7 +84,7 @@ export class CcxtSessions implements VenueSessions {
     this.counters.submitted++
     const live = liveOrderOf(order)
     this.#blotter.add(clientOrderId, live)
-    const sent = { clientOrderId: String(clientOrderId), instrumentId: order.instrumentId, side: order.side, orderType: order.orderType, timeInForce: order.timeInForce, priceTicks: order.priceTicks, sizeLots }
+    const sent = { clientOrderId: String(clientOrderId), instrumentId: order.instrumentId, side: order.side, orderType: order.orderType, timeInForce: order.timeInForce, priceTicks: order.priceTicks, sizeLots, postOnly: order.postOnly === true }
     this.#queue.enqueue(live, async () => {
       try {
         await this.#connections.markets(venueId)

@@ -1,5 +1,5 @@
 import type { RingBuffer } from '../../ring/index.js'
-import { MessageType, Order, OrderAmend, OrderCancel } from '../../schemas/index.js'
+import { MessageType, Order, OrderAmend, OrderCancel, OrderType } from '../../schemas/index.js'
 import type { VenueAmend, VenueCancel, VenueOrder, VenueSessions } from './venue-requests.js'
 
 /**
@@ -12,7 +12,7 @@ export class RequestReader {
   readonly #order = new Order()
   readonly #cancel = new OrderCancel()
   readonly #amend = new OrderAmend()
-  readonly #venueOrder: VenueOrder = { clientOrderId: 0, venueId: 0, instrumentId: 0, side: 0, orderType: 0, timeInForce: 0, priceTicks: 0, sizeLots: 0, strategyId: 0 }
+  readonly #venueOrder: VenueOrder = { clientOrderId: 0, venueId: 0, instrumentId: 0, side: 0, orderType: 0, timeInForce: 0, priceTicks: 0, sizeLots: 0, strategyId: 0, postOnly: false }
   readonly #venueCancel: VenueCancel = { clientOrderId: 0, venueId: 0, instrumentId: 0, side: 0, reason: 0 }
   readonly #venueAmend: VenueAmend = { clientOrderId: 0, newClientOrderId: 0, venueId: 0, instrumentId: 0, side: 0, priceTicks: 0, sizeLots: 0 }
   #sessions: VenueSessions | undefined
@@ -39,7 +39,9 @@ export class RequestReader {
     v.venueId = o.venueId()
     v.instrumentId = o.instrumentId()
     v.side = o.side()
-    v.orderType = o.orderType()
+    const type = o.orderType()
+    v.postOnly = type === OrderType.LimitMaker
+    v.orderType = v.postOnly ? OrderType.Limit : type
     v.timeInForce = o.timeInForce()
     v.priceTicks = o.priceTicks()
     v.sizeLots = o.sizeLots()

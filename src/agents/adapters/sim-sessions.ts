@@ -114,6 +114,7 @@ export class SimSessions implements VenueSessions {
       timeInForce: order.timeInForce,
       priceTicks: order.priceTicks,
       sizeLots: order.sizeLots,
+      postOnly: order.postOnly === true,
     })
   }
 

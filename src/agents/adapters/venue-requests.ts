@@ -1,11 +1,17 @@
 import type { CancelReason, Side } from '../../schemas/index.js'
 import type { NewOrder } from '../../venues/sim/venue-messages.js'
 
-/** An order as it arrives on the venue ring: the sim venue's order, with the ring's numeric id, its venue and its strategy. */
+/**
+ * An order as it arrives on the venue ring: the sim venue's order, with the
+ * ring's numeric id, its venue and its strategy. A `LimitMaker` on the ring
+ * arrives as a post-only `Limit`.
+ */
 export type VenueOrder = Omit<NewOrder, 'clientOrderId' | 'postOnly'> & {
   clientOrderId: number
   venueId: number
   strategyId: number
+  /** Rest or be rejected, never take (default false). */
+  postOnly?: boolean
 }
 
 /** A cancel as it arrives on the venue ring (`OrderCancel`). */

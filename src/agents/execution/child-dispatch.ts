@@ -75,9 +75,10 @@ export class ChildDispatch {
   /** Sends the children of the last plan, for `parentId`; the resting lots are counted once they went out. */
   send(parentId: number, terms: Readonly<ParentTerms>, reroute: boolean): void {
     const routing = this.#routing
-    for (let c = 0; c < this.#taking; c++) this.#sendChild(parentId, terms, routing.venueOf(c), routing.priceOf(c), routing.lotsOf(c), reroute)
+    const kind = reroute ? 'reroute' : 'routed'
+    for (let c = 0; c < this.#taking; c++) this.#sendChild(parentId, terms, routing.venueOf(c), routing.priceOf(c), routing.lotsOf(c), kind)
     const { restLots, restVenue } = routing
-    if (restLots > 0 && this.#sendChild(parentId, terms, restVenue, terms.limitTicks!, restLots, reroute)) this.#bump('rested_lots', restLots)
+    if (restLots > 0 && this.#sendChild(parentId, terms, restVenue, terms.limitTicks!, restLots, kind)) this.#bump('rested_lots', restLots)
   }
 
   /**
@@ -97,6 +98,29 @@ export class ChildDispatch {
     this.send(parentId, terms, true)
     this.#bump('rerouted')
     this.#bump('rerouted_lots', lots - (this.#routing.unfilledLots - this.#routing.restLots))
+  }
+
+  /** Posts a parent's lots post-only on one venue, to rest; false when the ring has no room. */
+  post(parentId: number, terms: Readonly<ParentTerms>, venue: number, priceTicks: number, sizeLots: number): boolean {
+    return this.#sendChild(parentId, terms, venue, priceTicks, sizeLots, 'post')
+  }
+
+  /**
+   * What a posted child left unfilled (its rest time over, or refused for
+   * it would have taken) is taken now, immediate-or-cancel up to the
+   * parent's limit, with the verdict of the step it happens in: lots risk
+   * already approved, as for a re-route.
+   */
+  takeRemainder(childId: number, lots: number, verdict: RerouteVerdict): void {
+    if (verdict.safeMode || !verdict.riskVerdict) return this.#bump('post_remainder_blocked')
+    const parentId = this.#parents.parentOf(childId)!
+    const terms = { ...this.#parents.termsOf(parentId)!, childTimeInForce: TimeInForce.ImmediateOrCancel }
+    const children = this.plan(terms, lots)
+    if (children < 0) return
+    if (children === 0) return this.#bump('post_remainder_no_liquidity')
+    this.send(parentId, terms, true)
+    this.#bump('post_remainders_taken')
+    this.#bump('post_remainder_lots', lots - this.#routing.unfilledLots)
   }
 
   /** Puts a cancel of an open child on the venue ring; false when the ring has no room (it is tried again later). */
@@ -122,15 +146,15 @@ export class ChildDispatch {
   }
 
   /** One child of `parentId` onto the venue ring; false when the ring has no room. */
-  #sendChild(parentId: number, terms: Readonly<ParentTerms>, venue: number, priceTicks: number, sizeLots: number, reroute: boolean): boolean {
+  #sendChild(parentId: number, terms: Readonly<ParentTerms>, venue: number, priceTicks: number, sizeLots: number, kind: 'routed' | 'reroute' | 'post'): boolean {
     const now = this.#nowNs()
     // Its id is taken only once the ring has room: a child that never went out has none.
     const childId = this.#parents.nextChildId
-    if (!this.#venueRing.child(now, childId, terms, venue + 1, priceTicks, sizeLots)) {
+    if (!this.#venueRing.child(now, childId, terms, venue + 1, priceTicks, sizeLots, kind === 'post')) {
       this.#bump('blocked_venue_ring_full')
       return false
     }
-    this.#parents.addChild(parentId, reroute)
+    this.#parents.addChild(parentId, kind)
     this.sentNs.set(childId, { venue, ns: now })
     this.#children.sent(childId, { venueId: venue + 1, instrumentId: terms.instrumentId, side: terms.side, sizeLots, rests: terms.childTimeInForce !== TimeInForce.ImmediateOrCancel, sentNs: now })
     this.#bump('children_sent')

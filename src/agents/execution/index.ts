@@ -16,6 +16,7 @@ import { VenueRingWriter } from './venue-ring-writer.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { RouterInput } from '../../native/router-input.js'
 import { VenueFeeFollower } from '../../accounting/venue-fee-follower.js'
+import { postingPlanOf } from './liquidity-choice.js'
 
 type ExecutionConfig = WavesConfig['execution']
 
@@ -83,6 +84,12 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
    * stay open until then. Child id, then lots, flat.
    */
   const refusedBetweenSteps: number[] = []
+  /** Posted children that ended unfilled between steps: their lots are taken at the next execute step. Child id, then lots, flat. */
+  const postRemaindersBetweenSteps: number[] = []
+  /** Filled share of what posted children offered: the fill probability the maker/taker choice weighs. */
+  let postFill: Ewma
+  let health: VenueHealthBoard
+  let config: ExecutionConfig
   const delta = new BookDelta()
   const order = new Order()
   const event = new OrderEvent()
@@ -119,18 +126,50 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       riskCycle: order.riskCycle(),
       strategyId: order.strategyId(),
     }
+    const parentId = order.clientOrderId()
+    if (config.liquidity === 'choose' && terms.childTimeInForce !== TimeInForce.ImmediateOrCancel && posted(parentId, terms, order.sizeLots())) return
     const children = dispatch.plan(terms, order.sizeLots())
     if (children < 0) return
     if (children === 0) return bump('no_liquidity')
-    const parentId = order.clientOrderId()
-    const mid = books.consolidatedMid(terms.instrumentId)
-    if (mid > 0) {
-      slippage.recordArrival(parentId, terms.instrumentId, terms.side === Side.Buy ? 1 : -1, Math.round(mid))
-      measured.add(parentId)
-    }
+    measureFrom(parentId, terms)
     parents.addParent(parentId, terms)
     dispatch.send(parentId, terms, false)
     bump('routed')
+  }
+
+  /** The parent's arrival price, the consolidated mid at decision, when the books show one. */
+  const measureFrom = (parentId: number, terms: ParentTerms): void => {
+    const mid = books.consolidatedMid(terms.instrumentId)
+    if (!(mid > 0)) return
+    slippage.recordArrival(parentId, terms.instrumentId, terms.side === Side.Buy ? 1 : -1, Math.round(mid))
+    measured.add(parentId)
+  }
+
+  /** The maker/taker choice for a parent that may rest: true when it was posted rather than left to take. */
+  const posted = (parentId: number, terms: ParentTerms, sizeLots: number): boolean => {
+    const makerVenue = input.makerVenue(health)
+    const { plan, choice } = postingPlanOf({
+      side: terms.side,
+      limitTicks: terms.limitTicks!,
+      bidTicks: books.consolidatedBidTicks(terms.instrumentId),
+      askTicks: books.consolidatedAskTicks(terms.instrumentId),
+      makerVenue,
+      makerBps: makerVenue >= 0 ? input.feesOf(makerVenue)[0] : 0,
+      takerBps: input.lowestTakerBps(health),
+      fillProbability: postFill.mean,
+      missCostBps: config.missCostBps,
+      adverseSelectionBps: config.adverseSelectionBps,
+    })
+    if (plan === undefined) {
+      bump(choice === undefined ? 'choice_no_book' : 'chose_take')
+      return false
+    }
+    if (!dispatch.post(parentId, terms, plan.venue, plan.priceTicks, sizeLots)) return true
+    measureFrom(parentId, terms)
+    parents.addParent(parentId, terms)
+    bump('posted')
+    bump('posted_lots', sizeLots)
+    return true
   }
 
   /** A child has ended: its parent completes with its last child, and the parent's shortfall is measured. */
@@ -188,11 +227,27 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     }
     if (!isTerminal(status)) return
     if (status === OrderStatus.Cancelled) bump('children_cancelled')
+    if (parents.isPost(id) && !venueDown && postEnded(id, event.filledLots(), event.remainingLots())) return
     childEnded(id)
   }
 
-  /** Re-routes, with this step's verdict, the lots of children refused for a venue down between steps. */
-  const rerouteRefusedBetweenSteps = (): void => {
+  /** A posted child ended: its fill ratio is measured and what it left is taken; true when that waits for the next step (the parent stays open). */
+  const postEnded = (id: number, filled: number, left: number): boolean => {
+    if (filled + left > 0) postFill.update(filled / (filled + left))
+    if (left === 0) return false
+    if (!inStep) {
+      postRemaindersBetweenSteps.push(id, left)
+      return true
+    }
+    dispatch.takeRemainder(id, left, command)
+    return false
+  }
+
+  /**
+   * With this step's verdict: re-routes the lots of children refused for a
+   * venue down between steps, and takes what posted children left.
+   */
+  const routeWhatWaitedForAStep = (): void => {
     for (let k = 0; k < refusedBetweenSteps.length; k += 2) {
       const id = refusedBetweenSteps[k]!
       bump('children_venue_down')
@@ -200,6 +255,12 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       childEnded(id)
     }
     refusedBetweenSteps.length = 0
+    for (let k = 0; k < postRemaindersBetweenSteps.length; k += 2) {
+      const id = postRemaindersBetweenSteps[k]!
+      dispatch.takeRemainder(id, postRemaindersBetweenSteps[k + 1]!, command)
+      childEnded(id)
+    }
+    postRemaindersBetweenSteps.length = 0
   }
 
   const drainAnswers = (): void => {
@@ -233,10 +294,14 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       venueFees = new VenueFeeFollower(ctx.boards['account_state']!, ctx.engineConfig, ctx.clock.nowNs())
       venueFees.applyTo(input)
       const router = executor.createRouter({ adverseTicksPerMs: ctx.config.adverseTicksPerMs })
+      config = ctx.config
+      postFill = new Ewma(0.1)
+      postFill.update(ctx.config.postFillProbability)
+      health = VenueHealthBoard.attach(ctx.venueHealth)
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()
       dispatch = new ChildDispatch({
-        routing: new ChildRouting(router, input, books, VenueHealthBoard.attach(ctx.venueHealth)),
+        routing: new ChildRouting(router, input, books, health),
         venueRing,
         parents,
         children: childOrders,
@@ -257,7 +322,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       let cancelled: number
       try {
         market.drain(onMarket)
-        rerouteRefusedBetweenSteps()
+        routeWhatWaitedForAStep()
         drainAnswers()
         cancelled = dispatch.cancelDue(CancelReason.ChildTimeout)
         // The fee tiers fees_monitor published last cycle price this cycle's lots.
@@ -302,6 +367,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       })),
       openSlippageOrders: slippage.openOrders,
       openChildren: childOrders.byStatus(),
+      postFillRatio: postFill.mean,
     }),
     snapshot: () => ({ nextChildId: parents.nextChildId, children: childOrders.snapshot() }),
   }

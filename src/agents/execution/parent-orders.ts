@@ -25,6 +25,8 @@ export class ParentOrders {
   readonly #terms = new Map<number, ParentTerms>()
   /** Children that are themselves a re-route: their lots are not routed a third time. */
   readonly #reroutes = new Set<number>()
+  /** Children posted (post-only) by the maker/taker choice: what they leave unfilled is taken. */
+  readonly #posts = new Set<number>()
   #nextChildId: number
 
   /** Child ids are drawn from their own range so they never collide with the parents' (risk's) ids. */
@@ -45,13 +47,18 @@ export class ParentOrders {
     return this.#terms.get(parentId)
   }
 
-  /** A new child of `parentId`, a re-route of another's lots or not; returns its client order id. */
-  addChild(parentId: number, reroute = false): number {
+  /** A new child of `parentId`: routed, a re-route of another's lots, or posted; returns its client order id. */
+  addChild(parentId: number, kind: 'routed' | 'reroute' | 'post' = 'routed'): number {
     const child = this.#nextChildId++
     this.#parentOf.set(child, parentId)
     this.#liveChildren.set(parentId, (this.#liveChildren.get(parentId) ?? 0) + 1)
-    if (reroute) this.#reroutes.add(child)
+    if (kind === 'reroute') this.#reroutes.add(child)
+    else if (kind === 'post') this.#posts.add(child)
     return child
+  }
+
+  isPost(childId: number): boolean {
+    return this.#posts.has(childId)
   }
 
   parentOf(childId: number): number | undefined {
@@ -68,6 +75,7 @@ export class ParentOrders {
     if (parent === undefined) return undefined
     this.#parentOf.delete(childId)
     this.#reroutes.delete(childId)
+    this.#posts.delete(childId)
     const live = (this.#liveChildren.get(parent) ?? 1) - 1
     if (live > 0) {
       this.#liveChildren.set(parent, live)

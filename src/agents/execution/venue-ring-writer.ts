@@ -23,8 +23,8 @@ export class VenueRingWriter {
     return this.#ring.ring.closed
   }
 
-  /** A limit child of a parent with `terms`; false when the ring has no room. */
-  child(tsNs: number, clientOrderId: number, terms: Readonly<ParentTerms>, venueId: number, priceTicks: number, sizeLots: number): boolean {
+  /** A limit child of a parent with `terms`, post-only when asked; false when the ring has no room. */
+  child(tsNs: number, clientOrderId: number, terms: Readonly<ParentTerms>, venueId: number, priceTicks: number, sizeLots: number, postOnly = false): boolean {
     const s = this.#ring.tryClaim(1)
     if (s < 0) return false
     const o = this.#order.__init(this.#ring.setHeader(s, Order.sizeOf(), MessageType.Order), this.#ring.ring.byteBuffer)
@@ -35,7 +35,7 @@ export class VenueRingWriter {
     o.mutate_risk_cycle(terms.riskCycle)
     o.mutate_venue_id(venueId)
     o.mutate_side(terms.side)
-    o.mutate_order_type(OrderType.Limit)
+    o.mutate_order_type(postOnly ? OrderType.LimitMaker : OrderType.Limit)
     o.mutate_time_in_force(terms.childTimeInForce)
     o.mutate_price_ticks(priceTicks)
     o.mutate_size_lots(sizeLots)

@@ -2,5 +2,6 @@
 
 export enum OrderType {
   Limit = 0,
-  Market = 1
+  Market = 1,
+  LimitMaker = 2
 }

@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import createAdapters from '../../src/agents/adapters/index.js'
+import createExecution from '../../src/agents/execution/index.js'
+import { CycleStep } from '../../src/cycle/steps.js'
+import { SimReasonCode } from '../../src/venues/sim/index.js'
+import { Liquidity, OrderStatus, Side, TimeInForce } from '../../src/schemas/index.js'
+import { command, inProcessEngine } from './context.js'
+import { venueDesk } from './venue-desk.js'
+
+const SIM_A = 1
+const SIM_B = 2
+
+let stop: (() => unknown) | undefined
+afterEach(async () => {
+  await stop?.()
+  stop = undefined
+})
+
+/**
+ * Execution choosing maker or taker over two sim venues whose books show
+ * 98 bid / 102 ask, 50 lots each: a 400 bps spread around 100. Makers pay
+ * nothing, takers 10 bps; a posted order rests 5 ms, and one that does not
+ * fill is expected to cost `missCostBps` more than taking at once.
+ */
+async function desk(missCostBps = 5) {
+  const engine = inProcessEngine({
+    data_feeds: { instruments: ['BTC-USDT'], venues: ['sim-a', 'sim-b'] },
+    execution: { adverseTicksPerMs: 0, liquidity: 'choose', childTimeoutMs: 5, missCostBps },
+    fees_monitor: { takerFeeBps: 10, makerFeeBps: 0 },
+  })
+  const execCtx = engine.context('execution')
+  const adaptersCtx = engine.context('adapters')
+  const execution = createExecution()
+  const adapters = createAdapters()
+  await execution.init(execCtx as never, undefined)
+  await adapters.init(adaptersCtx as never, undefined)
+  stop = () => adapters.stop?.()
+  const d = venueDesk(engine, 1, 2)
+  for (const venue of [SIM_A, SIM_B]) {
+    d.level(venue, Side.Buy, 98, 50)
+    d.level(venue, Side.Sell, 102, 50)
+  }
+  let cycle = 1
+  return {
+    ...d,
+    execCtx,
+    /** A good-till-cancel buy of 10 lots up to 102, approved in the next cycle. */
+    buy(id: number): void {
+      d.parent({ id, cycle: cycle + 1, side: Side.Buy, priceTicks: 102, sizeLots: 10, timeInForce: TimeInForce.GoodTillCancel })
+    },
+    /** Execution's execute step of the next cycle. */
+    executeStep(): void {
+      void execution.step(command(++cycle, CycleStep.Execute), execCtx as never)
+    },
+    /** The venues take what is on the venue ring, run their latency out, and answer; 3 ms pass. */
+    venuesAnswer(): void {
+      for (let round = 0; round < 3; round++) {
+        adapters.onFastPath!(adaptersCtx as never)
+        engine.clock.advanceNs(1e6)
+        void adapters.step(command(cycle, CycleStep.Monitor), adaptersCtx as never)
+      }
+      d.read()
+    },
+    postFillRatio: () => execution.health!()['postFillRatio'] as number,
+    waitMs(ms: number): void {
+      engine.clock.advanceNs(ms * 1e6)
+    },
+  }
+}
+
+describe('the maker/taker choice in execution', () => {
+  it('posts a parent post-only at the touch when posting is expected to cost less, and takes what is left once its rest time is over', async () => {
+    // Posting: half the spread (200 bps) earned and no fee half the time, vs 200 + 10 bps to take now.
+    const t = await desk()
+    t.buy(1)
+    t.executeStep()
+    t.venuesAnswer()
+    const [posted] = [...t.events.keys()]
+    expect(t.events.get(posted!)).toEqual([{ venueId: SIM_A, status: OrderStatus.Acknowledged, reasonCode: 0, filledLots: 0, remainingLots: 10 }])
+    expect(t.execCtx.counters).toMatchObject({ posted: 1, posted_lots: 10 })
+
+    // Nobody sells at 98: once its 5 ms are over a step cancels it, and the step after takes the 10 lots at 102.
+    t.waitMs(5)
+    t.executeStep()
+    t.venuesAnswer()
+    expect(t.events.get(posted!)!.at(-1)).toMatchObject({ status: OrderStatus.Cancelled, filledLots: 0, remainingLots: 10 })
+    t.executeStep()
+    t.venuesAnswer()
+    const taken = [...t.events.keys()].slice(1)
+    expect(taken).toHaveLength(1)
+    expect(t.fills.filter((f) => f.clientOrderId === taken[0])).toEqual([{ clientOrderId: taken[0], venueId: SIM_A, priceTicks: 102, sizeLots: 10, liquidity: Liquidity.Taker }])
+    t.executeStep()
+    expect(t.execCtx.counters).toMatchObject({ post_remainders_taken: 1, post_remainder_lots: 10, orders_completed: 1, open_parents: 0 })
+    // What posting filled (nothing) moves the fill probability the next choice weighs: 0.9 × 0.5.
+    expect(t.postFillRatio()).toBeCloseTo(0.45, 12)
+  })
+
+  it('a posted order that trades fills as a maker, and the parent ends there', async () => {
+    const t = await desk()
+    t.buy(1)
+    t.executeStep()
+    t.venuesAnswer()
+    // A seller takes the 50 lots ahead of it at 98, then its 10.
+    t.trade(SIM_A, Side.Sell, 98, 60, 1)
+    t.venuesAnswer()
+    const [posted] = [...t.events.keys()]
+    expect(t.fills).toEqual([{ clientOrderId: posted, venueId: SIM_A, priceTicks: 98, sizeLots: 10, liquidity: Liquidity.Maker }])
+    t.executeStep()
+    expect([...t.events.keys()]).toHaveLength(1)
+    expect(t.execCtx.counters).toMatchObject({ posted: 1, orders_completed: 1, open_parents: 0 })
+    expect(t.execCtx.counters['post_remainders_taken']).toBeUndefined()
+    expect(t.postFillRatio()).toBeCloseTo(0.55, 12)
+  })
+
+  it('a post-only order the book has moved through is refused by the venue, not filled as a taker, and is then taken at the next step', async () => {
+    const t = await desk()
+    t.buy(1)
+    t.executeStep()
+    // Before the order reaches sim-a, its book moves down: 97 bid, 98 ask. Resting at 98 would now take.
+    t.level(SIM_A, Side.Buy, 98, 0)
+    t.level(SIM_A, Side.Buy, 97, 50)
+    t.level(SIM_A, Side.Sell, 102, 0)
+    t.level(SIM_A, Side.Sell, 98, 50)
+    t.venuesAnswer()
+    const [posted] = [...t.events.keys()]
+    expect(t.events.get(posted!)).toEqual([{ venueId: SIM_A, status: OrderStatus.Rejected, reasonCode: SimReasonCode.PostOnlyWouldCross, filledLots: 0, remainingLots: 10 }])
+    t.executeStep()
+    t.venuesAnswer()
+    const taken = [...t.events.keys()].slice(1)
+    expect(t.fills).toEqual([{ clientOrderId: taken[0], venueId: SIM_A, priceTicks: 98, sizeLots: 10, liquidity: Liquidity.Taker }])
+  })
+
+  it('takes, as without the choice, when the order is too urgent for posting to pay', async () => {
+    // Half the time a post saves 210 bps; the other half it costs 1000 bps more: taking is cheaper.
+    const t = await desk(1000)
+    t.buy(1)
+    t.executeStep()
+    t.venuesAnswer()
+    expect(t.execCtx.counters).toMatchObject({ chose_take: 1, routed: 1 })
+    expect(t.execCtx.counters['posted']).toBeUndefined()
+    expect(t.fills.map((f) => [f.priceTicks, f.sizeLots, f.liquidity])).toEqual([[102, 10, Liquidity.Taker]])
+  })
+})
