@@ -132,6 +132,28 @@ describe('resting children and venue health, execution and the sim adapters in-p
     expect(t.execCtx.counters).toMatchObject({ children_cancelled: 1, orders_completed: 1, open_parents: 0 })
   })
 
+  it('a child resting on a venue an operator takes down is cancelled at the next execute step, once, well within its rest time', async () => {
+    const t = await twoSimVenues()
+    t.parent(1, 99, 10, TimeInForce.GoodTillCancel)
+    await t.execute()
+    t.venueTurn()
+    const [child] = childIds(t.events())
+    t.venuesDown(['sim-a'])
+    // 1 ms into its 50: the rest time has nothing to do with it.
+    await t.execute()
+    expect(t.openChildren()).toEqual({ CancelPending: 1 })
+    expect(t.execCtx.counters).toMatchObject({ venue_taken_down_cancels: 1, cancels_sent: 1 })
+    t.venueTurn()
+    await t.execute()
+    expect(story(t.events(), child!).at(-1)).toEqual(['Cancelled', RefusedRequest.None, 0, 0, 10])
+    expect(t.execCtx.counters).toMatchObject({ venue_taken_down_cancels: 1, children_cancelled: 1, orders_completed: 1, open_parents: 0 })
+    // Put back and taken down again with nothing resting there: nothing to cancel.
+    t.venuesDown([])
+    t.venuesDown(['sim-a'])
+    await t.execute()
+    expect(t.execCtx.counters['venue_taken_down_cancels']).toBe(1)
+  })
+
   it('a resting child refused for a venue down within its rest time is re-routed once and rests on the venue up, with its time in force; one refused after it is not', async () => {
     const t = await twoSimVenues()
     t.parent(1, 99, 10, TimeInForce.GoodTillCancel)

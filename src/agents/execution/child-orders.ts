@@ -111,9 +111,9 @@ export class ChildOrders {
     return open !== undefined && open.rests && nowNs >= open.sentNs + this.#timeouts.restNs
   }
 
-  /** Children that rest, or may: what a stopping engine cancels. */
-  resting(): number[] {
-    return [...this.#open].filter(([, open]) => open.rests).map(([id]) => id)
+  /** Children that rest, or may, on one venue or on all: what a stopping engine, or a venue taken down, cancels. */
+  resting(venueId?: number): number[] {
+    return [...this.#open].filter(([, open]) => open.rests && (venueId === undefined || open.venueId === venueId)).map(([id]) => id)
   }
 
   /** A cancel of the child went out: it waits on the venue, and gets another if that goes unanswered. */

@@ -5,7 +5,7 @@ import { loadExecutor, type SlippageTracker } from '../../native/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { BookDelta, CancelReason, Fill, MessageType, Order, OrderEvent, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
-import { VenueHealthBoard } from '../../venues/health/index.js'
+import { VenueDownReason, VenueHealthBoard, VenueState, type VenueHealth } from '../../venues/health/index.js'
 import { REASON_VENUE_DOWN } from '../adapters/reason-codes.js'
 import type { Agent, AgentContext } from '../agent.js'
 import { ChildOrders, type ChildSnapshot } from './child-orders.js'
@@ -89,6 +89,9 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   /** Filled share of what posted children offered: the fill probability the maker/taker choice weighs. */
   let postFill: Ewma
   let health: VenueHealthBoard
+  /** Per venue (index from 0), the health change whose operator take-down was last swept for resting children. */
+  let sweptChange: number[] = []
+  const venueHealth: VenueHealth = { state: VenueState.Up, reason: VenueDownReason.None, consecutiveFailures: 0, changes: 0, sinceNs: 0 }
   let config: ExecutionConfig
   const delta = new BookDelta()
   const order = new Order()
@@ -263,6 +266,26 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     postRemaindersBetweenSteps.length = 0
   }
 
+  /**
+   * A venue an operator took down keeps no resting children of execution:
+   * each is cancelled once per take-down (its lots are not worked elsewhere).
+   * A venue down for failures is left alone: cancels would not reach it.
+   */
+  const cancelOnVenuesTakenDown = (): number => {
+    let sent = 0
+    for (let v = 0; v < venues.length; v++) {
+      const h = health.read(v + 1, venueHealth)
+      if (h.state !== VenueState.Down || h.reason !== VenueDownReason.Operator || sweptChange[v] === h.changes) continue
+      sweptChange[v] = h.changes
+      for (const id of childOrders.resting(v + 1)) {
+        if (childOrders.status(id) === OrderStatus.CancelPending || !dispatch.cancel(id, CancelReason.VenueDown)) continue
+        bump('venue_taken_down_cancels')
+        sent++
+      }
+    }
+    return sent
+  }
+
   const drainAnswers = (): void => {
     answers.drain(onAnswer)
   }
@@ -298,6 +321,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       postFill = new Ewma(0.1)
       postFill.update(ctx.config.postFillProbability)
       health = VenueHealthBoard.attach(ctx.venueHealth)
+      sweptChange = universe.venues.map(() => -1)
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()
       dispatch = new ChildDispatch({
@@ -324,7 +348,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
         market.drain(onMarket)
         routeWhatWaitedForAStep()
         drainAnswers()
-        cancelled = dispatch.cancelDue(CancelReason.ChildTimeout)
+        cancelled = dispatch.cancelDue(CancelReason.ChildTimeout) + cancelOnVenuesTakenDown()
         // The fee tiers fees_monitor published last cycle price this cycle's lots.
         if (venueFees.applyTo(input)) counters['fee_tiers_applied'] = venueFees.applied
         orders.drain(onOrder)

@@ -3,5 +3,6 @@
 export enum CancelReason {
   Requested = 0,
   ChildTimeout = 1,
-  Shutdown = 2
+  Shutdown = 2,
+  VenueDown = 3
 }
