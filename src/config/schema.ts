@@ -311,8 +311,13 @@ const execution = agent.extend({
   postFillProbability: number({ min: 0, max: 1 }).default(0.5),
   /** Expected move away, bps of mid, before a posted order that did not fill is taken. Default 5. */
   missCostBps: number({ min: 0 }).default(5),
-  /** Expected move against a posted order once it fills, bps of mid. Default 0. */
+  /**
+   * Expected move of the mid against a posted order once it fills, bps:
+   * the prior, until maker fills have measured it over adverseHorizonMs. Default 0.
+   */
   adverseSelectionBps: number({ min: 0 }).default(0),
+  /** How long after a maker fill the mid is looked at again to measure adverse selection, ms. Default 1000. */
+  adverseHorizonMs: integer(1).default(1000),
 })
 
 const adapters = agent.extend({

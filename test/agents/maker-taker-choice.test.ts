@@ -25,7 +25,7 @@ afterEach(async () => {
 async function desk(missCostBps = 5) {
   const engine = inProcessEngine({
     data_feeds: { instruments: ['BTC-USDT'], venues: ['sim-a', 'sim-b'] },
-    execution: { adverseTicksPerMs: 0, liquidity: 'choose', childTimeoutMs: 5, missCostBps },
+    execution: { adverseTicksPerMs: 0, liquidity: 'choose', childTimeoutMs: 5, missCostBps, adverseHorizonMs: 2 },
     fees_monitor: { takerFeeBps: 10, makerFeeBps: 0 },
   })
   const execCtx = engine.context('execution')
@@ -62,6 +62,7 @@ async function desk(missCostBps = 5) {
       d.read()
     },
     postFillRatio: () => execution.health!()['postFillRatio'] as number,
+    adverseSelectionBps: () => execution.health!()['adverseSelectionBps'] as number,
     waitMs(ms: number): void {
       engine.clock.advanceNs(ms * 1e6)
     },
@@ -110,6 +111,28 @@ describe('the maker/taker choice in execution', () => {
     expect(t.execCtx.counters).toMatchObject({ posted: 1, orders_completed: 1, open_parents: 0 })
     expect(t.execCtx.counters['post_remainders_taken']).toBeUndefined()
     expect(t.postFillRatio()).toBeCloseTo(0.55, 12)
+  })
+
+  it('measures how far the mid runs against a maker fill, and weighs that in the next choice', async () => {
+    const t = await desk()
+    t.buy(1)
+    t.executeStep()
+    t.venuesAnswer()
+    t.trade(SIM_A, Side.Sell, 98, 60, 1)
+    t.venuesAnswer()
+    t.executeStep()
+    // Bought at a mid of 100; then both books fall to 94 / 98, a mid of 96: 400 bps against the fill.
+    for (const venue of [SIM_A, SIM_B]) {
+      t.level(venue, Side.Buy, 98, 0)
+      t.level(venue, Side.Buy, 94, 50)
+      t.level(venue, Side.Sell, 102, 0)
+      t.level(venue, Side.Sell, 98, 50)
+    }
+    t.waitMs(2)
+    t.executeStep()
+    expect(t.execCtx.counters['adverse_fills_measured']).toBe(1)
+    // From a prior of 0, weighted 0.1 to the new: 40 bps.
+    expect(t.adverseSelectionBps()).toBeCloseTo(40, 9)
   })
 
   it('a post-only order the book has moved through is refused by the venue, not filled as a taker, and is then taken at the next step', async () => {

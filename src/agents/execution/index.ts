@@ -4,7 +4,7 @@ import { universeOf } from '../../market/instruments.js'
 import { loadExecutor, type SlippageTracker } from '../../native/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
-import { BookDelta, CancelReason, Fill, MessageType, Order, OrderEvent, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
+import { BookDelta, CancelReason, Fill, Liquidity, MessageType, Order, OrderEvent, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
 import { VenueDownReason, VenueHealthBoard, VenueState, type VenueHealth } from '../../venues/health/index.js'
 import { REASON_VENUE_DOWN } from '../adapters/reason-codes.js'
 import type { Agent, AgentContext } from '../agent.js'
@@ -17,6 +17,7 @@ import { VenueBooks } from '../../market/book/index.js'
 import { RouterInput } from '../../native/router-input.js'
 import { VenueFeeFollower } from '../../accounting/venue-fee-follower.js'
 import { postingPlanOf } from './liquidity-choice.js'
+import { AdverseSelection } from './adverse-selection.js'
 
 type ExecutionConfig = WavesConfig['execution']
 
@@ -88,6 +89,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   const postRemaindersBetweenSteps: number[] = []
   /** Filled share of what posted children offered: the fill probability the maker/taker choice weighs. */
   let postFill: Ewma
+  let adverse: AdverseSelection
   let health: VenueHealthBoard
   /** Per venue (index from 0), the health change whose operator take-down was last swept for resting children. */
   let sweptChange: number[] = []
@@ -161,7 +163,8 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       takerBps: input.lowestTakerBps(health),
       fillProbability: postFill.mean,
       missCostBps: config.missCostBps,
-      adverseSelectionBps: config.adverseSelectionBps,
+      // A favourable run after maker fills is luck to the choice, not a reason to post more.
+      adverseSelectionBps: Math.max(0, adverse.bps),
     })
     if (plan === undefined) {
       bump(choice === undefined ? 'choice_no_book' : 'chose_take')
@@ -188,6 +191,9 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   const onAnswer = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type === MessageType.Fill) {
       fill.__init(offset, ring.byteBuffer)
+      if (fill.liquidity() === Liquidity.Maker && parents.isPost(fill.clientOrderId())) {
+        adverse.filled(fill.instrumentId(), fill.side(), books.consolidatedMid(fill.instrumentId()), nowNs())
+      }
       const parent = parents.parentOf(fill.clientOrderId())
       if (parent !== undefined && measured.has(parent)) slippage.recordFill(parent, fill.venueId(), fill.priceTicks(), fill.sizeLots())
       bump('fills')
@@ -320,6 +326,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       config = ctx.config
       postFill = new Ewma(0.1)
       postFill.update(ctx.config.postFillProbability)
+      adverse = new AdverseSelection(ctx.config.adverseSelectionBps, ctx.config.adverseHorizonMs * 1e6)
       health = VenueHealthBoard.attach(ctx.venueHealth)
       sweptChange = universe.venues.map(() => -1)
       counters = ctx.counters
@@ -347,6 +354,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       try {
         market.drain(onMarket)
         routeWhatWaitedForAStep()
+        if (adverse.settle(nowNs(), (i) => books.consolidatedMid(i)) > 0) counters['adverse_fills_measured'] = adverse.measured
         drainAnswers()
         cancelled = dispatch.cancelDue(CancelReason.ChildTimeout) + cancelOnVenuesTakenDown()
         // The fee tiers fees_monitor published last cycle price this cycle's lots.
@@ -392,6 +400,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       openSlippageOrders: slippage.openOrders,
       openChildren: childOrders.byStatus(),
       postFillRatio: postFill.mean,
+      adverseSelectionBps: adverse.bps,
     }),
     snapshot: () => ({ nextChildId: parents.nextChildId, children: childOrders.snapshot() }),
   }
