@@ -318,6 +318,12 @@ const execution = agent.extend({
   adverseSelectionBps: number({ min: 0 }).default(0),
   /** How long after a maker fill the mid is looked at again to measure adverse selection, ms. Default 1000. */
   adverseHorizonMs: integer(1).default(1000),
+  /**
+   * How often a parent's posted order may be cancelled to go again at the
+   * touch when the touch moves away from it (within the parent's limit),
+   * each time with the choice made again and its own rest time. Default 3.
+   */
+  maxReprices: integer(0).default(3),
 })
 
 const adapters = agent.extend({

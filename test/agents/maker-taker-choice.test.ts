@@ -22,10 +22,10 @@ afterEach(async () => {
  * nothing, takers 10 bps; a posted order rests 5 ms, and one that does not
  * fill is expected to cost `missCostBps` more than taking at once.
  */
-async function desk(missCostBps = 5) {
+async function desk(missCostBps = 5, maxReprices = 3) {
   const engine = inProcessEngine({
     data_feeds: { instruments: ['BTC-USDT'], venues: ['sim-a', 'sim-b'] },
-    execution: { adverseTicksPerMs: 0, liquidity: 'choose', childTimeoutMs: 5, missCostBps, adverseHorizonMs: 2 },
+    execution: { adverseTicksPerMs: 0, liquidity: 'choose', childTimeoutMs: 5, missCostBps, adverseHorizonMs: 2, maxReprices },
     fees_monitor: { takerFeeBps: 10, makerFeeBps: 0 },
   })
   const execCtx = engine.context('execution')
@@ -111,6 +111,52 @@ describe('the maker/taker choice in execution', () => {
     expect(t.execCtx.counters).toMatchObject({ posted: 1, orders_completed: 1, open_parents: 0 })
     expect(t.execCtx.counters['post_remainders_taken']).toBeUndefined()
     expect(t.postFillRatio()).toBeCloseTo(0.55, 12)
+  })
+
+  it('a posted buy the bid moves up from is cancelled and posted again at the new bid, where it fills as a maker', async () => {
+    const t = await desk()
+    t.buy(1)
+    t.executeStep()
+    t.venuesAnswer()
+    for (const venue of [SIM_A, SIM_B]) {
+      t.level(venue, Side.Buy, 99, 50)
+      t.level(venue, Side.Buy, 98, 0)
+    }
+    t.executeStep()
+    t.venuesAnswer()
+    const [first] = [...t.events.keys()]
+    expect(t.events.get(first!)!.at(-1)).toMatchObject({ status: OrderStatus.Cancelled, remainingLots: 10 })
+    t.executeStep()
+    t.venuesAnswer()
+    const [, second] = [...t.events.keys()]
+    expect(t.events.get(second!)).toEqual([{ venueId: SIM_A, status: OrderStatus.Acknowledged, reasonCode: 0, filledLots: 0, remainingLots: 10 }])
+    t.trade(SIM_A, Side.Sell, 99, 60, 1)
+    t.venuesAnswer()
+    expect(t.fills).toEqual([{ clientOrderId: second, venueId: SIM_A, priceTicks: 99, sizeLots: 10, liquidity: Liquidity.Maker }])
+    t.executeStep()
+    expect(t.execCtx.counters).toMatchObject({ posted: 1, reprice_cancels: 1, reposted: 1, orders_completed: 1, open_parents: 0 })
+    expect(t.execCtx.counters['post_remainders_taken']).toBeUndefined()
+    // The repriced one was not given its time: only the fill counts, 0.9 × 0.5 + 0.1.
+    expect(t.postFillRatio()).toBeCloseTo(0.55, 12)
+  })
+
+  it('goes again at a new touch at most maxReprices times a parent', async () => {
+    const t = await desk(5, 1)
+    t.buy(1)
+    t.executeStep()
+    t.venuesAnswer()
+    for (const [up, from] of [[99, 98], [100, 99]]) {
+      for (const venue of [SIM_A, SIM_B]) {
+        t.level(venue, Side.Buy, up!, 50)
+        t.level(venue, Side.Buy, from!, 0)
+      }
+      t.executeStep()
+      t.venuesAnswer()
+      t.executeStep()
+      t.venuesAnswer()
+    }
+    // Once at 99; the move to 100 leaves the second post where it is.
+    expect(t.execCtx.counters).toMatchObject({ reprice_cancels: 1, reposted: 1, open_children: 1 })
   })
 
   it('measures how far the mid runs against a maker fill, and weighs that in the next choice', async () => {

@@ -40,7 +40,7 @@ describe('resolveConfig defaults', () => {
         priceCollarBps: 500,
         maxOrdersPerSecond: 50,
       },
-      execution: { ...agentDefaults, venue: 'sim', orderTimeoutMs: 5000, childTimeoutMs: 2000, adverseTicksPerMs: 0.5, slippageWindowOrders: 1000, liquidity: 'take', postFillProbability: 0.5, missCostBps: 5, adverseSelectionBps: 0, adverseHorizonMs: 1000 },
+      execution: { ...agentDefaults, venue: 'sim', orderTimeoutMs: 5000, childTimeoutMs: 2000, adverseTicksPerMs: 0.5, slippageWindowOrders: 1000, liquidity: 'take', postFillProbability: 0.5, missCostBps: 5, adverseSelectionBps: 0, adverseHorizonMs: 1000, maxReprices: 3 },
       adapters: {
         ...agentDefaults,
         simOrderLatencyUs: 250,

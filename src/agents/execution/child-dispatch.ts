@@ -156,7 +156,7 @@ export class ChildDispatch {
     }
     this.#parents.addChild(parentId, kind)
     this.sentNs.set(childId, { venue, ns: now })
-    this.#children.sent(childId, { venueId: venue + 1, instrumentId: terms.instrumentId, side: terms.side, sizeLots, rests: terms.childTimeInForce !== TimeInForce.ImmediateOrCancel, sentNs: now })
+    this.#children.sent(childId, { venueId: venue + 1, instrumentId: terms.instrumentId, side: terms.side, sizeLots, priceTicks, rests: terms.childTimeInForce !== TimeInForce.ImmediateOrCancel, sentNs: now })
     this.#bump('children_sent')
     return true
   }

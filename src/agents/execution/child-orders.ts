@@ -9,6 +9,8 @@ export interface ChildOrder {
   readonly instrumentId: number
   readonly side: Side
   readonly sizeLots: number
+  /** Its limit price, as sent. */
+  readonly priceTicks: number
   /** A child of a good-till-cancel or day parent: it may rest at the venue. */
   readonly rests: boolean
   readonly sentNs: number

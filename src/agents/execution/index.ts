@@ -16,7 +16,7 @@ import { VenueRingWriter } from './venue-ring-writer.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { RouterInput } from '../../native/router-input.js'
 import { VenueFeeFollower } from '../../accounting/venue-fee-follower.js'
-import { postingPlanOf } from './liquidity-choice.js'
+import { postingPlanOf, type PostingPlan } from './liquidity-choice.js'
 import { AdverseSelection } from './adverse-selection.js'
 
 type ExecutionConfig = WavesConfig['execution']
@@ -150,8 +150,8 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     measured.add(parentId)
   }
 
-  /** The maker/taker choice for a parent that may rest: true when it was posted rather than left to take. */
-  const posted = (parentId: number, terms: ParentTerms, sizeLots: number): boolean => {
+  /** The maker/taker choice for lots of a parent that may rest: where to post them, or undefined to take. */
+  const choosePost = (terms: ParentTerms): PostingPlan | undefined => {
     const makerVenue = input.makerVenue(health)
     const { plan, choice } = postingPlanOf({
       side: terms.side,
@@ -166,16 +166,57 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       // A favourable run after maker fills is luck to the choice, not a reason to post more.
       adverseSelectionBps: Math.max(0, adverse.bps),
     })
-    if (plan === undefined) {
-      bump(choice === undefined ? 'choice_no_book' : 'chose_take')
-      return false
-    }
+    if (plan === undefined) bump(choice === undefined ? 'choice_no_book' : 'chose_take')
+    return plan
+  }
+
+  /** A new parent that may rest, posted when the choice says so: true when it was (or the ring had no room for it). */
+  const posted = (parentId: number, terms: ParentTerms, sizeLots: number): boolean => {
+    const plan = choosePost(terms)
+    if (plan === undefined) return false
     if (!dispatch.post(parentId, terms, plan.venue, plan.priceTicks, sizeLots)) return true
     measureFrom(parentId, terms)
     parents.addParent(parentId, terms)
     bump('posted')
     bump('posted_lots', sizeLots)
     return true
+  }
+
+  /**
+   * Posted children the touch has moved away from (a higher bid for a buy,
+   * within the parent's limit) are cancelled, to go again at the new touch
+   * once the venue confirms: at most `maxReprices` times a parent.
+   */
+  const repricePosts = (): number => {
+    let sent = 0
+    for (const id of parents.posts()) {
+      const status = childOrders.status(id)
+      if ((status !== OrderStatus.Acknowledged && status !== OrderStatus.PartiallyFilled) || parents.isRepricing(id)) continue
+      const parentId = parents.parentOf(id)!
+      if (parents.repricesOf(parentId) >= config.maxReprices) continue
+      const terms = parents.termsOf(parentId)!
+      const buy = terms.side === Side.Buy
+      const touch = buy ? books.consolidatedBidTicks(terms.instrumentId) : books.consolidatedAskTicks(terms.instrumentId)
+      if (!(touch > 0)) continue
+      const target = buy ? Math.min(terms.limitTicks!, touch) : Math.max(terms.limitTicks!, touch)
+      const price = childOrders.get(id)!.priceTicks
+      if (!(buy ? target > price : target < price) || !dispatch.cancel(id, CancelReason.Reprice)) continue
+      parents.repricing(id)
+      bump('reprice_cancels')
+      sent++
+    }
+    return sent
+  }
+
+  /** What a posted child left: posted again at the touch when it was cancelled for that and the choice still says post, else taken. */
+  const workPostRemainder = (id: number, lots: number): void => {
+    if (parents.isRepricing(id) && command.riskVerdict && !command.safeMode) {
+      const parentId = parents.parentOf(id)!
+      const terms = parents.termsOf(parentId)!
+      const plan = choosePost(terms)
+      if (plan !== undefined && dispatch.post(parentId, terms, plan.venue, plan.priceTicks, lots)) return bump('reposted')
+    }
+    dispatch.takeRemainder(id, lots, command)
   }
 
   /** A child has ended: its parent completes with its last child, and the parent's shortfall is measured. */
@@ -242,13 +283,14 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
 
   /** A posted child ended: its fill ratio is measured and what it left is taken; true when that waits for the next step (the parent stays open). */
   const postEnded = (id: number, filled: number, left: number): boolean => {
-    if (filled + left > 0) postFill.update(filled / (filled + left))
+    // One cancelled to go again at a new touch was not given its time: its fill ratio says nothing.
+    if (!parents.isRepricing(id) && filled + left > 0) postFill.update(filled / (filled + left))
     if (left === 0) return false
     if (!inStep) {
       postRemaindersBetweenSteps.push(id, left)
       return true
     }
-    dispatch.takeRemainder(id, left, command)
+    workPostRemainder(id, left)
     return false
   }
 
@@ -266,7 +308,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     refusedBetweenSteps.length = 0
     for (let k = 0; k < postRemaindersBetweenSteps.length; k += 2) {
       const id = postRemaindersBetweenSteps[k]!
-      dispatch.takeRemainder(id, postRemaindersBetweenSteps[k + 1]!, command)
+      workPostRemainder(id, postRemaindersBetweenSteps[k + 1]!)
       childEnded(id)
     }
     postRemaindersBetweenSteps.length = 0
@@ -356,7 +398,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
         routeWhatWaitedForAStep()
         if (adverse.settle(nowNs(), (i) => books.consolidatedMid(i)) > 0) counters['adverse_fills_measured'] = adverse.measured
         drainAnswers()
-        cancelled = dispatch.cancelDue(CancelReason.ChildTimeout) + cancelOnVenuesTakenDown()
+        cancelled = dispatch.cancelDue(CancelReason.ChildTimeout) + cancelOnVenuesTakenDown() + repricePosts()
         // The fee tiers fees_monitor published last cycle price this cycle's lots.
         if (venueFees.applyTo(input)) counters['fee_tiers_applied'] = venueFees.applied
         orders.drain(onOrder)

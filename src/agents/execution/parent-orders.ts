@@ -27,6 +27,9 @@ export class ParentOrders {
   readonly #reroutes = new Set<number>()
   /** Children posted (post-only) by the maker/taker choice: what they leave unfilled is taken. */
   readonly #posts = new Set<number>()
+  /** Posted children cancelled to go again at a new touch, and how often each parent's posts have. */
+  readonly #repricing = new Set<number>()
+  readonly #reprices = new Map<number, number>()
   #nextChildId: number
 
   /** Child ids are drawn from their own range so they never collide with the parents' (risk's) ids. */
@@ -61,6 +64,27 @@ export class ParentOrders {
     return this.#posts.has(childId)
   }
 
+  /** The posted children still live. */
+  posts(): IterableIterator<number> {
+    return this.#posts.values()
+  }
+
+  /** A posted child is being cancelled to go again at the new touch; counts a reprice of its parent. */
+  repricing(childId: number): void {
+    this.#repricing.add(childId)
+    const parent = this.#parentOf.get(childId)!
+    this.#reprices.set(parent, (this.#reprices.get(parent) ?? 0) + 1)
+  }
+
+  isRepricing(childId: number): boolean {
+    return this.#repricing.has(childId)
+  }
+
+  /** How often the parent's posts have gone again at a new touch. */
+  repricesOf(parentId: number): number {
+    return this.#reprices.get(parentId) ?? 0
+  }
+
   parentOf(childId: number): number | undefined {
     return this.#parentOf.get(childId)
   }
@@ -76,6 +100,7 @@ export class ParentOrders {
     this.#parentOf.delete(childId)
     this.#reroutes.delete(childId)
     this.#posts.delete(childId)
+    this.#repricing.delete(childId)
     const live = (this.#liveChildren.get(parent) ?? 1) - 1
     if (live > 0) {
       this.#liveChildren.set(parent, live)
@@ -83,6 +108,7 @@ export class ParentOrders {
     }
     this.#liveChildren.delete(parent)
     this.#terms.delete(parent)
+    this.#reprices.delete(parent)
     return parent
   }
 

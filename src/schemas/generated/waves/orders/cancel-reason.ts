@@ -4,5 +4,6 @@ export enum CancelReason {
   Requested = 0,
   ChildTimeout = 1,
   Shutdown = 2,
-  VenueDown = 3
+  VenueDown = 3,
+  Reprice = 4
 }
