@@ -16,8 +16,7 @@ import { VenueRingWriter } from './venue-ring-writer.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { RouterInput } from '../../native/router-input.js'
 import { VenueFeeFollower } from '../../accounting/venue-fee-follower.js'
-import { postingPlanOf, type PostingPlan } from './liquidity-choice.js'
-import { AdverseSelection } from './adverse-selection.js'
+import { Posting } from './posting.js'
 
 type ExecutionConfig = WavesConfig['execution']
 
@@ -85,11 +84,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
    * stay open until then. Child id, then lots, flat.
    */
   const refusedBetweenSteps: number[] = []
-  /** Posted children that ended unfilled between steps: their lots are taken at the next execute step. Child id, then lots, flat. */
-  const postRemaindersBetweenSteps: number[] = []
-  /** Filled share of what posted children offered: the fill probability the maker/taker choice weighs. */
-  let postFill: Ewma
-  let adverse: AdverseSelection
+  let posting: Posting
   let health: VenueHealthBoard
   /** Per venue (index from 0), the health change whose operator take-down was last swept for resting children. */
   let sweptChange: number[] = []
@@ -150,29 +145,9 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     measured.add(parentId)
   }
 
-  /** The maker/taker choice for lots of a parent that may rest: where to post them, or undefined to take. */
-  const choosePost = (terms: ParentTerms): PostingPlan | undefined => {
-    const makerVenue = input.makerVenue(health)
-    const { plan, choice } = postingPlanOf({
-      side: terms.side,
-      limitTicks: terms.limitTicks!,
-      bidTicks: books.consolidatedBidTicks(terms.instrumentId),
-      askTicks: books.consolidatedAskTicks(terms.instrumentId),
-      makerVenue,
-      makerBps: makerVenue >= 0 ? input.feesOf(makerVenue)[0] : 0,
-      takerBps: input.lowestTakerBps(health),
-      fillProbability: postFill.mean,
-      missCostBps: config.missCostBps,
-      // A favourable run after maker fills is luck to the choice, not a reason to post more.
-      adverseSelectionBps: Math.max(0, adverse.bps),
-    })
-    if (plan === undefined) bump(choice === undefined ? 'choice_no_book' : 'chose_take')
-    return plan
-  }
-
-  /** A new parent that may rest, posted when the choice says so: true when it was (or the ring had no room for it). */
+  /** A new parent that may rest, posted when the maker/taker choice says so: true when it was (or the ring had no room for it). */
   const posted = (parentId: number, terms: ParentTerms, sizeLots: number): boolean => {
-    const plan = choosePost(terms)
+    const plan = posting.choose(terms)
     if (plan === undefined) return false
     if (!dispatch.post(parentId, terms, plan.venue, plan.priceTicks, sizeLots)) return true
     measureFrom(parentId, terms)
@@ -180,43 +155,6 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     bump('posted')
     bump('posted_lots', sizeLots)
     return true
-  }
-
-  /**
-   * Posted children the touch has moved away from (a higher bid for a buy,
-   * within the parent's limit) are cancelled, to go again at the new touch
-   * once the venue confirms: at most `maxReprices` times a parent.
-   */
-  const repricePosts = (): number => {
-    let sent = 0
-    for (const id of parents.posts()) {
-      const status = childOrders.status(id)
-      if ((status !== OrderStatus.Acknowledged && status !== OrderStatus.PartiallyFilled) || parents.isRepricing(id)) continue
-      const parentId = parents.parentOf(id)!
-      if (parents.repricesOf(parentId) >= config.maxReprices) continue
-      const terms = parents.termsOf(parentId)!
-      const buy = terms.side === Side.Buy
-      const touch = buy ? books.consolidatedBidTicks(terms.instrumentId) : books.consolidatedAskTicks(terms.instrumentId)
-      if (!(touch > 0)) continue
-      const target = buy ? Math.min(terms.limitTicks!, touch) : Math.max(terms.limitTicks!, touch)
-      const price = childOrders.get(id)!.priceTicks
-      if (!(buy ? target > price : target < price) || !dispatch.cancel(id, CancelReason.Reprice)) continue
-      parents.repricing(id)
-      bump('reprice_cancels')
-      sent++
-    }
-    return sent
-  }
-
-  /** What a posted child left: posted again at the touch when it was cancelled for that and the choice still says post, else taken. */
-  const workPostRemainder = (id: number, lots: number): void => {
-    if (parents.isRepricing(id) && command.riskVerdict && !command.safeMode) {
-      const parentId = parents.parentOf(id)!
-      const terms = parents.termsOf(parentId)!
-      const plan = choosePost(terms)
-      if (plan !== undefined && dispatch.post(parentId, terms, plan.venue, plan.priceTicks, lots)) return bump('reposted')
-    }
-    dispatch.takeRemainder(id, lots, command)
   }
 
   /** A child has ended: its parent completes with its last child, and the parent's shortfall is measured. */
@@ -232,9 +170,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   const onAnswer = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type === MessageType.Fill) {
       fill.__init(offset, ring.byteBuffer)
-      if (fill.liquidity() === Liquidity.Maker && parents.isPost(fill.clientOrderId())) {
-        adverse.filled(fill.instrumentId(), fill.side(), books.consolidatedMid(fill.instrumentId()), nowNs())
-      }
+      if (fill.liquidity() === Liquidity.Maker) posting.filled(fill.clientOrderId(), fill.instrumentId(), fill.side(), nowNs())
       const parent = parents.parentOf(fill.clientOrderId())
       if (parent !== undefined && measured.has(parent)) slippage.recordFill(parent, fill.venueId(), fill.priceTicks(), fill.sizeLots())
       bump('fills')
@@ -277,21 +213,8 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     }
     if (!isTerminal(status)) return
     if (status === OrderStatus.Cancelled) bump('children_cancelled')
-    if (parents.isPost(id) && !venueDown && postEnded(id, event.filledLots(), event.remainingLots())) return
+    if (parents.isPost(id) && !venueDown && posting.ended(id, event.filledLots(), event.remainingLots(), inStep ? command : undefined)) return
     childEnded(id)
-  }
-
-  /** A posted child ended: its fill ratio is measured and what it left is taken; true when that waits for the next step (the parent stays open). */
-  const postEnded = (id: number, filled: number, left: number): boolean => {
-    // One cancelled to go again at a new touch was not given its time: its fill ratio says nothing.
-    if (!parents.isRepricing(id) && filled + left > 0) postFill.update(filled / (filled + left))
-    if (left === 0) return false
-    if (!inStep) {
-      postRemaindersBetweenSteps.push(id, left)
-      return true
-    }
-    workPostRemainder(id, left)
-    return false
   }
 
   /**
@@ -306,12 +229,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       childEnded(id)
     }
     refusedBetweenSteps.length = 0
-    for (let k = 0; k < postRemaindersBetweenSteps.length; k += 2) {
-      const id = postRemaindersBetweenSteps[k]!
-      workPostRemainder(id, postRemaindersBetweenSteps[k + 1]!)
-      childEnded(id)
-    }
-    postRemaindersBetweenSteps.length = 0
+    posting.workWaiting(command, childEnded)
   }
 
   /**
@@ -366,9 +284,6 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       venueFees.applyTo(input)
       const router = executor.createRouter({ adverseTicksPerMs: ctx.config.adverseTicksPerMs })
       config = ctx.config
-      postFill = new Ewma(0.1)
-      postFill.update(ctx.config.postFillProbability)
-      adverse = new AdverseSelection(ctx.config.adverseSelectionBps, ctx.config.adverseHorizonMs * 1e6)
       health = VenueHealthBoard.attach(ctx.venueHealth)
       sweptChange = universe.venues.map(() => -1)
       counters = ctx.counters
@@ -384,6 +299,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
           if ((counters['route_failures'] ?? 0) === 0) ctx.logger.error({ err }, 'router refused an order (first of its kind; further ones are counted)')
         },
       })
+      posting = new Posting({ books, input, venues: health, dispatch, parents, children: childOrders, config: ctx.config, bump })
       log = ctx.logger
       notifyVenue = () => ctx.notifyFastPath('venue')
       ctx.logger.info({ executor: executor.kind }, 'execution routes with the %s router', executor.kind)
@@ -396,9 +312,9 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       try {
         market.drain(onMarket)
         routeWhatWaitedForAStep()
-        if (adverse.settle(nowNs(), (i) => books.consolidatedMid(i)) > 0) counters['adverse_fills_measured'] = adverse.measured
+        if (posting.settle(nowNs()) > 0) counters['adverse_fills_measured'] = posting.adverse.measured
         drainAnswers()
-        cancelled = dispatch.cancelDue(CancelReason.ChildTimeout) + cancelOnVenuesTakenDown() + repricePosts()
+        cancelled = dispatch.cancelDue(CancelReason.ChildTimeout) + cancelOnVenuesTakenDown() + posting.reprice()
         // The fee tiers fees_monitor published last cycle price this cycle's lots.
         if (venueFees.applyTo(input)) counters['fee_tiers_applied'] = venueFees.applied
         orders.drain(onOrder)
@@ -441,8 +357,8 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       })),
       openSlippageOrders: slippage.openOrders,
       openChildren: childOrders.byStatus(),
-      postFillRatio: postFill.mean,
-      adverseSelectionBps: adverse.bps,
+      postFillRatio: posting.fillRatio.mean,
+      adverseSelectionBps: posting.adverse.bps,
     }),
     snapshot: () => ({ nextChildId: parents.nextChildId, children: childOrders.snapshot() }),
   }

@@ -1,0 +1,144 @@
+import type { WavesConfig } from '../../config/index.js'
+import type { VenueBooks } from '../../market/book/index.js'
+import { Ewma } from '../../market/ewma.js'
+import type { RoutableVenues, RouterInput } from '../../native/router-input.js'
+import { CancelReason, OrderStatus, Side } from '../../schemas/index.js'
+import { AdverseSelection } from './adverse-selection.js'
+import type { ChildDispatch, RerouteVerdict } from './child-dispatch.js'
+import type { ChildOrders } from './child-orders.js'
+import { postingPlanOf, type PostingPlan } from './liquidity-choice.js'
+import type { ParentOrders, ParentTerms } from './parent-orders.js'
+
+type PostingConfig = Pick<WavesConfig['execution'], 'postFillProbability' | 'missCostBps' | 'adverseSelectionBps' | 'adverseHorizonMs' | 'maxReprices'>
+
+export interface PostingParts {
+  books: VenueBooks
+  input: RouterInput
+  venues: RoutableVenues
+  dispatch: ChildDispatch
+  parents: ParentOrders
+  children: ChildOrders
+  config: PostingConfig
+  /** Adds to one of the agent's counters. */
+  bump: (name: string, by?: number) => void
+}
+
+/**
+ * Execution's posted orders, when it makes the maker/taker choice: whether
+ * a parent that may rest is posted post-only at the touch or left to take,
+ * following the touch when it moves away, and what a post leaves taken (or
+ * posted again). It measures what the choice weighs: the filled share of
+ * posts and the adverse selection of their fills.
+ */
+export class Posting {
+  /** Filled share of what posted children offered: the fill probability the choice weighs. */
+  readonly fillRatio = new Ewma(0.1)
+  readonly adverse: AdverseSelection
+  readonly #p: PostingParts
+  /** Posted children that ended with lots left between steps: worked at the next execute step. Child id, then lots, flat. */
+  readonly #waiting: number[] = []
+
+  constructor(parts: PostingParts) {
+    this.#p = parts
+    this.fillRatio.update(parts.config.postFillProbability)
+    this.adverse = new AdverseSelection(parts.config.adverseSelectionBps, parts.config.adverseHorizonMs * 1e6)
+  }
+
+  /** Where to post lots of a parent that may rest, or undefined to take them (counted either way). */
+  choose(terms: Readonly<ParentTerms>): PostingPlan | undefined {
+    const { books, input, venues, config, bump } = this.#p
+    const makerVenue = input.makerVenue(venues)
+    const { plan, choice } = postingPlanOf({
+      side: terms.side,
+      limitTicks: terms.limitTicks!,
+      bidTicks: books.consolidatedBidTicks(terms.instrumentId),
+      askTicks: books.consolidatedAskTicks(terms.instrumentId),
+      makerVenue,
+      makerBps: makerVenue >= 0 ? input.feesOf(makerVenue)[0] : 0,
+      takerBps: input.lowestTakerBps(venues),
+      fillProbability: this.fillRatio.mean,
+      missCostBps: config.missCostBps,
+      // A favourable run after maker fills is luck to the choice, not a reason to post more.
+      adverseSelectionBps: Math.max(0, this.adverse.bps),
+    })
+    if (plan === undefined) bump(choice === undefined ? 'choice_no_book' : 'chose_take')
+    return plan
+  }
+
+  /**
+   * Posted children the touch has moved away from (a higher bid for a buy,
+   * within the parent's limit) are cancelled, to go again at the new touch
+   * once the venue confirms: at most `maxReprices` times a parent. Returns
+   * the cancels sent.
+   */
+  reprice(): number {
+    const { books, dispatch, parents, children, config, bump } = this.#p
+    let sent = 0
+    for (const id of parents.posts()) {
+      const status = children.status(id)
+      if ((status !== OrderStatus.Acknowledged && status !== OrderStatus.PartiallyFilled) || parents.isRepricing(id)) continue
+      const parentId = parents.parentOf(id)!
+      if (parents.repricesOf(parentId) >= config.maxReprices) continue
+      const terms = parents.termsOf(parentId)!
+      const buy = terms.side === Side.Buy
+      const touch = buy ? books.consolidatedBidTicks(terms.instrumentId) : books.consolidatedAskTicks(terms.instrumentId)
+      if (!(touch > 0)) continue
+      const target = buy ? Math.min(terms.limitTicks!, touch) : Math.max(terms.limitTicks!, touch)
+      const price = children.get(id)!.priceTicks
+      if (!(buy ? target > price : target < price) || !dispatch.cancel(id, CancelReason.Reprice)) continue
+      parents.repricing(id)
+      bump('reprice_cancels')
+      sent++
+    }
+    return sent
+  }
+
+  /** A maker fill of a child: measured against the mid a horizon later when it is a post. */
+  filled(childId: number, instrumentId: number, side: Side, nowNs: number): void {
+    if (this.#p.parents.isPost(childId)) this.adverse.filled(instrumentId, side, this.#p.books.consolidatedMid(instrumentId), nowNs)
+  }
+
+  /** Measures the maker fills whose horizon has passed; returns how many. */
+  settle(nowNs: number): number {
+    return this.adverse.settle(nowNs, (i) => this.#p.books.consolidatedMid(i))
+  }
+
+  /**
+   * A posted child ended: its filled share is measured and what it left is
+   * worked, with `verdict` (the step's), or at the next step without one.
+   * Returns true when that waits for the next step (the parent stays open).
+   */
+  ended(id: number, filled: number, left: number, verdict: RerouteVerdict | undefined): boolean {
+    // One cancelled to go again at a new touch was not given its time: its fill ratio says nothing.
+    if (!this.#p.parents.isRepricing(id) && filled + left > 0) this.fillRatio.update(filled / (filled + left))
+    if (left === 0) return false
+    if (verdict === undefined) {
+      this.#waiting.push(id, left)
+      return true
+    }
+    this.#work(id, left, verdict)
+    return false
+  }
+
+  /** Works what posted children left between steps, with this step's verdict; `ended` is told of each child after. */
+  workWaiting(verdict: RerouteVerdict, ended: (id: number) => void): void {
+    for (let k = 0; k < this.#waiting.length; k += 2) {
+      const id = this.#waiting[k]!
+      this.#work(id, this.#waiting[k + 1]!, verdict)
+      ended(id)
+    }
+    this.#waiting.length = 0
+  }
+
+  /** What a post left: posted again at the touch when it was cancelled for that and the choice still says post, else taken. */
+  #work(id: number, lots: number, verdict: RerouteVerdict): void {
+    const { dispatch, parents, bump } = this.#p
+    if (parents.isRepricing(id) && verdict.riskVerdict && !verdict.safeMode) {
+      const parentId = parents.parentOf(id)!
+      const terms = parents.termsOf(parentId)!
+      const plan = this.choose(terms)
+      if (plan !== undefined && dispatch.post(parentId, terms, plan.venue, plan.priceTicks, lots)) return bump('reposted')
+    }
+    dispatch.takeRemainder(id, lots, verdict)
+  }
+}
