@@ -1,13 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import createAdapters from '../../src/agents/adapters/index.js'
-import createExecution from '../../src/agents/execution/index.js'
 import createFeesMonitor from '../../src/agents/fees-monitor/index.js'
 import { Board, BoardReader } from '../../src/boards/index.js'
 import { CycleStep } from '../../src/cycle/steps.js'
 import { RingBuffer, SingleProducerSequencer } from '../../src/ring/index.js'
 import { AccountState, Fill, Liquidity, MessageType, Side } from '../../src/schemas/index.js'
 import { command, inProcessEngine } from './context.js'
-import { venueDesk } from './venue-desk.js'
+import { executionDesk } from './venue-desk.js'
 
 let stop: (() => unknown) | undefined
 afterEach(async () => {
@@ -111,17 +109,12 @@ describe('fee tiers', () => {
         },
       },
     })
-    const execCtx = engine.context('execution')
-    const adaptersCtx = engine.context('adapters')
+    const desk = await executionDesk(engine, 1, 2)
+    const { execution, adapters, execCtx, adaptersCtx } = desk
+    stop = desk.stop
     const feesCtx = engine.context('fees_monitor')
-    const execution = createExecution()
-    const adapters = createAdapters()
     const fees = createFeesMonitor()
-    await execution.init(execCtx as never, undefined)
-    await adapters.init(adaptersCtx as never, undefined)
     await fees.init(feesCtx, undefined)
-    stop = () => adapters.stop?.()
-    const desk = venueDesk(engine, 1, 2)
     for (const venue of [1, 2]) {
       desk.level(venue, Side.Buy, 98, 50)
       desk.level(venue, Side.Sell, venue === 1 ? 100 : 101, 50)

@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import createAdapters from '../../src/agents/adapters/index.js'
-import createExecution from '../../src/agents/execution/index.js'
 import { CycleStep } from '../../src/cycle/steps.js'
 import { SimReasonCode } from '../../src/venues/sim/index.js'
 import { Liquidity, OrderStatus, Side, TimeInForce } from '../../src/schemas/index.js'
 import { command, inProcessEngine } from './context.js'
-import { venueDesk } from './venue-desk.js'
+import { executionDesk } from './venue-desk.js'
 
 const SIM_A = 1
 const SIM_B = 2
@@ -28,14 +26,9 @@ async function desk(missCostBps = 5, maxReprices = 3) {
     execution: { adverseTicksPerMs: 0, liquidity: 'choose', childTimeoutMs: 5, missCostBps, adverseHorizonMs: 2, maxReprices },
     fees_monitor: { takerFeeBps: 10, makerFeeBps: 0 },
   })
-  const execCtx = engine.context('execution')
-  const adaptersCtx = engine.context('adapters')
-  const execution = createExecution()
-  const adapters = createAdapters()
-  await execution.init(execCtx as never, undefined)
-  await adapters.init(adaptersCtx as never, undefined)
-  stop = () => adapters.stop?.()
-  const d = venueDesk(engine, 1, 2)
+  const d = await executionDesk(engine, 1, 2)
+  const { execution, adapters, execCtx, adaptersCtx } = d
+  stop = d.stop
   for (const venue of [SIM_A, SIM_B]) {
     d.level(venue, Side.Buy, 98, 50)
     d.level(venue, Side.Sell, 102, 50)

@@ -1,6 +1,9 @@
 import { RingFeedSink } from '../../src/feeds/ring-feed-sink.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../src/ring/index.js'
 import { BookAction, Fill, MessageType, Order, OrderEvent, OrderStatus, OrderType, Side, TimeInForce, type Liquidity } from '../../src/schemas/index.js'
+import createAdapters from '../../src/agents/adapters/index.js'
+import type { Agent } from '../../src/agents/agent.js'
+import createExecution from '../../src/agents/execution/index.js'
 import type { inProcessEngine } from './context.js'
 
 export interface SeenEvent {
@@ -88,4 +91,15 @@ export function venueDesk(engine: ReturnType<typeof inProcessEngine>, instrument
       return out
     },
   }
+}
+
+/** Execution and the adapters started in-process over `engine`, with the desk around them; `stop` stops the adapters. */
+export async function executionDesk(engine: ReturnType<typeof inProcessEngine>, instruments: number, venues: number) {
+  const execCtx = engine.context('execution')
+  const adaptersCtx = engine.context('adapters')
+  const execution: Agent = createExecution() as Agent
+  const adapters: Agent = createAdapters() as Agent
+  await execution.init(execCtx as never, undefined)
+  await adapters.init(adaptersCtx as never, undefined)
+  return { ...venueDesk(engine, instruments, venues), execution, adapters, execCtx, adaptersCtx, stop: () => adapters.stop?.() }
 }

@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import createAdapters, { REASON_VENUE_DOWN } from '../../src/agents/adapters/index.js'
+import { REASON_VENUE_DOWN } from '../../src/agents/adapters/index.js'
 import type { AgentContext } from '../../src/agents/agent.js'
-import createExecution from '../../src/agents/execution/index.js'
 import { CycleStep } from '../../src/cycle/steps.js'
 import { OrderStatus, Side } from '../../src/schemas/index.js'
 import { VenueDownReason, VenueHealthBoard, VenueState } from '../../src/venues/health/index.js'
 import { command, inProcessEngine } from './context.js'
-import { venueDesk } from './venue-desk.js'
+import { executionDesk } from './venue-desk.js'
 
 const SIM_A = 1
 const SIM_B = 2
@@ -27,14 +26,10 @@ async function desk() {
     execution: { adverseTicksPerMs: 0 },
     fees_monitor: { takerFeeBps: 0, makerFeeBps: 0 },
   })
-  const execCtx = engine.context('execution')
-  let adaptersCtx = engine.context('adapters')
-  const execution = createExecution()
-  const adapters = createAdapters()
-  await execution.init(execCtx as never, undefined)
-  await adapters.init(adaptersCtx as never, undefined)
-  stop = () => adapters.stop?.()
-  const d = venueDesk(engine, 1, 2)
+  const d = await executionDesk(engine, 1, 2)
+  const { execution, adapters, execCtx } = d
+  let adaptersCtx = d.adaptersCtx
+  stop = d.stop
   for (const venue of [SIM_A, SIM_B]) {
     d.level(venue, Side.Buy, 98, 50)
     d.level(venue, Side.Sell, venue === SIM_A ? 100 : 101, 50)
