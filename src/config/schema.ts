@@ -358,6 +358,12 @@ const adapters = agent.extend({
   /** How often the ccxt venue's open orders and fills are polled to catch answers missed, ms. Default 1000. */
   ccxtPollIntervalMs: integer(1).default(1000),
   /**
+   * Keep each ccxt venue's user data stream open (order updates and own
+   * fills pushed over the venue's WebSocket API as they happen), polling
+   * staying on as the backstop. Default true.
+   */
+  ccxtUserStreams: z.boolean().default(true),
+  /**
    * Spot REST base of particular venues of 'ccxt:binance', by venue name, in
    * place of ccxtRestUrl: a backup venue as a session on another endpoint.
    * Names from data_feeds.venues. Default none.

@@ -48,6 +48,7 @@ describe('resolveConfig defaults', () => {
         selfTradePrevention: 'expire_maker',
         ccxtTimeoutMs: 10_000,
         ccxtPollIntervalMs: 1000,
+        ccxtUserStreams: true,
         ccxtVenueRestUrls: {},
         ccxtRecvWindowMs: 10_000,
         venueBreakerFailures: 3,

@@ -31,6 +31,8 @@ export interface LiveOrder {
    * the order shows open.
    */
   cancelWanted: boolean
+  /** A report from the venue's stream that counts fills not written yet: written once they are. */
+  awaitingFills: OrderReport | undefined
   /** The last request about the order: the next waits for it, so a cancel never overtakes the create it cancels. */
   chain: Promise<void>
 }
@@ -52,6 +54,7 @@ export function liveOrderOf(order: VenueOrder): LiveOrder {
     failedAtNs: 0,
     replaces: undefined,
     cancelWanted: false,
+    awaitingFills: undefined,
     chain: Promise.resolve(),
   }
 }
@@ -70,6 +73,7 @@ export function replacementOf(old: LiveOrder, amend: VenueAmend): LiveOrder {
     failedAtNs: 0,
     replaces: amend.clientOrderId,
     cancelWanted: false,
+    awaitingFills: undefined,
   }
 }
 

@@ -80,6 +80,8 @@ export class CcxtOrderBlotter {
     const id = Number(r.clientOrderId)
     const live = this.#live.get(id)
     if (live === undefined) return
+    // A newer report than one the stream held back for its fills stands in for it.
+    if (live.awaitingFills !== undefined && r.filledLots >= live.awaitingFills.filledLots) live.awaitingFills = undefined
     if (live.status === r.status && live.filledLots === r.filledLots) return
     live.status = r.status
     live.filledLots = r.filledLots
@@ -87,6 +89,22 @@ export class CcxtOrderBlotter {
     this.#writer.report(venueId, reasonCode === undefined ? r : { ...r, reasonCode }, this.#clock.nowNs())
     // Kept until its fills are listed: the next poll's fills come before the order is forgotten.
     this.#forgetWhenSettled(id, live)
+  }
+
+  /**
+   * A report from the venue's stream: written once the fills it counts have
+   * been, so a reader never sees an order end before its fills (the order
+   * and fill streams are apart, and either may come first); one that says
+   * less than the ring has already is stale.
+   */
+  streamedReport(venueId: number, r: OrderReport): void {
+    const live = this.#live.get(Number(r.clientOrderId))
+    if (live === undefined || r.filledLots < live.filledLots) return
+    if (r.filledLots > live.filledSeenLots) {
+      live.awaitingFills = r
+      return
+    }
+    this.report(venueId, r)
   }
 
   /** A report of an order the blotter may no longer hold: written either way, as the venue gave it. */
@@ -104,6 +122,12 @@ export class CcxtOrderBlotter {
     live.trades.add(x.tradeId)
     live.filledSeenLots += x.sizeLots
     this.#writer.execution(venueId, x, this.#clock.nowNs(), live.strategyId)
+    const waiting = live.awaitingFills
+    if (waiting !== undefined && live.filledSeenLots >= waiting.filledLots) {
+      // Its fills are in now; writing it forgets the order once it has ended.
+      this.report(venueId, waiting)
+      return true
+    }
     this.#forgetWhenSettled(id, live)
     return true
   }

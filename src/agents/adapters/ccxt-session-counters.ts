@@ -14,8 +14,11 @@ export interface CcxtSessionCounters extends RequestCounters {
   /** Cancels that waited for a venue's breaker to close before they could go out. */
   cancelsHeld: number
   pollFailures: number
+  /** Pushes from the venues' user data streams, and stream failures (each subscribed again after a back-off). */
+  streamUpdates: number
+  streamFailures: number
 }
 
 export function ccxtSessionCounters(): CcxtSessionCounters {
-  return { submitted: 0, unknownVenue: 0, rejected: 0, timeouts: 0, recovered: 0, notPlaced: 0, cancelsHeld: 0, pollFailures: 0, ...requestCounters() }
+  return { submitted: 0, unknownVenue: 0, rejected: 0, timeouts: 0, recovered: 0, notPlaced: 0, cancelsHeld: 0, pollFailures: 0, streamUpdates: 0, streamFailures: 0, ...requestCounters() }
 }

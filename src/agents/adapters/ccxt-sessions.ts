@@ -7,6 +7,7 @@ import { CcxtOrderBlotter } from './ccxt-order-blotter.js'
 import { CcxtRequestQueue } from './ccxt-request-queue.js'
 import { ccxtSessionCounters, type CcxtSessionCounters } from './ccxt-session-counters.js'
 import { CcxtVenueConnections, type CcxtVenueConnectionsOptions } from './ccxt-venue-connections.js'
+import { CcxtUserStreams } from './ccxt-user-streams.js'
 import { CcxtVenuePolling } from './ccxt-venue-polling.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
 import { REASON_NO_VENUE, REASON_VENUE_DOWN } from './reason-codes.js'
@@ -27,8 +28,10 @@ export interface CcxtSessionsOptions extends CcxtVenueConnectionsOptions {
 /**
  * One ccxt venue session per configured venue: the `SimSessions` role for a
  * real exchange. Each order from the rings is sent without waiting; its
- * report goes onto the fill ring when it arrives, and polling (on the
- * monitor timer, `CcxtVenuePolling`) catches what calls missed. Requests
+ * report goes onto the fill ring when it arrives; each venue's user data
+ * stream (`CcxtUserStreams`) pushes order updates and fills as they happen,
+ * and polling (on the monitor timer, `CcxtVenuePolling`) catches what calls
+ * and streams missed. Requests
  * about one order go out one after the other (`CcxtRequestQueue`): a cancel
  * (`CcxtCancels`) never overtakes the create it cancels, nor an amend
  * (`CcxtAmends`, Binance's cancel-replace) the order it replaces.
@@ -49,6 +52,7 @@ export class CcxtSessions implements VenueSessions {
   readonly #cancels: CcxtCancels
   readonly #amends: CcxtAmends
   readonly #polling: CcxtVenuePolling
+  readonly #streams: CcxtUserStreams | undefined
   readonly #health: VenueHealthKeeper
   readonly #options: CcxtSessionsOptions
 
@@ -64,6 +68,8 @@ export class CcxtSessions implements VenueSessions {
     this.#cancels = new CcxtCancels({ connections, blotter, queue, health, counters, logger })
     this.#amends = new CcxtAmends({ connections, blotter, queue, health, counters, clock, logger })
     this.#polling = new CcxtVenuePolling({ connections, blotter, queue, cancels: this.#cancels, health, counters, recvWindowMs: options.recvWindowMs, clock, logger })
+    this.#streams = options.userStreams === true ? new CcxtUserStreams({ connections, blotter, health, counters, logger }) : undefined
+    this.#streams?.start()
   }
 
   /** `order` is the caller's to reuse once this returns: what the answers need is copied out of it first. */
@@ -121,6 +127,11 @@ export class CcxtSessions implements VenueSessions {
   /** Waits for the requests already sent to be answered, at most `timeoutMs` (the session is ending). */
   drain(timeoutMs: number): Promise<void> {
     return this.#queue.drain(timeoutMs)
+  }
+
+  /** Closes the venues' user data streams (the session is ending). */
+  async close(): Promise<void> {
+    await this.#streams?.stop()
   }
 
   /** Orders each venue has live, as this side knows them, for health. */

@@ -17,6 +17,8 @@ export interface CcxtVenueConnectionsOptions {
   /** Spot REST base of particular venues, by name, in place of `restUrl`: a backup session on another endpoint. */
   venueRestUrls?: Readonly<Record<string, string>>
   timeoutMs: number
+  /** Keep each venue's user data stream open (see `CcxtUserStreams`). Default false. */
+  userStreams?: boolean
   /**
    * The receive window every signed request carries, ms: the venue refuses
    * a request signed longer ago. So an order whose last attempt is older
@@ -39,6 +41,10 @@ export class CcxtVenueConnections {
   readonly #venues: CcxtVenue[]
   readonly #markets: (Promise<void> | undefined)[]
   readonly #logger: Logger
+  /** Builds a venue's client: one for calls, and one per user data stream subscription. */
+  readonly #connect: (venueId: number, pro: boolean) => CcxtVenue
+  /** Each venue's user data stream client, with its markets loading or loaded; made again after a failure. */
+  readonly #streams: ({ venue: CcxtVenue; markets: Promise<void> } | undefined)[]
 
   constructor(options: CcxtVenueConnectionsOptions) {
     const apiKey = options.env[BINANCE_KEY_VARIABLES[0]]
@@ -50,13 +56,16 @@ export class CcxtVenueConnections {
     }
     this.names = options.venues
     this.#logger = options.logger
-    this.#venues = options.venues.map((venue) => {
+    this.#connect = (venueId, pro) => {
+      const venue = options.venues[venueId - 1]!
       const urls = binanceUrlsOf(options.venueRestUrls?.[venue] ?? options.restUrl)
-      const exchange = createBinanceClient({ apiKey, secret, timeoutMs: options.timeoutMs, ...(urls !== undefined && { urls }) })
+      const exchange = createBinanceClient({ apiKey, secret, timeoutMs: options.timeoutMs, pro, ...(urls !== undefined && { urls }) })
       // The window settling orders of unknown outcome is the one the venue enforces: set it, not assume it.
       exchange.options['recvWindow'] = options.recvWindowMs
       return new CcxtVenue({ exchange, venue, instruments: options.instruments, clock: options.clock, logger: options.logger.child({ venue }) })
-    })
+    }
+    this.#venues = options.venues.map((_, k) => this.#connect(k + 1, false))
+    this.#streams = options.venues.map(() => undefined)
     this.#markets = this.#venues.map(() => undefined)
     this.#venues.forEach((_, k) => this.markets(k + 1).catch(() => {}))
   }
@@ -82,6 +91,35 @@ export class CcxtVenueConnections {
       this.#logger.error({ err, venue: this.names[k] }, 'ccxt venue markets did not load; the next call tries again')
     })
     return loading
+  }
+
+  /**
+   * The venue's user data stream client (ccxt pro), its markets loaded: a
+   * client of its own, so a stream that failed is begun again on a new
+   * connection with nothing of the old one's state.
+   */
+  async stream(venueId: number): Promise<CcxtVenue> {
+    let stream = this.#streams[venueId - 1]
+    if (stream === undefined) {
+      const venue = this.#connect(venueId, true)
+      stream = { venue, markets: venue.loadMarkets() }
+      this.#streams[venueId - 1] = stream
+    }
+    try {
+      await stream.markets
+    } catch (err) {
+      if (this.#streams[venueId - 1] === stream) this.#streams[venueId - 1] = undefined
+      throw err
+    }
+    return stream.venue
+  }
+
+  /** Closes the venue's stream client (after a failure, or at the end); the next `stream` makes a new one. */
+  async closeStream(venueId: number, failed: CcxtVenue | undefined): Promise<void> {
+    const stream = this.#streams[venueId - 1]
+    if (stream === undefined || (failed !== undefined && stream.venue !== failed)) return
+    this.#streams[venueId - 1] = undefined
+    await stream.venue.close().catch(() => {})
   }
 
   /** Venue round trips and retries, per venue, for health. */

@@ -150,6 +150,7 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
             venueRestUrls: ctx.config.ccxtVenueRestUrls,
             timeoutMs: ctx.config.ccxtTimeoutMs,
             recvWindowMs: ctx.config.ccxtRecvWindowMs,
+            userStreams: ctx.config.ccxtUserStreams,
             env: process.env,
             clock: ctx.clock,
             logger: ctx.logger,
@@ -212,6 +213,7 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
       // Requests already on the rings (execution's last cancels as it stops) still reach the exchange, within a bound.
       pumpCcxt()
       await ccxt.drain(stopDrainMs)
+      await ccxt.close()
     },
   }
 }

@@ -237,17 +237,67 @@ export class CcxtVenue {
     const ctx = { venue: this.venue, call: 'fetchMyTrades' }
     const trades = (await this.#withRetries('fetchMyTrades', undefined, () => this.#exchange.fetchMyTrades(symbol, sinceMs))) as CcxtTradeLike[]
     const out: Execution[] = []
-    for (const trade of trades) {
-      let clientOrderId = this.#clientIdByVenueId.get(Number(trade.order))
-      if (clientOrderId === undefined && trade.order !== undefined) {
-        const owner = (await this.#withRetries('fetchOrder', undefined, () => this.#exchange.fetchOrder(trade.order!, symbol))) as CcxtOrderLike
-        clientOrderId = owner.clientOrderId ?? ''
-        this.#clientIdByVenueId.set(Number(trade.order), clientOrderId)
-      }
-      out.push(this.#mapped(ctx, () => executionOf(trade, clientOrderId ?? '', instrumentId, precision, this.#clock.nowNs())))
-    }
+    for (const trade of trades) out.push(await this.#execution(trade, instrumentId, symbol, precision, ctx))
     // ccxt orders trades by timestamp then by id as text ('10' before '9'); trade ids rise with time.
     return out.sort((a, b) => a.tradeId - b.tradeId)
+  }
+
+  /**
+   * The next order updates from the venue's user data stream (ccxt pro
+   * `watchOrders` over Binance's WebSocket API): resolves when the venue
+   * pushes one, with the orders of configured instruments as reports.
+   * Needs a `pro` client.
+   */
+  async watchReports(): Promise<OrderReport[]> {
+    const orders = (await this.#pro('watchOrders').watchOrders()) as Array<CcxtOrderLike & { symbol?: string }>
+    const out: OrderReport[] = []
+    for (const order of orders) {
+      const instrumentId = this.#instrumentIdOf(order.symbol)
+      if (instrumentId !== undefined) out.push(this.#report(order, instrumentId, { venue: this.venue, call: 'watchOrders' }))
+    }
+    return out
+  }
+
+  /** The next own fills from the user data stream (`watchMyTrades`), of configured instruments. Needs a `pro` client. */
+  async watchFills(): Promise<Execution[]> {
+    const trades = (await this.#pro('watchMyTrades').watchMyTrades()) as Array<CcxtTradeLike & { symbol?: string }>
+    const ctx = { venue: this.venue, call: 'watchMyTrades' }
+    const out: Execution[] = []
+    for (const trade of trades) {
+      const instrumentId = this.#instrumentIdOf(trade.symbol)
+      if (instrumentId === undefined) continue
+      const { symbol, precision } = this.#instruments[instrumentId]!
+      out.push(await this.#execution(trade, instrumentId, symbol, precision, ctx))
+    }
+    return out
+  }
+
+  /** A fill mapped, its order's client id looked up by the order's venue id (asked of the venue once when not known). */
+  async #execution(trade: CcxtTradeLike, instrumentId: number, symbol: string, precision: InstrumentPrecision, ctx: { venue: string; call: string }): Promise<Execution> {
+    let clientOrderId = this.#clientIdByVenueId.get(Number(trade.order))
+    if (clientOrderId === undefined && trade.order !== undefined) {
+      const owner = (await this.#withRetries('fetchOrder', undefined, () => this.#exchange.fetchOrder(trade.order!, symbol))) as CcxtOrderLike
+      clientOrderId = owner.clientOrderId ?? ''
+      this.#clientIdByVenueId.set(Number(trade.order), clientOrderId)
+    }
+    return this.#mapped(ctx, () => executionOf(trade, clientOrderId ?? '', instrumentId, precision, this.#clock.nowNs()))
+  }
+
+  /** Closes the client's WebSockets, if it opened any; a watch waiting then fails. */
+  async close(): Promise<void> {
+    const pro = this.#exchange as Partial<CcxtProExchange>
+    if (typeof pro.close === 'function') await pro.close()
+  }
+
+  #pro(call: string): CcxtProExchange {
+    const pro = this.#exchange as Partial<CcxtProExchange>
+    if (typeof pro.watchOrders !== 'function') throw new WavesError('ERR_VENUE_CONFIG', `${this.venue} ${call}: the client has no WebSocket streams (a ccxt pro client is needed)`, { venue: this.venue, call })
+    return this.#exchange as CcxtProExchange
+  }
+
+  #instrumentIdOf(symbol: string | undefined): number | undefined {
+    const k = this.#instruments.findIndex((i) => i.symbol === symbol)
+    return k < 0 ? undefined : k
   }
 
   async balances(): Promise<VenueBalance[]> {

@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { CcxtSessions } from '../../src/agents/adapters/ccxt-sessions.js'
+import { FillRingWriter } from '../../src/agents/adapters/fill-ring-writer.js'
+import { VenueHealthKeeper } from '../../src/agents/adapters/venue-health-keeper.js'
+import type { VenueOrder } from '../../src/agents/adapters/venue-requests.js'
+import { monotonicClock } from '../../src/clock/clock.js'
+import { childLogger } from '../../src/log/logger.js'
+import { RingBuffer, RingConsumer, SingleProducerSequencer } from '../../src/ring/index.js'
+import { largestStructBytes, Liquidity, MessageType, OrderStatus, OrderType, Side, TimeInForce } from '../../src/schemas/index.js'
+import { VenueHealthBoard, VenueHealthWriter } from '../../src/venues/health/index.js'
+import { readAnswers, type Answer } from '../fixtures/ring/engine-rings.js'
+import { API_KEY, BTC, SECRET, startMockBinance, type MockBinance } from '../fixtures/venues/mock-binance.js'
+
+let env: MockBinance
+let sessions: CcxtSessions
+let answers: RingConsumer
+let seen: Answer[]
+
+beforeEach(async () => {
+  env = await startMockBinance([BTC])
+  // 50 lots bid at 30000.00, 40 offered at 30001.00.
+  env.mock.setBookLevel('BTCUSDT', Side.Buy, 3_000_000, 50)
+  env.mock.setBookLevel('BTCUSDT', Side.Sell, 3_000_100, 40)
+  const fills = RingBuffer.create({ capacity: 1024, maxPayloadBytes: largestStructBytes([MessageType.Fill, MessageType.OrderEvent]) })
+  answers = new RingConsumer(fills, 0)
+  seen = []
+  const logger = childLogger({ test: 'ccxt-user-streams' })
+  const health = new VenueHealthKeeper({
+    venues: ['binance'],
+    breaker: { failures: 3, cooldownMs: 5_000 },
+    venuesDown: [],
+    writer: new VenueHealthWriter(VenueHealthBoard.create(1)),
+    clock: monotonicClock,
+    logger,
+    counters: {},
+  })
+  sessions = new CcxtSessions(
+    {
+      instruments: [BTC],
+      venues: ['binance'],
+      restUrl: env.urls.rest,
+      timeoutMs: 2_000,
+      recvWindowMs: 10_000,
+      userStreams: true,
+      env: { WAVES_BINANCE_API_KEY: API_KEY, WAVES_BINANCE_SECRET: SECRET },
+      clock: monotonicClock,
+      logger,
+      health,
+      onAnswers: () => {},
+    },
+    new FillRingWriter(new SingleProducerSequencer(fills)),
+  )
+})
+
+afterEach(async () => {
+  await sessions.close()
+  expect(env.mock.counters.unexpected).toEqual([])
+  await env.close()
+})
+
+function written(): Answer[] {
+  seen.push(...readAnswers(answers))
+  return seen
+}
+
+async function until(what: string, condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(written())}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+const buy = (clientOrderId: number, priceTicks: number, sizeLots: number): VenueOrder => ({
+  clientOrderId, venueId: 1, instrumentId: 0, side: Side.Buy, orderType: OrderType.Limit, timeInForce: TimeInForce.GoodTillCancel, priceTicks, sizeLots, strategyId: 5,
+})
+
+/** The answers about one order as [kind, status or lots, liquidity]. */
+const story = (id: number) =>
+  written()
+    .filter((a) => a.id === id)
+    .map((a) => (a.kind === 'event' ? ['event', OrderStatus[a.status], a.filled] : ['fill', a.sizeLots, a.liquidity === Liquidity.Maker ? 'maker' : 'taker']))
+
+describe('the ccxt sessions follow each venue on its user data stream', () => {
+  test('a fill that happens after the order rests reaches the ring from the stream, with no poll, fill before the order ends', async () => {
+    await until('the user stream', () => env.mock.streams.counters.userStreamSubscriptions >= 1)
+    sessions.submit(buy(7, 3_000_000, 10))
+    await until('the acknowledgment', () => story(7).length > 0)
+    expect(story(7)).toEqual([['event', 'Acknowledged', 0]])
+    // Somebody sells into the bid: 50 lots ahead of ours at 30000.00, then our 10.
+    env.mock.printTrade('BTCUSDT', Side.Sell, 3_000_000, 60)
+    await until('the fill and the end', () => story(7).length === 3)
+    expect(story(7)).toEqual([
+      ['event', 'Acknowledged', 0],
+      ['fill', 10, 'maker'],
+      ['event', 'Filled', 10],
+    ])
+    expect(sessions.counters).toMatchObject({ pollFailures: 0, streamFailures: 0 })
+    expect(sessions.counters.streamUpdates).toBeGreaterThanOrEqual(2)
+  })
+
+  test('a stream the venue drops is begun again on a new connection, and the fills after reach the ring from it', async () => {
+    await until('the user stream', () => env.mock.streams.counters.userStreamSubscriptions >= 1)
+    sessions.submit(buy(8, 3_000_000, 10))
+    await until('the acknowledgment', () => story(8).length > 0)
+    env.mock.streams.dropAll()
+    await until('a new subscription', () => env.mock.streams.counters.userStreamSubscriptions >= 2)
+    env.mock.printTrade('BTCUSDT', Side.Sell, 3_000_000, 60)
+    await until('the fill and the end', () => story(8).length === 3)
+    expect(story(8).slice(1)).toEqual([
+      ['fill', 10, 'maker'],
+      ['event', 'Filled', 10],
+    ])
+    expect(sessions.counters.streamFailures).toBeGreaterThanOrEqual(1)
+  })
+})
