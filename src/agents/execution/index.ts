@@ -127,7 +127,9 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       strategyId: order.strategyId(),
     }
     const parentId = order.clientOrderId()
-    if (config.liquidity === 'choose' && terms.childTimeInForce !== TimeInForce.ImmediateOrCancel && posted(parentId, terms, order.sizeLots())) return
+    // Only a limit parent whose children may rest is weighed for posting; a market order takes.
+    const mayPost = config.liquidity === 'choose' && terms.limitTicks !== undefined && terms.childTimeInForce !== TimeInForce.ImmediateOrCancel
+    if (mayPost && posted(parentId, terms, order.sizeLots())) return
     const children = dispatch.plan(terms, order.sizeLots())
     if (children < 0) return
     if (children === 0) return bump('no_liquidity')
