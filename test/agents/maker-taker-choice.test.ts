@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { CycleStep } from '../../src/cycle/steps.js'
 import { SimReasonCode } from '../../src/venues/sim/index.js'
-import { Liquidity, OrderStatus, Side, TimeInForce } from '../../src/schemas/index.js'
+import { Liquidity, OrderStatus, OrderType, Side, TimeInForce } from '../../src/schemas/index.js'
 import { command, inProcessEngine } from './context.js'
 import { executionDesk } from './venue-desk.js'
 
@@ -190,6 +190,16 @@ describe('the maker/taker choice in execution', () => {
     t.venuesAnswer()
     const taken = [...t.events.keys()].slice(1)
     expect(t.fills).toEqual([{ clientOrderId: taken[0], venueId: SIM_A, priceTicks: 98, sizeLots: 10, liquidity: Liquidity.Taker }])
+  })
+
+  it('a market order is not weighed for posting: it takes', async () => {
+    const t = await desk()
+    t.parent({ id: 1, cycle: 2, side: Side.Buy, priceTicks: 0, sizeLots: 10, timeInForce: TimeInForce.GoodTillCancel, orderType: OrderType.Market })
+    t.executeStep()
+    t.venuesAnswer()
+    expect(t.execCtx.counters).toMatchObject({ routed: 1 })
+    expect(t.execCtx.counters['posted'] ?? t.execCtx.counters['chose_take']).toBeUndefined()
+    expect(t.fills.map((f) => [f.priceTicks, f.sizeLots, f.liquidity])).toEqual([[102, 10, Liquidity.Taker]])
   })
 
   it('takes, as without the choice, when the order is too urgent for posting to pay', async () => {

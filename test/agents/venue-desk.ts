@@ -61,7 +61,7 @@ export function venueDesk(engine: ReturnType<typeof inProcessEngine>, instrument
       feed.trade({ tsNs: engine.clock.nowNs(), instrumentId: 0, venueId, aggressor, priceTicks, sizeLots, venueTradeId })
     },
     /** A parent order risk approved in `cycle`: a limit buy or sell, immediate-or-cancel unless told. */
-    parent(p: { id: number; cycle: number; side: Side; priceTicks: number; sizeLots: number; instrumentId?: number; timeInForce?: TimeInForce }): void {
+    parent(p: { id: number; cycle: number; side: Side; priceTicks: number; sizeLots: number; instrumentId?: number; timeInForce?: TimeInForce; orderType?: OrderType }): void {
       const s = orders.tryClaim(1)
       if (s < 0) throw new Error('orders ring full')
       order.__init(orders.setHeader(s, Order.sizeOf(), MessageType.Order), orders.ring.byteBuffer)
@@ -72,7 +72,7 @@ export function venueDesk(engine: ReturnType<typeof inProcessEngine>, instrument
       order.mutate_risk_cycle(p.cycle)
       order.mutate_venue_id(0)
       order.mutate_side(p.side)
-      order.mutate_order_type(OrderType.Limit)
+      order.mutate_order_type(p.orderType ?? OrderType.Limit)
       order.mutate_time_in_force(p.timeInForce ?? TimeInForce.ImmediateOrCancel)
       order.mutate_price_ticks(p.priceTicks)
       order.mutate_size_lots(p.sizeLots)
