@@ -113,4 +113,28 @@ describe('the ccxt sessions follow each venue on its user data stream', () => {
     ])
     expect(sessions.counters.streamFailures).toBeGreaterThanOrEqual(1)
   })
+
+  test('garbage on the stream is a stream failure: counted, begun again on a new connection, and what happened meanwhile reaches the ring once through polling', async () => {
+    await until('the user stream', () => env.mock.streams.counters.userStreamSubscriptions >= 1)
+    sessions.submit(buy(9, 3_000_000, 10))
+    await until('the acknowledgment', () => story(9).length > 0)
+    env.mock.streams.publishUserRaw('{"subscriptionId": 1, "event": {"e": "executionReport", "s": "BTCUSDT", "x": "TRADE"')
+    // Somebody sells into the bid while the stream is being begun again.
+    env.mock.printTrade('BTCUSDT', Side.Sell, 3_000_000, 60)
+    await until('the fill and the end', () => {
+      sessions.poll()
+      return story(9).length === 3
+    })
+    await until('the stream begun again', () => env.mock.streams.counters.userStreamSubscriptions >= 2)
+    expect(sessions.counters.streamFailures).toBeGreaterThanOrEqual(1)
+    // Whichever way each came, once, and the fill before the end.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    sessions.poll()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(story(9)).toEqual([
+      ['event', 'Acknowledged', 0],
+      ['fill', 10, 'maker'],
+      ['event', 'Filled', 10],
+    ])
+  })
 })

@@ -61,6 +61,11 @@ export class StreamHub {
     }
   }
 
+  /** Sends `frame` as it is to every user data subscriber: a fault, a frame no client could parse. */
+  publishUserRaw(frame: string): void {
+    for (const client of this.#clients) if (client.userSubscriptionId !== undefined) this.#send(client, frame)
+  }
+
   /** Kills every open socket without a closing handshake, as a network fault would. */
   dropAll(): number {
     let dropped = 0
