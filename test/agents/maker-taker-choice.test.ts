@@ -54,8 +54,10 @@ async function desk(missCostBps = 5, maxReprices = 3) {
       }
       d.read()
     },
-    postFillRatio: () => execution.health!()['postFillRatio'] as number,
-    adverseSelectionBps: () => execution.health!()['adverseSelectionBps'] as number,
+    health: () => execution.health!(),
+    /** sim-a's: every post here goes there. */
+    postFillRatio: () => (execution.health!()['postFillRatio'] as number[])[0],
+    adverseSelectionBps: () => (execution.health!()['adverseSelectionBps'] as number[])[0],
     waitMs(ms: number): void {
       engine.clock.advanceNs(ms * 1e6)
     },
@@ -170,8 +172,10 @@ describe('the maker/taker choice in execution', () => {
     t.waitMs(2)
     t.executeStep()
     expect(t.execCtx.counters['adverse_fills_measured']).toBe(1)
-    // From a prior of 0, weighted 0.1 to the new: 40 bps.
+    // From a prior of 0, weighted 0.1 to the new: 40 bps, at sim-a; sim-b, where nothing was posted, keeps the prior.
     expect(t.adverseSelectionBps()).toBeCloseTo(40, 9)
+    expect(t.health()['adverseSelectionBps']).toEqual([t.adverseSelectionBps(), 0])
+    expect((t.health()['postFillRatio'] as number[])[1]).toBe(0.5)
   })
 
   it('a post-only order the book has moved through is refused by the venue, not filled as a taker, and is then taken at the next step', async () => {

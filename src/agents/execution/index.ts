@@ -172,7 +172,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   const onAnswer = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type === MessageType.Fill) {
       fill.__init(offset, ring.byteBuffer)
-      if (fill.liquidity() === Liquidity.Maker) posting.filled(fill.clientOrderId(), fill.instrumentId(), fill.side(), nowNs())
+      if (fill.liquidity() === Liquidity.Maker) posting.filled(fill.clientOrderId(), fill.venueId(), fill.instrumentId(), fill.side(), nowNs())
       const parent = parents.parentOf(fill.clientOrderId())
       if (parent !== undefined && measured.has(parent)) slippage.recordFill(parent, fill.venueId(), fill.priceTicks(), fill.sizeLots())
       bump('fills')
@@ -215,7 +215,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     }
     if (!isTerminal(status)) return
     if (status === OrderStatus.Cancelled) bump('children_cancelled')
-    if (parents.isPost(id) && !venueDown && posting.ended(id, event.filledLots(), event.remainingLots(), inStep ? command : undefined)) return
+    if (parents.isPost(id) && !venueDown && posting.ended(id, event.venueId(), event.filledLots(), event.remainingLots(), inStep ? command : undefined)) return
     childEnded(id)
   }
 
@@ -301,7 +301,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
           if ((counters['route_failures'] ?? 0) === 0) ctx.logger.error({ err }, 'router refused an order (first of its kind; further ones are counted)')
         },
       })
-      posting = new Posting({ books, input, venues: health, dispatch, parents, children: childOrders, config: ctx.config, bump })
+      posting = new Posting({ venueCount: universe.venues.length, books, input, venues: health, dispatch, parents, children: childOrders, config: ctx.config, bump })
       log = ctx.logger
       notifyVenue = () => ctx.notifyFastPath('venue')
       ctx.logger.info({ executor: executor.kind }, 'execution routes with the %s router', executor.kind)
@@ -314,7 +314,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       try {
         market.drain(onMarket)
         routeWhatWaitedForAStep()
-        if (posting.settle(nowNs()) > 0) counters['adverse_fills_measured'] = posting.adverse.measured
+        if (posting.settle(nowNs()) > 0) counters['adverse_fills_measured'] = posting.adverseMeasured
         drainAnswers()
         cancelled = dispatch.cancelDue(CancelReason.ChildTimeout) + cancelOnVenuesTakenDown() + posting.reprice()
         // The fee tiers fees_monitor published last cycle price this cycle's lots.
@@ -359,8 +359,8 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       })),
       openSlippageOrders: slippage.openOrders,
       openChildren: childOrders.byStatus(),
-      postFillRatio: posting.fillRatio.mean,
-      adverseSelectionBps: posting.adverse.bps,
+      postFillRatio: posting.fillRatio.map((ratio) => ratio.mean),
+      adverseSelectionBps: posting.adverse.map((venue) => venue.bps),
     }),
     snapshot: () => ({ nextChildId: parents.nextChildId, children: childOrders.snapshot() }),
   }

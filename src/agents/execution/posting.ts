@@ -12,6 +12,8 @@ import type { ParentOrders, ParentTerms } from './parent-orders.js'
 type PostingConfig = Pick<WavesConfig['execution'], 'postFillProbability' | 'missCostBps' | 'adverseSelectionBps' | 'adverseHorizonMs' | 'maxReprices'>
 
 export interface PostingParts {
+  /** Venues, ids from 1: what posting measures, it measures per venue. */
+  venueCount: number
   books: VenueBooks
   input: RouterInput
   venues: RoutableVenues
@@ -27,27 +29,34 @@ export interface PostingParts {
  * Execution's posted orders, when it makes the maker/taker choice: whether
  * a parent that may rest is posted post-only at the touch or left to take,
  * following the touch when it moves away, and what a post leaves taken (or
- * posted again). It measures what the choice weighs: the filled share of
- * posts and the adverse selection of their fills.
+ * posted again). It measures what the choice weighs, per venue (venues
+ * differ in who trades there): the filled share of posts and the adverse
+ * selection of their fills.
  */
 export class Posting {
-  /** Filled share of what posted children offered: the fill probability the choice weighs. */
-  readonly fillRatio = new Ewma(0.1)
-  readonly adverse: AdverseSelection
+  /** Per venue (index from 0), the filled share of what posted children offered: the fill probability the choice weighs. */
+  readonly fillRatio: Ewma[]
+  readonly adverse: AdverseSelection[]
   readonly #p: PostingParts
   /** Posted children that ended with lots left between steps: worked at the next execute step. Child id, then lots, flat. */
   readonly #waiting: number[] = []
 
   constructor(parts: PostingParts) {
     this.#p = parts
-    this.fillRatio.update(parts.config.postFillProbability)
-    this.adverse = new AdverseSelection(parts.config.adverseSelectionBps, parts.config.adverseHorizonMs * 1e6)
+    const { postFillProbability, adverseSelectionBps, adverseHorizonMs } = parts.config
+    this.fillRatio = Array.from({ length: parts.venueCount }, () => {
+      const ratio = new Ewma(0.1)
+      ratio.update(postFillProbability)
+      return ratio
+    })
+    this.adverse = Array.from({ length: parts.venueCount }, () => new AdverseSelection(adverseSelectionBps, adverseHorizonMs * 1e6))
   }
 
   /** Where to post lots of a parent that may rest, or undefined to take them (counted either way). */
   choose(terms: Readonly<ParentTerms>): PostingPlan | undefined {
     const { books, input, venues, config, bump } = this.#p
     const makerVenue = input.makerVenue(venues)
+    const measured = makerVenue >= 0 ? makerVenue : 0
     const { plan, choice } = postingPlanOf({
       side: terms.side,
       limitTicks: terms.limitTicks!,
@@ -56,10 +65,10 @@ export class Posting {
       makerVenue,
       makerBps: makerVenue >= 0 ? input.feesOf(makerVenue)[0] : 0,
       takerBps: input.lowestTakerBps(venues),
-      fillProbability: this.fillRatio.mean,
+      fillProbability: this.fillRatio[measured]!.mean,
       missCostBps: config.missCostBps,
       // A favourable run after maker fills is luck to the choice, not a reason to post more.
-      adverseSelectionBps: Math.max(0, this.adverse.bps),
+      adverseSelectionBps: Math.max(0, this.adverse[measured]!.bps),
     })
     if (plan === undefined) bump(choice === undefined ? 'choice_no_book' : 'chose_take')
     return plan
@@ -93,24 +102,32 @@ export class Posting {
     return sent
   }
 
-  /** A maker fill of a child: measured against the mid a horizon later when it is a post. */
-  filled(childId: number, instrumentId: number, side: Side, nowNs: number): void {
-    if (this.#p.parents.isPost(childId)) this.adverse.filled(instrumentId, side, this.#p.books.consolidatedMid(instrumentId), nowNs)
+  /** A maker fill of a child on `venueId`: measured against the mid a horizon later when it is a post. */
+  filled(childId: number, venueId: number, instrumentId: number, side: Side, nowNs: number): void {
+    const adverse = this.adverse[venueId - 1]
+    if (adverse !== undefined && this.#p.parents.isPost(childId)) adverse.filled(instrumentId, side, this.#p.books.consolidatedMid(instrumentId), nowNs)
   }
 
   /** Measures the maker fills whose horizon has passed; returns how many. */
   settle(nowNs: number): number {
-    return this.adverse.settle(nowNs, (i) => this.#p.books.consolidatedMid(i))
+    const midOf = (i: number): number => this.#p.books.consolidatedMid(i)
+    return this.adverse.reduce((settled, venue) => settled + venue.settle(nowNs, midOf), 0)
+  }
+
+  /** Maker fills measured for adverse selection, all venues. */
+  get adverseMeasured(): number {
+    return this.adverse.reduce((n, venue) => n + venue.measured, 0)
   }
 
   /**
-   * A posted child ended: its filled share is measured and what it left is
+   * A posted child on `venueId` ended: its filled share is measured and what it left is
    * worked, with `verdict` (the step's), or at the next step without one.
    * Returns true when that waits for the next step (the parent stays open).
    */
-  ended(id: number, filled: number, left: number, verdict: RerouteVerdict | undefined): boolean {
+  ended(id: number, venueId: number, filled: number, left: number, verdict: RerouteVerdict | undefined): boolean {
     // One cancelled to go again at a new touch was not given its time: its fill ratio says nothing.
-    if (!this.#p.parents.isRepricing(id) && filled + left > 0) this.fillRatio.update(filled / (filled + left))
+    const ratio = this.fillRatio[venueId - 1]
+    if (ratio !== undefined && !this.#p.parents.isRepricing(id) && filled + left > 0) ratio.update(filled / (filled + left))
     if (left === 0) return false
     if (verdict === undefined) {
       this.#waiting.push(id, left)
