@@ -206,6 +206,9 @@ describe('failover to a backup ccxt venue, execution and adapters in-process', (
         ccxtRecvWindowMs: 3_000,
         venueBreakerFailures: 2,
         venueBreakerCooldownMs: 500,
+        // What this follows is polling settling creates of unknown outcome; the mock's faults hit its
+        // REST routes only, so a user stream would stay up through the outage a real one would share.
+        ccxtUserStreams: false,
       },
     })
     const execCtx = engine.context('execution')
