@@ -103,8 +103,10 @@ describe('TradingEngineCycle', () => {
 
   it('takes a custom agent registered in one line and runs it in its step every cycle', async () => {
     const log = new SharedArrayBuffer(4 * (1 + 4 * 10_000))
+    // 50 ms: this checks the registration and the order of steps; at 20 ms with other test files
+    // loading both cores, the agent was once late in a cycle and degraded for it.
     engine = new TradingEngineCycle(
-      { cycle: { intervalMs: 20 } },
+      { cycle: { intervalMs: 50 } },
       {
         agents: [...DEFAULT_AGENTS, { name: 'my_reporter', steps: [CycleStep.Report], module: INSTRUMENTED }],
         agentConfig: { my_reporter: { id: 99, log } },
