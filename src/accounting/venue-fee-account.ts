@@ -40,20 +40,23 @@ export class VenueFeeAccount {
    * it (rounded toward +∞), then its notional counts toward the 30-day volume.
    */
   charge(tsNs: number, notional: ScaledDecimal, liquidity: Liquidity, quoteDecimals: number): bigint {
-    const tier = this.currentTier(tsNs)
-    this.volume.add(tsNs, notional)
-    return feeQuoteUnits(notional, liquidity === Liquidity.Maker ? tier.makerBps : tier.takerBps, quoteDecimals)
+    return this.#priced(tsNs, notional, liquidity, quoteDecimals).fee
   }
 
   /** Checks one fill's fee against the schedule and counts its notional toward the 30-day volume. */
   record(tsNs: number, notional: ScaledDecimal, liquidity: Liquidity, quoteDecimals: number, chargedFeeQuoteUnits: bigint): FeeCheck {
-    const tier = this.currentTier(tsNs)
-    const bps = liquidity === Liquidity.Maker ? tier.makerBps : tier.takerBps
-    const expectedFeeQuoteUnits = feeQuoteUnits(notional, bps, quoteDecimals)
-    this.volume.add(tsNs, notional)
+    const { tier, bps, fee: expectedFeeQuoteUnits } = this.#priced(tsNs, notional, liquidity, quoteDecimals)
     this.#checked++
     if (expectedFeeQuoteUnits !== chargedFeeQuoteUnits) this.#mismatched++
     return { tier, bps, expectedFeeQuoteUnits, chargedFeeQuoteUnits }
+  }
+
+  /** A fill priced at the tier in force before it, its notional then counted toward the volume. */
+  #priced(tsNs: number, notional: ScaledDecimal, liquidity: Liquidity, quoteDecimals: number): { tier: FeeTierMatch; bps: number; fee: bigint } {
+    const tier = this.currentTier(tsNs)
+    const bps = liquidity === Liquidity.Maker ? tier.makerBps : tier.takerBps
+    this.volume.add(tsNs, notional)
+    return { tier, bps, fee: feeQuoteUnits(notional, bps, quoteDecimals) }
   }
 
   /** Fills checked, and how many were charged other than the schedule says. */

@@ -1,4 +1,4 @@
-import { CHILD_FIELDS, PLAN_HEADER, VENUE_COST_FIELDS, readRoutePlan, type RoutePlan } from './route-plan.js'
+import { VENUE_COST_FIELDS, planLength, readRoutePlan, type RoutePlan } from './route-plan.js'
 
 /**
  * A routing decision in one Float64Array: the parent order, each venue's
@@ -35,7 +35,7 @@ export const TicketField = {
 
 /** The numbers a ticket of these capacities holds. */
 export function ticketLength(venues: number, pairs: number): number {
-  return TICKET_HEADER + (1 + VENUE_COST_FIELDS) * venues + 2 * pairs + PLAN_HEADER + CHILD_FIELDS * venues
+  return TICKET_HEADER + (1 + VENUE_COST_FIELDS) * venues + 2 * pairs + planLength(venues)
 }
 
 export class RouteTicket {

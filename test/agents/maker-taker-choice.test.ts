@@ -58,6 +58,13 @@ async function desk(missCostBps = 5, maxReprices = 3) {
     /** sim-a's: every post here goes there. */
     postFillRatio: () => (execution.health!()['postFillRatio'] as number[])[0],
     adverseSelectionBps: () => (execution.health!()['adverseSelectionBps'] as number[])[0],
+    /** Both venues' bid moves from `from` to `to`, 50 lots there. */
+    bidMoves(from: number, to: number): void {
+      for (const venue of [SIM_A, SIM_B]) {
+        d.level(venue, Side.Buy, to, 50)
+        d.level(venue, Side.Buy, from, 0)
+      }
+    },
     waitMs(ms: number): void {
       engine.clock.advanceNs(ms * 1e6)
     },
@@ -113,10 +120,7 @@ describe('the maker/taker choice in execution', () => {
     t.buy(1)
     t.executeStep()
     t.venuesAnswer()
-    for (const venue of [SIM_A, SIM_B]) {
-      t.level(venue, Side.Buy, 99, 50)
-      t.level(venue, Side.Buy, 98, 0)
-    }
+    t.bidMoves(98, 99)
     t.executeStep()
     t.venuesAnswer()
     const [first] = [...t.events.keys()]
@@ -141,10 +145,7 @@ describe('the maker/taker choice in execution', () => {
     t.executeStep()
     t.venuesAnswer()
     for (const [up, from] of [[99, 98], [100, 99]]) {
-      for (const venue of [SIM_A, SIM_B]) {
-        t.level(venue, Side.Buy, up!, 50)
-        t.level(venue, Side.Buy, from!, 0)
-      }
+      t.bidMoves(from!, up!)
       t.executeStep()
       t.venuesAnswer()
       t.executeStep()

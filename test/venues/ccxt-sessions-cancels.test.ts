@@ -1,16 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { CcxtSessions } from '../../src/agents/adapters/ccxt-sessions.js'
-import { FillRingWriter } from '../../src/agents/adapters/fill-ring-writer.js'
+import type { CcxtSessions } from '../../src/agents/adapters/ccxt-sessions.js'
 import { REASON_ORDER_FINISHED, REASON_REPLACED, REASON_UNKNOWN_ORDER, REASON_VENUE_REFUSED } from '../../src/agents/adapters/reason-codes.js'
-import { VenueHealthKeeper } from '../../src/agents/adapters/venue-health-keeper.js'
 import type { VenueOrder } from '../../src/agents/adapters/venue-requests.js'
-import { monotonicClock } from '../../src/clock/clock.js'
-import { childLogger } from '../../src/log/logger.js'
-import { RingBuffer, RingConsumer, SingleProducerSequencer } from '../../src/ring/index.js'
-import { CancelReason, largestStructBytes, Liquidity, MessageType, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../src/schemas/index.js'
-import { VenueHealthBoard, VenueHealthWriter } from '../../src/venues/health/index.js'
+import type { RingConsumer } from '../../src/ring/index.js'
+import { CancelReason, Liquidity, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../src/schemas/index.js'
 import { readAnswers, type Answer } from '../fixtures/ring/engine-rings.js'
-import { API_KEY, BTC, SECRET, startMockBinance, type MockBinance } from '../fixtures/venues/mock-binance.js'
+import { ccxtSessionsOn } from '../fixtures/venues/ccxt-sessions-on-mock.js'
+import { BTC, startMockBinance, type MockBinance } from '../fixtures/venues/mock-binance.js'
 
 const VENUE = 1
 const STRATEGY = 5
@@ -28,24 +24,10 @@ beforeEach(async () => {
   // 50 lots bid at 30000.00, 40 offered at 30001.00.
   env.mock.setBookLevel('BTCUSDT', Side.Buy, 3_000_000, 50)
   env.mock.setBookLevel('BTCUSDT', Side.Sell, 3_000_100, 40)
-  const fills = RingBuffer.create({ capacity: 1024, maxPayloadBytes: largestStructBytes([MessageType.Fill, MessageType.OrderEvent]) })
-  answers = new RingConsumer(fills, 0)
   seen = []
-  const env_ = { WAVES_BINANCE_API_KEY: API_KEY, WAVES_BINANCE_SECRET: SECRET }
-  const logger = childLogger({ test: 'ccxt-sessions-cancels' })
-  const health = new VenueHealthKeeper({
-    venues: ['binance'],
-    breaker: { failures: 3, cooldownMs: 5_000 },
-    venuesDown: [],
-    writer: new VenueHealthWriter(VenueHealthBoard.create(1)),
-    clock: monotonicClock,
-    logger,
-    counters: {},
-  })
-  sessions = new CcxtSessions(
-    { instruments: [BTC], venues: ['binance'], restUrl: env.urls.rest, timeoutMs: TIMEOUT_MS, recvWindowMs: 10_000, env: env_, clock: monotonicClock, logger, health, onAnswers: () => {} },
-    new FillRingWriter(new SingleProducerSequencer(fills)),
-  )
+  const made = ccxtSessionsOn(env, { test: 'ccxt-sessions-cancels', timeoutMs: TIMEOUT_MS })
+  sessions = made.sessions
+  answers = made.answers
 })
 
 afterEach(async () => {

@@ -19,6 +19,8 @@ export type { CcxtSessionCounters } from './ccxt-session-counters.js'
 
 /** The connections' options, and what the sessions add: the venue breakers and the fill ring's wake-up. */
 export interface CcxtSessionsOptions extends CcxtVenueConnectionsOptions {
+  /** Keep each venue's user data stream open (see `CcxtUserStreams`). Default false. */
+  userStreams?: boolean
   /** Breakers and the venue health board: which venues take orders. */
   health: VenueHealthKeeper
   /** Rung after answers were written, so readers of the fill ring wake. */

@@ -17,8 +17,6 @@ export interface CcxtVenueConnectionsOptions {
   /** Spot REST base of particular venues, by name, in place of `restUrl`: a backup session on another endpoint. */
   venueRestUrls?: Readonly<Record<string, string>>
   timeoutMs: number
-  /** Keep each venue's user data stream open (see `CcxtUserStreams`). Default false. */
-  userStreams?: boolean
   /**
    * The receive window every signed request carries, ms: the venue refuses
    * a request signed longer ago. So an order whose last attempt is older

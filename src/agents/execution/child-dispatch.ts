@@ -16,6 +16,23 @@ export interface ChildDispatchOptions {
   logRouteFailure: (err: unknown) => void
 }
 
+/** The counters of one way of routing a child's lots again. */
+interface RouteAgainCounters {
+  blocked: string
+  noLiquidity: string
+  done: string
+  lots: string
+}
+
+const REROUTE_COUNTERS: RouteAgainCounters = { blocked: 'reroute_blocked', noLiquidity: 'reroute_no_liquidity', done: 'rerouted', lots: 'rerouted_lots' }
+/** What a post left is taken immediate-or-cancel: nothing rests, so its lots are what was filled or not routed. */
+const POST_REMAINDER_COUNTERS: RouteAgainCounters = {
+  blocked: 'post_remainder_blocked',
+  noLiquidity: 'post_remainder_no_liquidity',
+  done: 'post_remainders_taken',
+  lots: 'post_remainder_lots',
+}
+
 /** What a re-route may go on: the command of the execute step it happens in. */
 export interface RerouteVerdict {
   riskVerdict: boolean
@@ -89,15 +106,8 @@ export class ChildDispatch {
    */
   reroute(childId: number, lots: number, verdict: RerouteVerdict): void {
     if (this.#parents.isReroute(childId)) return this.#bump('reroute_refused_again')
-    if (verdict.safeMode || !verdict.riskVerdict) return this.#bump('reroute_blocked')
-    const parentId = this.#parents.parentOf(childId)!
-    const terms = this.#parents.termsOf(parentId)!
-    const children = this.plan(terms, lots)
-    if (children < 0) return
-    if (children === 0) return this.#bump('reroute_no_liquidity')
-    this.send(parentId, terms, true)
-    this.#bump('rerouted')
-    this.#bump('rerouted_lots', lots - (this.#routing.unfilledLots - this.#routing.restLots))
+    const terms = this.#parents.termsOf(this.#parents.parentOf(childId)!)!
+    this.#routeAgain(childId, lots, verdict, terms, REROUTE_COUNTERS)
   }
 
   /** Posts a parent's lots post-only on one venue, to rest; false when the ring has no room. */
@@ -112,15 +122,19 @@ export class ChildDispatch {
    * already approved, as for a re-route.
    */
   takeRemainder(childId: number, lots: number, verdict: RerouteVerdict): void {
-    if (verdict.safeMode || !verdict.riskVerdict) return this.#bump('post_remainder_blocked')
-    const parentId = this.#parents.parentOf(childId)!
-    const terms = { ...this.#parents.termsOf(parentId)!, childTimeInForce: TimeInForce.ImmediateOrCancel }
+    const terms = { ...this.#parents.termsOf(this.#parents.parentOf(childId)!)!, childTimeInForce: TimeInForce.ImmediateOrCancel }
+    this.#routeAgain(childId, lots, verdict, terms, POST_REMAINDER_COUNTERS)
+  }
+
+  /** Routes `lots` of a child's parent again with `terms`, if the step's verdict lets it; each outcome counted under `counters`. */
+  #routeAgain(childId: number, lots: number, verdict: RerouteVerdict, terms: Readonly<ParentTerms>, counters: RouteAgainCounters): void {
+    if (verdict.safeMode || !verdict.riskVerdict) return this.#bump(counters.blocked)
     const children = this.plan(terms, lots)
     if (children < 0) return
-    if (children === 0) return this.#bump('post_remainder_no_liquidity')
-    this.send(parentId, terms, true)
-    this.#bump('post_remainders_taken')
-    this.#bump('post_remainder_lots', lots - this.#routing.unfilledLots)
+    if (children === 0) return this.#bump(counters.noLiquidity)
+    this.send(this.#parents.parentOf(childId)!, terms, true)
+    this.#bump(counters.done)
+    this.#bump(counters.lots, lots - (this.#routing.unfilledLots - this.#routing.restLots))
   }
 
   /** Puts a cancel of an open child on the venue ring; false when the ring has no room (it is tried again later). */
