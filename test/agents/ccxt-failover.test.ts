@@ -15,6 +15,7 @@ import { readAnswers, type Answer } from '../fixtures/ring/engine-rings.js'
 import { API_KEY, BTC, SECRET, startMockBinance, type MockBinance } from '../fixtures/venues/mock-binance.js'
 import { command, inProcessEngine } from './context.js'
 import { venueDesk } from './venue-desk.js'
+import { eventually } from '../fixtures/agents/eventually.js'
 
 /** Every call of the venue answered 503 before it is processed: the venue is down. */
 const GATEWAY_DOWN = { kind: 'status', status: 503, process: false } as const
@@ -34,17 +35,6 @@ async function mockExchange(askTicks: number): Promise<MockBinance> {
   env.mock.setBookLevel('BTCUSDT', Side.Sell, askTicks, 1_000)
   cleanups.push(() => env.close())
   return env
-}
-
-/** Polls `condition`, running `turn` before each look; fails naming what it waited for and `state()`. */
-async function eventually(condition: () => boolean, what: string, turn: () => void, state: () => unknown, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    turn()
-    if (condition()) return
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(state())}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
 }
 
 /** Client ids each mock exchange holds an order under. */

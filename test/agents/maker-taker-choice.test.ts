@@ -91,7 +91,7 @@ describe('the maker/taker choice in execution', () => {
     t.venuesAnswer()
     const taken = [...t.events.keys()].slice(1)
     expect(taken).toHaveLength(1)
-    expect(t.fills.filter((f) => f.clientOrderId === taken[0])).toEqual([{ clientOrderId: taken[0], venueId: SIM_A, priceTicks: 102, sizeLots: 10, liquidity: Liquidity.Taker }])
+    expect(t.fills.filter((f) => f.clientOrderId === taken[0])).toMatchObject([{ clientOrderId: taken[0], venueId: SIM_A, priceTicks: 102, sizeLots: 10, liquidity: Liquidity.Taker }])
     t.executeStep()
     expect(t.execCtx.counters).toMatchObject({ post_remainders_taken: 1, post_remainder_lots: 10, orders_completed: 1, open_parents: 0 })
     // What posting filled (nothing) moves the fill probability the next choice weighs: 0.9 × 0.5.
@@ -107,7 +107,7 @@ describe('the maker/taker choice in execution', () => {
     t.trade(SIM_A, Side.Sell, 98, 60, 1)
     t.venuesAnswer()
     const [posted] = [...t.events.keys()]
-    expect(t.fills).toEqual([{ clientOrderId: posted, venueId: SIM_A, priceTicks: 98, sizeLots: 10, liquidity: Liquidity.Maker }])
+    expect(t.fills).toMatchObject([{ clientOrderId: posted, venueId: SIM_A, priceTicks: 98, sizeLots: 10, liquidity: Liquidity.Maker }])
     t.executeStep()
     expect([...t.events.keys()]).toHaveLength(1)
     expect(t.execCtx.counters).toMatchObject({ posted: 1, orders_completed: 1, open_parents: 0 })
@@ -131,7 +131,7 @@ describe('the maker/taker choice in execution', () => {
     expect(t.events.get(second!)).toEqual([{ venueId: SIM_A, status: OrderStatus.Acknowledged, reasonCode: 0, filledLots: 0, remainingLots: 10 }])
     t.trade(SIM_A, Side.Sell, 99, 60, 1)
     t.venuesAnswer()
-    expect(t.fills).toEqual([{ clientOrderId: second, venueId: SIM_A, priceTicks: 99, sizeLots: 10, liquidity: Liquidity.Maker }])
+    expect(t.fills).toMatchObject([{ clientOrderId: second, venueId: SIM_A, priceTicks: 99, sizeLots: 10, liquidity: Liquidity.Maker }])
     t.executeStep()
     expect(t.execCtx.counters).toMatchObject({ posted: 1, reprice_cancels: 1, reposted: 1, orders_completed: 1, open_parents: 0 })
     expect(t.execCtx.counters['post_remainders_taken']).toBeUndefined()
@@ -194,7 +194,7 @@ describe('the maker/taker choice in execution', () => {
     t.executeStep()
     t.venuesAnswer()
     const taken = [...t.events.keys()].slice(1)
-    expect(t.fills).toEqual([{ clientOrderId: taken[0], venueId: SIM_A, priceTicks: 98, sizeLots: 10, liquidity: Liquidity.Taker }])
+    expect(t.fills).toMatchObject([{ clientOrderId: taken[0], venueId: SIM_A, priceTicks: 98, sizeLots: 10, liquidity: Liquidity.Taker }])
   })
 
   it('a market order is not weighed for posting: it takes', async () => {

@@ -20,6 +20,7 @@ export interface SeenFill {
   priceTicks: number
   sizeLots: number
   liquidity: Liquidity
+  feeQuoteUnits: number
 }
 
 /**
@@ -41,7 +42,7 @@ export function venueDesk(engine: ReturnType<typeof inProcessEngine>, instrument
   const onAnswer = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type === MessageType.Fill) {
       fill.__init(offset, ring.byteBuffer)
-      fills.push({ clientOrderId: fill.clientOrderId(), venueId: fill.venueId(), priceTicks: fill.priceTicks(), sizeLots: fill.sizeLots(), liquidity: fill.liquidity() })
+      fills.push({ clientOrderId: fill.clientOrderId(), venueId: fill.venueId(), priceTicks: fill.priceTicks(), sizeLots: fill.sizeLots(), liquidity: fill.liquidity(), feeQuoteUnits: fill.feeQuoteUnits() })
       return
     }
     event.__init(offset, ring.byteBuffer)

@@ -59,6 +59,18 @@ export function liveOrderOf(order: VenueOrder): LiveOrder {
   }
 }
 
+/** A live order as a snapshot keeps it: plain data, what is in flight left out (polling settles it again). */
+export type LiveOrderSnapshot = Omit<LiveOrder, 'trades' | 'awaitingFills' | 'chain'> & { trades: number[] }
+
+export function liveOrderSnapshotOf(live: LiveOrder): LiveOrderSnapshot {
+  const { trades, awaitingFills: _awaiting, chain: _chain, ...rest } = live
+  return { ...rest, trades: [...trades] }
+}
+
+export function liveOrderFromSnapshot(snapshot: LiveOrderSnapshot): LiveOrder {
+  return { ...snapshot, trades: new Set(snapshot.trades), awaitingFills: undefined, chain: Promise.resolve() }
+}
+
 /** The order an amend of `old` makes: the same order at the new price (0 keeps it) and size, nothing filled yet. */
 export function replacementOf(old: LiveOrder, amend: VenueAmend): LiveOrder {
   return {

@@ -2,7 +2,8 @@ import type { Clock } from '../../clock/clock.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
 import { OrderStatus, RefusedRequest } from '../../schemas/index.js'
 import type { Execution, OrderReport } from '../../venues/sim/venue-messages.js'
-import type { LiveOrder, OrderState } from './ccxt-live-order.js'
+import { liveOrderFromSnapshot, liveOrderSnapshotOf, type LiveOrder, type LiveOrderSnapshot, type OrderState } from './ccxt-live-order.js'
+import type { FillFields, OrderEventFields } from './fill-ring-writer.js'
 import type { CcxtSessionCounters } from './ccxt-session-counters.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
 
@@ -35,6 +36,11 @@ export class CcxtOrderBlotter {
     this.#clock = options.clock
     this.#counters = options.counters
     this.#onAnswers = options.onAnswers
+  }
+
+  /** Live orders. */
+  get size(): number {
+    return this.#live.size
   }
 
   get(clientOrderId: number): LiveOrder | undefined {
@@ -148,6 +154,34 @@ export class CcxtOrderBlotter {
     if (this.#writer.written === this.#announced) return
     this.#announced = this.#writer.written
     this.#onAnswers()
+  }
+
+  snapshot(): Array<[number, LiveOrderSnapshot]> {
+    return [...this.#live].map(([id, live]) => [id, liveOrderSnapshotOf(live)])
+  }
+
+  restore(orders: ReadonlyArray<readonly [number, LiveOrderSnapshot]>): void {
+    for (const [id, live] of orders) this.#live.set(id, liveOrderFromSnapshot(live))
+  }
+
+  /** An answer a previous session wrote on the ring, taken as told: the order's status as it said. */
+  toldEvent(e: OrderEventFields): void {
+    const live = this.#live.get(e.clientOrderId)
+    if (live === undefined || (e.refused !== undefined && e.refused !== RefusedRequest.None)) return
+    // The ring heard of the order from the venue (or from the session, refusing it): its placing is no longer in doubt.
+    live.uncertain = false
+    live.status = e.status
+    live.filledLots = e.filledLots
+    this.#forgetWhenSettled(e.clientOrderId, live)
+  }
+
+  /** A fill a previous session wrote on the ring: listed again by polling, it is not a second fill. */
+  toldFill(f: FillFields): void {
+    const live = this.#live.get(f.clientOrderId)
+    if (live === undefined || live.trades.has(f.venueFillId)) return
+    live.trades.add(f.venueFillId)
+    live.filledSeenLots += f.sizeLots
+    this.#forgetWhenSettled(f.clientOrderId, live)
   }
 
   #forgetWhenSettled(id: number, live: LiveOrder): void {

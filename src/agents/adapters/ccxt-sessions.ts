@@ -2,7 +2,7 @@ import { VenueDownReason, venueFailureReasonOf } from '../../venues/health/index
 import type { CcxtVenue } from '../../venues/ccxt/index.js'
 import { CcxtAmends } from './ccxt-amends.js'
 import { CcxtCancels } from './ccxt-cancels.js'
-import { liveOrderOf } from './ccxt-live-order.js'
+import { liveOrderOf, replacementOf, type LiveOrderSnapshot } from './ccxt-live-order.js'
 import { CcxtOrderBlotter } from './ccxt-order-blotter.js'
 import { CcxtRequestQueue } from './ccxt-request-queue.js'
 import { ccxtSessionCounters, type CcxtSessionCounters } from './ccxt-session-counters.js'
@@ -10,6 +10,7 @@ import { CcxtVenueConnections, type CcxtVenueConnectionsOptions } from './ccxt-v
 import { CcxtUserStreams } from './ccxt-user-streams.js'
 import { CcxtVenuePolling } from './ccxt-venue-polling.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
+import type { AnswerReplay } from './session-journal.js'
 import { REASON_NO_VENUE, REASON_VENUE_DOWN } from './reason-codes.js'
 import type { VenueHealthKeeper } from './venue-health-keeper.js'
 import type { VenueAmend, VenueCancel, VenueOrder, VenueSessions } from './venue-requests.js'
@@ -131,9 +132,49 @@ export class CcxtSessions implements VenueSessions {
     return this.#queue.drain(timeoutMs)
   }
 
-  /** Closes the venues' user data streams (the session is ending). */
+  /** Ends polling, waiting for the rounds in flight, and closes the venues' user data streams (the session is ending). */
   async close(): Promise<void> {
+    await this.#polling.stop()
     await this.#streams?.stop()
+  }
+
+  /** What a snapshot keeps: the blotter's live orders. */
+  snapshot(): Array<[number, LiveOrderSnapshot]> {
+    return this.#blotter.snapshot()
+  }
+
+  /**
+   * After a restart: the venues still hold what the last session placed,
+   * so its blotter comes back from the snapshot, and what the rings carried
+   * after it, which `replay` hands over, is taken in: an order taken off a
+   * ring since is in doubt (sent or not) and settled by polling as any
+   * create of unknown outcome is, found or, after the receive window,
+   * answered as never placed; a cancel taken since is wanted again while
+   * the order shows open; answers already on the ring are not written
+   * again. Then polling and the streams bring what happened meanwhile.
+   * Returns how many orders the blotter holds.
+   */
+  recover(orders: ReadonlyArray<readonly [number, LiveOrderSnapshot]>, replay: (requests: VenueSessions, answers: AnswerReplay) => void): number {
+    const blotter = this.#blotter
+    blotter.restore(orders)
+    const inDoubt = <T extends { uncertain: boolean; failedAtNs: number }>(live: T): T => ({ ...live, uncertain: true, failedAtNs: this.#options.clock.nowNs() })
+    replay(
+      {
+        submit: (o) => {
+          if (!blotter.has(o.clientOrderId)) blotter.add(o.clientOrderId, inDoubt(liveOrderOf(o)))
+        },
+        cancel: (c) => {
+          const live = blotter.get(c.clientOrderId)
+          if (live !== undefined) live.cancelWanted = true
+        },
+        amend: (a) => {
+          const old = blotter.get(a.clientOrderId)
+          if (old !== undefined && !blotter.has(a.newClientOrderId)) blotter.add(a.newClientOrderId, inDoubt(replacementOf(old, a)))
+        },
+      },
+      { event: (e) => blotter.toldEvent(e), fill: (f) => blotter.toldFill(f) },
+    )
+    return blotter.size
   }
 
   /** Orders each venue has live, as this side knows them, for health. */

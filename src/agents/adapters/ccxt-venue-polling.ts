@@ -52,6 +52,9 @@ export class CcxtVenuePolling {
   readonly #clock: Clock
   readonly #logger: Logger
   readonly #polling: boolean[]
+  /** Rounds and probes in flight: a stopping session waits for them, so nothing is written after it stopped. */
+  readonly #inFlight = new Set<Promise<void>>()
+  #stopped = false
 
   constructor(options: CcxtVenuePollingOptions) {
     this.#connections = options.connections
@@ -68,14 +71,15 @@ export class CcxtVenuePolling {
 
   /** One turn: a probe to each venue whose breaker has cooled off, a round for each reachable venue with live orders. */
   poll(): void {
+    if (this.#stopped) return
     for (let venueId = 1; venueId <= this.#connections.count; venueId++) {
       if (this.#health.probeDue(venueId)) {
-        this.#probe(venueId)
+        this.#track(this.#probe(venueId))
         continue
       }
       if (this.#polling[venueId - 1] || !this.#health.reachable(venueId) || !this.#blotter.hasOrdersAt(venueId)) continue
       this.#polling[venueId - 1] = true
-      this.#pollVenue(venueId)
+      const round = this.#pollVenue(venueId)
         .catch((err: unknown) => {
           this.#counters.pollFailures++
           const reason = venueFailureReasonOf(err)
@@ -86,11 +90,23 @@ export class CcxtVenuePolling {
           this.#polling[venueId - 1] = false
           this.#blotter.flush()
         })
+      this.#track(round)
     }
   }
 
-  #probe(venueId: number): void {
-    this.#connections
+  /** Polls no more, and waits for the rounds and probes in flight to finish. */
+  async stop(): Promise<void> {
+    this.#stopped = true
+    await Promise.all(this.#inFlight)
+  }
+
+  #track(work: Promise<void>): void {
+    this.#inFlight.add(work)
+    void work.finally(() => this.#inFlight.delete(work))
+  }
+
+  #probe(venueId: number): Promise<void> {
+    return this.#connections
       .markets(venueId)
       .then(() => this.#connections.venue(venueId)!.openOrders(0))
       .then(

@@ -29,7 +29,8 @@ export interface FillFields {
   strategyId?: number
 }
 
-type Pending = { kind: 'event'; fields: OrderEventFields } | { kind: 'fill'; fields: FillFields }
+/** An answer waiting for room on the ring. */
+export type PendingAnswer = { kind: 'event'; fields: OrderEventFields } | { kind: 'fill'; fields: FillFields }
 
 /**
  * Writes what venues answer onto the fill ring: order events and fills.
@@ -41,7 +42,7 @@ export class FillRingWriter {
   readonly #ring: SingleProducerSequencer
   readonly #event = new OrderEvent()
   readonly #fill = new Fill()
-  readonly #pending: Pending[] = []
+  readonly #pending: PendingAnswer[] = []
   written = 0
 
   constructor(ring: SingleProducerSequencer) {
@@ -51,6 +52,17 @@ export class FillRingWriter {
   /** Answers waiting for room. */
   get pending(): number {
     return this.#pending.length
+  }
+
+  /** Copies of the answers waiting, oldest first: a snapshot's, since they are counted as told already. */
+  pendingAnswers(): PendingAnswer[] {
+    return this.#pending.map((p) => structuredClone(p))
+  }
+
+  /** Answers a snapshot held as waiting, put back in order. */
+  resume(answers: readonly PendingAnswer[]): void {
+    for (const a of answers) this.#pending.push(structuredClone(a))
+    this.flush()
   }
 
   event(fields: OrderEventFields): void {

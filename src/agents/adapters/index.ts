@@ -1,21 +1,39 @@
 import type { WavesConfig } from '../../config/index.js'
-import { venueFeeAccountsOf } from '../../accounting/index.js'
+import { venueFeeAccountsOf, type VenueFeeAccount } from '../../accounting/index.js'
 import { epochNsOf } from '../../clock/clock.js'
 import { instrumentSpecsOf, universeOf } from '../../market/instruments.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { BookDelta, MessageType, Trade } from '../../schemas/index.js'
 import { VenueHealthBoard, VenueHealthWriter } from '../../venues/health/index.js'
 import type { Agent, AgentContext } from '../agent.js'
+import type { LiveOrderSnapshot } from './ccxt-live-order.js'
 import type { CcxtSessions } from './ccxt-sessions.js'
-import { FillRingWriter } from './fill-ring-writer.js'
+import { FillRingWriter, type PendingAnswer } from './fill-ring-writer.js'
 import { RequestReader } from './request-reader.js'
+import { SessionJournal, type AnswerReplay, type JournalMarks } from './session-journal.js'
 import { SimSessions } from './sim-sessions.js'
+import type { ToldOrder } from './told-orders.js'
+import type { VenueSessions } from './venue-requests.js'
 import { VenueHealthKeeper } from './venue-health-keeper.js'
 import type { RequestCounters } from './venue-requests.js'
 
-export { REASON_NO_VENUE, REASON_ORDER_FINISHED, REASON_REPLACED, REASON_UNKNOWN_ORDER, REASON_VENUE_DOWN, REASON_VENUE_REFUSED } from './reason-codes.js'
+export { REASON_NO_VENUE, REASON_ORDER_FINISHED, REASON_REPLACED, REASON_SESSION_LOST, REASON_UNKNOWN_ORDER, REASON_VENUE_DOWN, REASON_VENUE_REFUSED } from './reason-codes.js'
 
 type AdaptersConfig = WavesConfig['adapters']
+
+/** What the adapters keep across a restart; with the rings, which outlive the thread, all it needs to go on. */
+interface AdaptersSnapshot {
+  journal: JournalMarks
+  /** Answers waiting for room on the fill ring: counted as told, and still to write if they never were. */
+  waiting: PendingAnswer[]
+  /** The sim sessions' live orders as the ring knows them, and each tiered sim venue's 30-day volume. */
+  sim?: Array<[number, ToldOrder]>
+  simFeeVolumes?: Array<Array<[number, string]>>
+  /** The ccxt sessions' blotter. */
+  ccxt?: Array<[number, LiveOrderSnapshot]>
+}
+
+type Replay = (requests: VenueSessions, answers: AnswerReplay) => void
 
 /** Longest a stopping ccxt session waits for its last requests: well inside the engine's wait for an agent to stop. */
 const STOP_DRAIN_MS = 3_000
@@ -37,18 +55,28 @@ const STOP_DRAIN_MS = 3_000
  * Either way this agent keeps each venue's health (`VenueHealthKeeper`): a
  * breaker per venue over its calls' outcomes and the operator's
  * `venuesDown`, published on the venue health board that execution and the
- * fast path route by. An order that reaches a venue that is down is
+ * fast path route by.
+ *
+ * A restarted adapters thread takes up where the last one stood: its
+ * snapshot, and the rings as a journal of what passed after it
+ * (`SessionJournal`). On ccxt the venues still hold the orders, so the
+ * blotter comes back and polling settles the rest (`CcxtSessions.recover`);
+ * the sim venues died with the thread, so each order still open there is
+ * ended with REASON_SESSION_LOST (`SimSessions.recover`) and a tiered sim
+ * venue keeps its 30-day volume. An order that reaches a venue that is down is
  * answered Rejected with REASON_VENUE_DOWN, never sent and never dropped;
  * so is an amend, whose replacement would be a new order there. A cancel
  * places nothing: it still goes to a venue an operator took down, and one
  * for a venue whose breaker is open waits until calls reach it again.
  */
-export default function createAdapters(): Agent<unknown, AdaptersConfig> {
+export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig> {
   let market: RingConsumer
   let orders: RingConsumer
   let fastOrders: RingConsumer
   let writer: FillRingWriter
+  let journal: SessionJournal
   let sessions: SimSessions
+  let simFees: VenueFeeAccount[] = []
   let health: VenueHealthKeeper
   /** Set when execution.venue is 'ccxt:binance': orders go to the exchange instead of the sim venues. */
   let ccxt: CcxtSessions | undefined
@@ -119,14 +147,33 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
     counters['answers_pending'] = writer.pending
   }
 
+  /**
+   * The journal's replay since `restored` for a session's `recover`. The
+   * answers that waited at the snapshot and never reached the ring go
+   * first, before anything the recovery writes.
+   */
+  const replayFor =
+    (restored: AdaptersSnapshot, ctx: AgentContext<AdaptersConfig>): Replay =>
+    (requests, answers) => {
+      const replayed = journal.replay(restored.journal, requests, answers, restored.waiting.length)
+      writer.resume(restored.waiting.slice(restored.waiting.length - replayed.unwritten))
+      counters['restart_requests_replayed'] = replayed.requests
+      counters['restart_answers_replayed'] = replayed.answers
+      if (replayed.lost.length === 0) return
+      counters['restart_journal_lost'] = replayed.lost.length
+      ctx.logger.error({ rings: replayed.lost, marks: restored.journal }, 'adapters restarted: the rings moved on past the snapshot, and what they held since is not known')
+    }
+
   return {
-    async init(ctx: AgentContext<AdaptersConfig>) {
+    async init(ctx: AgentContext<AdaptersConfig>, restored: AdaptersSnapshot | undefined) {
       const universe = universeOf(ctx.engineConfig)
       const engine = ctx.engineConfig as unknown as WavesConfig
       market = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
       orders = new RingConsumer(ctx.rings.venue!, ctx.consumerIds.venue!)
       fastOrders = new RingConsumer(ctx.rings.fast!, ctx.consumerIds.fast!)
-      writer = new FillRingWriter(new SingleProducerSequencer(ctx.rings.fills!))
+      const fills = new SingleProducerSequencer(ctx.rings.fills!)
+      writer = new FillRingWriter(fills)
+      journal = new SessionJournal(orders, fastOrders, fills)
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()
       notify = () => ctx.notifyFastPath('fills')
@@ -163,6 +210,11 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
           writer,
         )
         requests.attach(ccxt)
+        if (restored !== undefined) {
+          const blotter = ccxt.recover(restored.ccxt ?? [], replayFor(restored, ctx))
+          counters['restart_orders_followed'] = blotter
+          ctx.logger.warn({ orders: blotter }, 'adapters restarted: the ccxt blotter restored, its orders followed again on the venues')
+        }
         stopDrainMs = Math.min(ctx.config.ccxtTimeoutMs, STOP_DRAIN_MS)
         // Answers a call missed are caught by polling on a timer: the network never holds up a step.
         monitor = setInterval(() => {
@@ -171,12 +223,13 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
         }, ctx.config.ccxtPollIntervalMs)
         return
       }
+      simFees = venueFeeAccountsOf(ctx.engineConfig, epochNsOf(ctx.clock.nowNs()), restored?.simFeeVolumes)
       sessions = new SimSessions(
         {
           instruments: instrumentSpecsOf(ctx.engineConfig),
           venues: universe.venues,
           // A flat venue charges its rates; one with tiers keeps its own 30-day volume, as a real venue does.
-          fees: venueFeeAccountsOf(ctx.engineConfig, epochNsOf(ctx.clock.nowNs())).map((account) => {
+          fees: simFees.map((account) => {
             const tiers = account.tiers.schedule.tiers
             return tiers.length === 1 ? { makerBps: tiers[0]!.makerBps, takerBps: tiers[0]!.takerBps } : account
           }),
@@ -191,6 +244,11 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
         writer,
       )
       requests.attach(sessions)
+      if (restored !== undefined) {
+        const ended = sessions.recover(restored.sim ?? [], replayFor(restored, ctx))
+        counters['orders_ended_session_lost'] = ended
+        if (ended > 0) ctx.logger.warn({ orders: ended }, 'adapters restarted: the sim venues died with the last thread, and the orders they held are ended (REASON_SESSION_LOST)')
+      }
     },
     configure(ctx) {
       // The operator's lever: a venue named in venuesDown takes no new orders from the next one on.
@@ -206,6 +264,11 @@ export default function createAdapters(): Agent<unknown, AdaptersConfig> {
       ccxt !== undefined
         ? { openOrders: ccxt.openOrders(), venues: ccxt.venueCounters(), venueHealth: health.detail() }
         : { openOrders: sessions.openOrders(), venueHealth: health.detail() },
+    snapshot: () => ({
+      journal: journal.marks(),
+      waiting: writer.pendingAnswers(),
+      ...(ccxt !== undefined ? { ccxt: ccxt.snapshot() } : { sim: sessions.snapshot(), simFeeVolumes: simFees.map((account) => account.volume.toSnapshot()) }),
+    }),
     async stop() {
       clearInterval(monitor)
       clearTimeout(timer)

@@ -27,3 +27,10 @@ export const REASON_VENUE_REFUSED = 5
 
 /** The order ended because an amend replaced it under a new client order id. */
 export const REASON_REPLACED = 6
+
+/**
+ * The session holding the order was lost with the adapters thread, and the
+ * order with it: a sim venue lives in that thread (as a venue that cancels
+ * a session's orders when it drops). The lots not filled are free again.
+ */
+export const REASON_SESSION_LOST = 7

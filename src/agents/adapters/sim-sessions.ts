@@ -2,11 +2,12 @@ import type { Clock } from '../../clock/clock.js'
 import type { InstrumentSpec } from '../../market/instrument-spec.js'
 import type { Logger } from '../../log/logger.js'
 import { BookAction, OrderStatus, RefusedRequest, Side } from '../../schemas/index.js'
-import { isTerminal } from '../../orders/order-state-machine.js'
 import type { VenueFeeAccount } from '../../accounting/index.js'
 import { ConstantLatency, MatchingEngine, SimReasonCode, SimVenue, type FlatFees, type QueueCancelModel, type SelfTradePrevention, type VenueDelivery } from '../../venues/sim/index.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
-import { REASON_NO_VENUE, REASON_VENUE_DOWN } from './reason-codes.js'
+import { REASON_NO_VENUE, REASON_SESSION_LOST, REASON_VENUE_DOWN } from './reason-codes.js'
+import type { AnswerReplay } from './session-journal.js'
+import { ToldOrders, type ToldOrder } from './told-orders.js'
 import type { VenueHealthKeeper } from './venue-health-keeper.js'
 import { requestCounters, type VenueAmend, type VenueCancel, type VenueOrder, type VenueSessions } from './venue-requests.js'
 
@@ -41,8 +42,8 @@ export class SimSessions implements VenueSessions {
   readonly #writer: FillRingWriter
   readonly #clock: Clock
   readonly #health: VenueHealthKeeper
-  /** Which strategy each live order serves, to book its fills; forgotten when the order ends. */
-  readonly #strategyOf = new Map<number, number>()
+  /** Each live order as the fill ring knows it: the strategy its fills are booked to, and what a restart ends. */
+  readonly #told = new ToldOrders()
   /** Amends in flight, replacement id to amended id: a refused amend answers for both ids and is counted once. */
   readonly #replacing = new Map<number, number>()
   readonly requests = requestCounters()
@@ -105,7 +106,7 @@ export class SimSessions implements VenueSessions {
     }
     this.#health.sent(order.venueId)
     this.submitted++
-    this.#strategyOf.set(order.clientOrderId, order.strategyId)
+    this.#told.sent(order.clientOrderId, order.venueId, order.strategyId, order.sizeLots)
     venue.submit({
       clientOrderId: String(order.clientOrderId),
       instrumentId: order.instrumentId,
@@ -146,10 +147,9 @@ export class SimSessions implements VenueSessions {
       return
     }
     // A live order already under the new id keeps its own strategy: the venue will refuse the amend.
-    if (!this.#strategyOf.has(request.newClientOrderId)) {
+    if (!this.#told.has(request.newClientOrderId)) {
       this.#replacing.set(request.newClientOrderId, request.clientOrderId)
-      // The replacement's fills are booked to the strategy of the order it replaces.
-      this.#strategyOf.set(request.newClientOrderId, this.#strategyOf.get(request.clientOrderId) ?? 0)
+      this.#told.replacing(request.newClientOrderId, request.clientOrderId, request.venueId, request.sizeLots)
     }
     venue.amend({ clientOrderId: String(request.clientOrderId), newClientOrderId: String(request.newClientOrderId), priceTicks: request.priceTicks, sizeLots: request.sizeLots })
   }
@@ -165,6 +165,49 @@ export class SimSessions implements VenueSessions {
     return next
   }
 
+  /** What a snapshot keeps: the live orders as the fill ring knows them. */
+  snapshot(): Array<[number, ToldOrder]> {
+    return this.#told.snapshot()
+  }
+
+  /**
+   * After a restart. The sim venues lived in the thread that died, and with
+   * them every order they held: as a venue that cancels a session's orders
+   * when it drops, each order the ring's readers still count open is ended
+   * here: Rejected if the ring never heard the venue take it, else
+   * Cancelled, with the lots its fills on the ring add up to, reason
+   * REASON_SESSION_LOST. Fills the venue made and had not reported died
+   * with it; those it reported count toward a tiered venue's volume. Which orders those are comes from the snapshot's `told` and
+   * what the rings carried after it, which `replay` hands over. Returns how
+   * many were ended.
+   */
+  recover(told: ReadonlyArray<readonly [number, ToldOrder]>, replay: (requests: VenueSessions, answers: AnswerReplay) => void): number {
+    this.#told.restore(told)
+    replay(
+      {
+        submit: (o) => this.#told.sent(o.clientOrderId, o.venueId, o.strategyId, o.sizeLots),
+        cancel: () => {},
+        amend: (a) => {
+          if (!this.#told.has(a.newClientOrderId)) this.#told.replacing(a.newClientOrderId, a.clientOrderId, a.venueId, a.sizeLots)
+        },
+      },
+      {
+        event: (e) => this.#told.answered(e.clientOrderId, e.status),
+        fill: (f) => {
+          this.#told.filled(f.clientOrderId, f.sizeLots)
+          this.#venue(f.venueId)?.engine.countPastFill(f.instrumentId, f.priceTicks, f.sizeLots, f.tsNs)
+        },
+      },
+    )
+    const lost = this.#told.takeAll()
+    const tsNs = this.#clock.nowNs()
+    for (const [clientOrderId, order] of lost) {
+      const status = order.status === OrderStatus.New ? OrderStatus.Rejected : OrderStatus.Cancelled
+      this.#writer.event({ tsNs, clientOrderId, venueId: order.venueId, status, reasonCode: REASON_SESSION_LOST, filledLots: order.filledLots, remainingLots: order.sizeLots - order.filledLots })
+    }
+    return lost.length
+  }
+
   /** Orders resting or in flight on each venue, for health. */
   openOrders(): Record<string, number> {
     return Object.fromEntries(this.#venues.map((v, k) => [String(k + 1), v.engine.openOrders().length]))
@@ -174,14 +217,16 @@ export class SimSessions implements VenueSessions {
     if (d.kind === 'report') {
       const r = d.report
       const id = Number(r.clientOrderId)
-      if (isTerminal(r.status)) this.#strategyOf.delete(id)
+      this.#told.answered(id, r.status)
       // A replacement's first answer settles its amend; a refusal under its id repeats the one under the amended id.
       const replacement = this.#replacing.delete(id)
       if (r.refused !== undefined && !replacement) this.#countRefusal(id, r.reasonCode)
       this.#writer.report(venueId, r, d.visibleAtNs)
     } else if (d.kind === 'execution') {
       this.#health.filled(venueId)
-      this.#writer.execution(venueId, d.execution, d.visibleAtNs, this.#strategyOf.get(Number(d.execution.clientOrderId)) ?? 0)
+      const id = Number(d.execution.clientOrderId)
+      this.#writer.execution(venueId, d.execution, d.visibleAtNs, this.#told.strategyOf(id))
+      this.#told.filled(id, d.execution.sizeLots)
     }
   }
 

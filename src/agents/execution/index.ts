@@ -6,7 +6,7 @@ import { isTerminal } from '../../orders/order-state-machine.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { BookDelta, CancelReason, Fill, Liquidity, MessageType, Order, OrderEvent, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
 import { VenueDownReason, VenueHealthBoard, VenueState, type VenueHealth } from '../../venues/health/index.js'
-import { REASON_VENUE_DOWN } from '../adapters/reason-codes.js'
+import { REASON_SESSION_LOST, REASON_VENUE_DOWN } from '../adapters/reason-codes.js'
 import type { Agent, AgentContext } from '../agent.js'
 import { ChildOrders, type ChildSnapshot } from './child-orders.js'
 import { ChildDispatch } from './child-dispatch.js'
@@ -55,7 +55,8 @@ function childTimeInForce(parent: TimeInForce): TimeInForce {
  * A venue the adapters mark down on the venue health board gets no levels,
  * and nothing rests there, so the router splits over the others. A child
  * the adapters answer Rejected with REASON_VENUE_DOWN never reached its
- * venue (it was on the venue ring when that went down): its lots are routed
+ * venue (it was on the venue ring when that went down; with
+ * REASON_SESSION_LOST, it died with the sim venue that had not yet taken it): its lots are routed
  * again over the venues up, once, at the parent's limit, and only with this
  * cycle's risk verdict and no breaker open; a re-route the venues refuse
  * again is not routed a third time, nor are the lots of a child whose rest
@@ -186,8 +187,10 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     if (refused === RefusedRequest.Cancel) bump('cancels_refused')
     else if (refused === RefusedRequest.Amend) bump('amends_refused')
     else bump(`venue_${OrderStatus[event.status()]?.toLowerCase() ?? 'unknown'}`)
-    // The order itself refused unsent, not a cancel or amend of it: the venue never saw it.
-    const venueDown = refused === RefusedRequest.None && event.status() === OrderStatus.Rejected && event.reasonCode() === REASON_VENUE_DOWN
+    // The order itself refused unsent, not a cancel or amend of it: the venue never saw it (or, its session lost
+    // with the adapters thread before the venue took it, no venue has it).
+    const reason = event.reasonCode()
+    const venueDown = refused === RefusedRequest.None && event.status() === OrderStatus.Rejected && (reason === REASON_VENUE_DOWN || reason === REASON_SESSION_LOST)
     const sent = dispatch.sentNs.get(id)
     if (venueDown) {
       dispatch.sentNs.delete(id)

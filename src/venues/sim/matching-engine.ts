@@ -395,6 +395,16 @@ export class MatchingEngine {
     if (remainingLotsOf(sim) === 0) this.#leaveBook(book, sim)
   }
 
+  /**
+   * A fill this venue made in an earlier life, before a restart, known
+   * from the fill ring: it counts toward the 30-day volume a venue with fee
+   * tiers charges by, as it did when it was made.
+   */
+  countPastFill(instrumentId: number, priceTicks: number, lots: number, tsNs: number): void {
+    const book = this.#books[instrumentId]
+    if (book !== undefined && this.#fees instanceof VenueFeeAccount) this.#fees.volume.add(epochNsOf(tsNs), book.precision.notional(priceTicks, lots))
+  }
+
   /** Ends an open order early (cancel, expiry) and reports it. */
   #end(sim: SimOrder, event: OrderEventKind, reason: SimReason | undefined, tsNs: number, out: MatchOutcome): void {
     if (reason !== undefined) sim.reason = reason
