@@ -300,7 +300,8 @@ export class Coordinator {
     this.#lastSnapshotMs = nowMs
     for (const slot of this.#slots) {
       const thread = slot.thread
-      if (!thread || !slot.participating) continue
+      // A thread crashed, restarting or not yet through step 1 has no state of its own to give: asked, it would only time out.
+      if (!thread || !slot.participating || (slot.state !== 'ready' && slot.state !== 'degraded')) continue
       withTimeout(thread.api.snapshot(), this.settings.initDeadlineMs, `snapshot of ${slot.name}`, { agent: slot.name })
         .then((snapshot) => {
           if (snapshot !== undefined) slot.lastSnapshot = snapshot
