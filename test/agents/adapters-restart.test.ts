@@ -103,6 +103,59 @@ describe('adapters restarted on the sim venues', () => {
     expect(desk.fills.at(-1)).toMatchObject({ clientOrderId: third, sizeLots: 100, feeQuoteUnits: 0 })
     expect(desk.fills).toHaveLength(3)
   })
+
+  it('counts a fill the venue made before the snapshot and reported after it once toward the tier, as the ring tells it', async () => {
+    const engine = inProcessEngine({
+      data_feeds: { instruments: ['BTC-USDT'], venues: ['sim-a'] },
+      execution: { adverseTicksPerMs: 0, childTimeoutMs: 60_000 },
+      // 10 bps until 5 USDT of 30-day volume, then 0 for a maker: 3.96 counted twice would cross it.
+      fees_monitor: { venueFees: { 'sim-a': { tiers: [{ minVolume30d: '0', makerBps: 10, takerBps: 10 }, { minVolume30d: '5', makerBps: 0, takerBps: 5 }] } } },
+    })
+    const desk = await executionDesk(engine, 1, 1)
+    const { execution, execCtx, adaptersCtx } = desk
+    let adapters: Agent = desk.adapters
+    cleanups.push(() => adapters.stop?.())
+    let cycle = 1
+    const pump = async (rounds: number) => {
+      for (let round = 0; round < rounds; round++) {
+        adapters.onFastPath!(adaptersCtx as never)
+        engine.clock.advanceNs(2e6)
+        await adapters.step(command(cycle, CycleStep.Monitor), adaptersCtx as never)
+      }
+    }
+    const rest = async (id: number, sizeLots: number) => {
+      desk.parent({ id, cycle: ++cycle, side: Side.Buy, priceTicks: LIMIT, sizeLots, timeInForce: TimeInForce.GoodTillCancel })
+      await execution.step(command(cycle, CycleStep.Execute), execCtx as never)
+      await pump(2)
+    }
+    desk.level(1, Side.Buy, BID, 5_000)
+    desk.level(1, Side.Sell, ASK, 5_000)
+    await rest(1, 400)
+    // The trade reaches the venue and matches; its report is due a response latency later, after the snapshot.
+    desk.trade(1, Side.Sell, LIMIT, 400, 1)
+    adapters.onFastPath!(adaptersCtx as never)
+    desk.read()
+    expect(desk.fills).toEqual([])
+    const snapshot = structuredClone(adapters.snapshot!())
+    await pump(2)
+    desk.read()
+    expect(desk.fills.map((f) => [f.sizeLots, f.feeQuoteUnits])).toEqual([[400, 396_000]])
+
+    await adapters.stop?.()
+    adapters = createAdapters() as Agent
+    await adapters.init(adaptersCtx as never, snapshot)
+    desk.level(1, Side.Buy, BID, 5_000)
+    desk.level(1, Side.Sell, ASK, 5_000)
+    await rest(2, 100)
+    desk.trade(1, Side.Sell, LIMIT, 100, 2)
+    await pump(2)
+    desk.read()
+    // 3.96 USDT of volume, counted once: still 10 bps, 0.99 USDT at 10 bps.
+    expect(desk.fills.map((f) => [f.sizeLots, f.feeQuoteUnits])).toEqual([
+      [400, 396_000],
+      [100, 99_000],
+    ])
+  })
 })
 
 describe('adapters restarted on a ccxt venue (the mock Binance)', () => {

@@ -1,5 +1,5 @@
 import type { WavesConfig } from '../../config/index.js'
-import { venueFeeAccountsOf, type VenueFeeAccount } from '../../accounting/index.js'
+import { venueFeeAccountsOf } from '../../accounting/index.js'
 import { epochNsOf } from '../../clock/clock.js'
 import { instrumentSpecsOf, universeOf } from '../../market/instruments.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
@@ -12,7 +12,6 @@ import { FillRingWriter, type PendingAnswer } from './fill-ring-writer.js'
 import { RequestReader } from './request-reader.js'
 import { SessionJournal, type AnswerReplay, type JournalMarks } from './session-journal.js'
 import { SimSessions } from './sim-sessions.js'
-import type { ToldOrder } from './told-orders.js'
 import type { VenueSessions } from './venue-requests.js'
 import { VenueHealthKeeper } from './venue-health-keeper.js'
 import type { RequestCounters } from './venue-requests.js'
@@ -26,9 +25,8 @@ interface AdaptersSnapshot {
   journal: JournalMarks
   /** Answers waiting for room on the fill ring: counted as told, and still to write if they never were. */
   waiting: PendingAnswer[]
-  /** The sim sessions' live orders as the ring knows them, and each tiered sim venue's 30-day volume. */
-  sim?: Array<[number, ToldOrder]>
-  simFeeVolumes?: Array<Array<[number, string]>>
+  /** The sim sessions' live orders as the ring knows them, and each tiered sim venue's 30-day volume as reported. */
+  sim?: ReturnType<SimSessions['snapshot']>
   /** The ccxt sessions' blotter. */
   ccxt?: Array<[number, LiveOrderSnapshot]>
 }
@@ -76,7 +74,6 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
   let writer: FillRingWriter
   let journal: SessionJournal
   let sessions: SimSessions
-  let simFees: VenueFeeAccount[] = []
   let health: VenueHealthKeeper
   /** Set when execution.venue is 'ccxt:binance': orders go to the exchange instead of the sim venues. */
   let ccxt: CcxtSessions | undefined
@@ -223,16 +220,18 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
         }, ctx.config.ccxtPollIntervalMs)
         return
       }
-      simFees = venueFeeAccountsOf(ctx.engineConfig, epochNsOf(ctx.clock.nowNs()), restored?.simFeeVolumes)
+      const startNs = epochNsOf(ctx.clock.nowNs())
       sessions = new SimSessions(
         {
           instruments: instrumentSpecsOf(ctx.engineConfig),
           venues: universe.venues,
           // A flat venue charges its rates; one with tiers keeps its own 30-day volume, as a real venue does.
-          fees: simFees.map((account) => {
+          fees: venueFeeAccountsOf(ctx.engineConfig, startNs, restored?.sim?.volumes).map((account) => {
             const tiers = account.tiers.schedule.tiers
             return tiers.length === 1 ? { makerBps: tiers[0]!.makerBps, takerBps: tiers[0]!.takerBps } : account
           }),
+          // The same volumes kept apart: what a venue charged by runs ahead of what it reported by the fills in flight.
+          reportedVolumes: venueFeeAccountsOf(ctx.engineConfig, startNs, restored?.sim?.volumes).map((account) => account.volume),
           orderLatencyNs: ctx.config.simOrderLatencyUs * 1000,
           responseLatencyNs: (ctx.config.simResponseLatencyUs ?? ctx.config.simOrderLatencyUs) * 1000,
           queueCancelModel: ctx.config.queueCancelModel,
@@ -245,7 +244,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
       )
       requests.attach(sessions)
       if (restored !== undefined) {
-        const ended = sessions.recover(restored.sim ?? [], replayFor(restored, ctx))
+        const ended = sessions.recover(restored.sim?.orders ?? [], replayFor(restored, ctx))
         counters['orders_ended_session_lost'] = ended
         if (ended > 0) ctx.logger.warn({ orders: ended }, 'adapters restarted: the sim venues died with the last thread, and the orders they held are ended (REASON_SESSION_LOST)')
       }
@@ -267,7 +266,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
     snapshot: () => ({
       journal: journal.marks(),
       waiting: writer.pendingAnswers(),
-      ...(ccxt !== undefined ? { ccxt: ccxt.snapshot() } : { sim: sessions.snapshot(), simFeeVolumes: simFees.map((account) => account.volume.toSnapshot()) }),
+      ...(ccxt !== undefined ? { ccxt: ccxt.snapshot() } : { sim: sessions.snapshot() }),
     }),
     async stop() {
       clearInterval(monitor)

@@ -2,7 +2,9 @@ import type { Clock } from '../../clock/clock.js'
 import type { InstrumentSpec } from '../../market/instrument-spec.js'
 import type { Logger } from '../../log/logger.js'
 import { BookAction, OrderStatus, RefusedRequest, Side } from '../../schemas/index.js'
-import type { VenueFeeAccount } from '../../accounting/index.js'
+import { VenueFeeAccount, type RollingVolume } from '../../accounting/index.js'
+import { epochNsOf } from '../../clock/clock.js'
+import { InstrumentPrecision } from '../../market/instrument-spec.js'
 import { ConstantLatency, MatchingEngine, SimReasonCode, SimVenue, type FlatFees, type QueueCancelModel, type SelfTradePrevention, type VenueDelivery } from '../../venues/sim/index.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
 import { REASON_NO_VENUE, REASON_SESSION_LOST, REASON_VENUE_DOWN } from './reason-codes.js'
@@ -17,6 +19,13 @@ export interface SimSessionsOptions {
   venues: readonly string[]
   /** Each venue's fees, in venue-id order: flat rates, or a fee account charging by tier. */
   fees: ReadonlyArray<FlatFees | VenueFeeAccount>
+  /**
+   * Each venue's 30-day volume as the fill ring has been told it, from the
+   * same start as its fee account: what a venue charging by tier charged by,
+   * less what it matched and had not reported. A snapshot keeps this one,
+   * since a restart loses the unreported fills with the venue.
+   */
+  reportedVolumes: readonly RollingVolume[]
   orderLatencyNs: number
   responseLatencyNs: number
   queueCancelModel: QueueCancelModel
@@ -39,6 +48,9 @@ export interface SimSessionsOptions {
  */
 export class SimSessions implements VenueSessions {
   readonly #venues: SimVenue[]
+  readonly #tiered: boolean[]
+  readonly #reportedVolumes: readonly RollingVolume[]
+  readonly #precisions: InstrumentPrecision[]
   readonly #writer: FillRingWriter
   readonly #clock: Clock
   readonly #health: VenueHealthKeeper
@@ -52,6 +64,9 @@ export class SimSessions implements VenueSessions {
 
   constructor(options: SimSessionsOptions, writer: FillRingWriter) {
     this.#writer = writer
+    this.#tiered = options.fees.map((fees) => fees instanceof VenueFeeAccount)
+    this.#reportedVolumes = options.reportedVolumes
+    this.#precisions = options.instruments.map((spec) => new InstrumentPrecision(spec))
     this.#clock = options.clock
     this.#health = options.health
     const orderLatency = new ConstantLatency(options.orderLatencyNs)
@@ -165,9 +180,9 @@ export class SimSessions implements VenueSessions {
     return next
   }
 
-  /** What a snapshot keeps: the live orders as the fill ring knows them. */
-  snapshot(): Array<[number, ToldOrder]> {
-    return this.#told.snapshot()
+  /** What a snapshot keeps: the live orders as the fill ring knows them, and each venue's reported 30-day volume. */
+  snapshot(): { orders: Array<[number, ToldOrder]>; volumes: Array<Array<[number, string]>> } {
+    return { orders: this.#told.snapshot(), volumes: this.#reportedVolumes.map((volume) => volume.toSnapshot()) }
   }
 
   /**
@@ -177,7 +192,8 @@ export class SimSessions implements VenueSessions {
    * here: Rejected if the ring never heard the venue take it, else
    * Cancelled, with the lots its fills on the ring add up to, reason
    * REASON_SESSION_LOST. Fills the venue made and had not reported died
-   * with it; those it reported count toward a tiered venue's volume. Which orders those are comes from the snapshot's `told` and
+   * with it; those it reported count toward a tiered venue's volume, which
+   * comes back as reported, not as charged. Which orders those are comes from the snapshot's `told` and
    * what the rings carried after it, which `replay` hands over. Returns how
    * many were ended.
    */
@@ -196,6 +212,7 @@ export class SimSessions implements VenueSessions {
         fill: (f) => {
           this.#told.filled(f.clientOrderId, f.sizeLots)
           this.#venue(f.venueId)?.engine.countPastFill(f.instrumentId, f.priceTicks, f.sizeLots, f.tsNs)
+          this.#reported(f.venueId, f.instrumentId, f.priceTicks, f.sizeLots, f.tsNs)
         },
       },
     )
@@ -224,10 +241,18 @@ export class SimSessions implements VenueSessions {
       this.#writer.report(venueId, r, d.visibleAtNs)
     } else if (d.kind === 'execution') {
       this.#health.filled(venueId)
-      const id = Number(d.execution.clientOrderId)
-      this.#writer.execution(venueId, d.execution, d.visibleAtNs, this.#told.strategyOf(id))
-      this.#told.filled(id, d.execution.sizeLots)
+      const x = d.execution
+      const id = Number(x.clientOrderId)
+      this.#writer.execution(venueId, x, d.visibleAtNs, this.#told.strategyOf(id))
+      this.#told.filled(id, x.sizeLots)
+      this.#reported(venueId, x.instrumentId, x.priceTicks, x.sizeLots, d.visibleAtNs)
     }
+  }
+
+  /** A fill on the ring, counted toward its venue's reported volume when the venue charges by tier. */
+  #reported(venueId: number, instrumentId: number, priceTicks: number, sizeLots: number, tsNs: number): void {
+    const precision = this.#precisions[instrumentId]
+    if (this.#tiered[venueId - 1] === true && precision !== undefined) this.#reportedVolumes[venueId - 1]!.add(epochNsOf(tsNs), precision.notional(priceTicks, sizeLots))
   }
 
   #countRefusal(id: number, reasonCode: number | undefined): void {
