@@ -1,3 +1,9 @@
+export interface EwmaState {
+  mean: number
+  variance: number
+  count: number
+}
+
 /**
  * Exponentially weighted mean and variance, updated per observation with
  * weight `alpha` on the newest (West's incremental form): no window to keep.
@@ -24,6 +30,18 @@ export class Ewma {
       this.variance = (1 - this.alpha) * (this.variance + diff * increment)
     }
     this.count++
+  }
+
+  /** Its state, plain data, for a snapshot. */
+  state(): EwmaState {
+    return { mean: this.mean, variance: this.variance, count: this.count }
+  }
+
+  /** Goes on from a snapshot's state. */
+  restore(state: EwmaState): void {
+    this.mean = state.mean
+    this.variance = state.variance
+    this.count = state.count
   }
 
   get stdev(): number {

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import type { Agent } from '../../src/agents/agent.js'
+import createExecution from '../../src/agents/execution/index.js'
 import { CycleStep } from '../../src/cycle/steps.js'
 import { SimReasonCode } from '../../src/venues/sim/index.js'
 import { Liquidity, OrderStatus, OrderType, Side, TimeInForce } from '../../src/schemas/index.js'
@@ -27,7 +29,8 @@ async function desk(missCostBps = 5, maxReprices = 3) {
     fees_monitor: { takerFeeBps: 10, makerFeeBps: 0 },
   })
   const d = await executionDesk(engine, 1, 2)
-  const { execution, adapters, execCtx, adaptersCtx } = d
+  const { adapters, execCtx, adaptersCtx } = d
+  let execution: Agent = d.execution
   stop = d.stop
   for (const venue of [SIM_A, SIM_B]) {
     d.level(venue, Side.Buy, 98, 50)
@@ -55,6 +58,12 @@ async function desk(missCostBps = 5, maxReprices = 3) {
       d.read()
     },
     health: () => execution.health!(),
+    /** Execution's thread dies and a new one starts from its snapshot. */
+    async restartExecution(): Promise<void> {
+      const snapshot = structuredClone(execution.snapshot!())
+      execution = createExecution() as Agent
+      await execution.init(execCtx as never, snapshot)
+    },
     /** sim-a's: every post here goes there. */
     postFillRatio: () => (execution.health!()['postFillRatio'] as number[])[0],
     adverseSelectionBps: () => (execution.health!()['adverseSelectionBps'] as number[])[0],
@@ -136,6 +145,35 @@ describe('the maker/taker choice in execution', () => {
     expect(t.execCtx.counters).toMatchObject({ posted: 1, reprice_cancels: 1, reposted: 1, orders_completed: 1, open_parents: 0 })
     expect(t.execCtx.counters['post_remainders_taken']).toBeUndefined()
     // The repriced one was not given its time: only the fill counts, 0.9 × 0.5 + 0.1.
+    expect(t.postFillRatio()).toBeCloseTo(0.55, 12)
+  })
+
+  it('a restarted execution goes on with a posted parent: repriced at the new bid, posted again, filled as a maker, completed', async () => {
+    const t = await desk()
+    t.buy(1)
+    t.executeStep()
+    t.venuesAnswer()
+    await t.restartExecution()
+    // The feed sends the restarted reader whole books again.
+    for (const venue of [SIM_A, SIM_B]) {
+      t.level(venue, Side.Buy, 98, 50)
+      t.level(venue, Side.Sell, 102, 50)
+    }
+    t.bidMoves(98, 99)
+    t.executeStep()
+    t.venuesAnswer()
+    const [first] = [...t.events.keys()]
+    expect(t.events.get(first!)!.at(-1)).toMatchObject({ status: OrderStatus.Cancelled, remainingLots: 10 })
+    t.executeStep()
+    t.venuesAnswer()
+    const [, second] = [...t.events.keys()]
+    expect(t.events.get(second!)).toEqual([{ venueId: SIM_A, status: OrderStatus.Acknowledged, reasonCode: 0, filledLots: 0, remainingLots: 10 }])
+    t.trade(SIM_A, Side.Sell, 99, 60, 1)
+    t.venuesAnswer()
+    expect(t.fills).toMatchObject([{ clientOrderId: second, priceTicks: 99, sizeLots: 10, liquidity: Liquidity.Maker }])
+    t.executeStep()
+    expect(t.execCtx.counters).toMatchObject({ posted: 1, reprice_cancels: 1, reposted: 1, orders_completed: 1, open_parents: 0 })
+    // The fill ratio went on from where the first thread left it: the same 0.55 as without the restart.
     expect(t.postFillRatio()).toBeCloseTo(0.55, 12)
   })
 

@@ -1,10 +1,18 @@
-import { Ewma } from '../../market/ewma.js'
+import { Ewma, type EwmaState } from '../../market/ewma.js'
 import { Side } from '../../schemas/index.js'
 
 /** The mid's move against a fill of `side`, in bps of the mid at the fill: positive when it went against it. */
 export function adverseMoveBps(side: Side, midAtFillTicks: number, midLaterTicks: number): number {
   const move = side === Side.Buy ? midAtFillTicks - midLaterTicks : midLaterTicks - midAtFillTicks
   return (move / midAtFillTicks) * 10_000
+}
+
+/** What a snapshot keeps of one venue's measure: the average, and the fills still waiting for their horizon. */
+export interface AdverseSelectionState {
+  bps: EwmaState
+  pending: PendingFill[]
+  measured: number
+  unmeasured: number
 }
 
 interface PendingFill {
@@ -37,6 +45,17 @@ export class AdverseSelection {
 
   get bps(): number {
     return this.#bps.mean
+  }
+
+  state(): AdverseSelectionState {
+    return { bps: this.#bps.state(), pending: this.#pending.map((p) => ({ ...p })), measured: this.measured, unmeasured: this.unmeasured }
+  }
+
+  restore(state: AdverseSelectionState): void {
+    this.#bps.restore(state.bps)
+    this.#pending.splice(0, this.#pending.length, ...state.pending.map((p) => ({ ...p })))
+    this.measured = state.measured
+    this.unmeasured = state.unmeasured
   }
 
   /** A maker fill at `nowNs`, with the consolidated mid then. */

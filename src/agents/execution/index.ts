@@ -1,5 +1,5 @@
 import type { WavesConfig } from '../../config/index.js'
-import { Ewma } from '../../market/ewma.js'
+import { Ewma, type EwmaState } from '../../market/ewma.js'
 import { universeOf } from '../../market/instruments.js'
 import { loadExecutor, type SlippageTracker } from '../../native/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
@@ -11,22 +11,32 @@ import type { Agent, AgentContext } from '../agent.js'
 import { ChildOrders, type ChildSnapshot } from './child-orders.js'
 import { ChildDispatch } from './child-dispatch.js'
 import { ChildRouting } from './child-routing.js'
-import { ParentOrders, type ParentTerms } from './parent-orders.js'
+import { ParentOrders, type ParentOrdersState, type ParentTerms } from './parent-orders.js'
 import { VenueRingWriter } from './venue-ring-writer.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { RouterInput } from '../../native/router-input.js'
 import { VenueFeeFollower } from '../../accounting/venue-fee-follower.js'
-import { Posting } from './posting.js'
+import { Posting, type PostingState } from './posting.js'
 
 type ExecutionConfig = WavesConfig['execution']
 
 /** Child order ids start here: far above any id risk gives a parent. */
 const FIRST_CHILD_ID = 2 ** 40
 
+/**
+ * What a restarted execution goes on from: its open children (so what rests
+ * is still cancelled when due), the parents they belong to (so their lots
+ * are still worked: re-routed, posted again, taken), the lots waiting for a
+ * step, and what it has measured of the venues (round trips, posting).
+ * Slippage is not kept: a restored parent completes unmeasured, since its
+ * arrival and earlier fills were in the tracker that died.
+ */
 interface Snapshot {
-  nextChildId: number
-  /** Open children, so that a restarted execution still cancels what rests. */
-  children?: ChildSnapshot[]
+  parents: ParentOrdersState
+  children: ChildSnapshot[]
+  refusedBetweenSteps: number[]
+  posting: PostingState
+  venueRoundTripMs: EwmaState[]
 }
 
 /** A child rests only when its parent may: immediate-or-cancel and fill-or-kill parents' children take what they can at once. */
@@ -205,7 +215,6 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     const status = childOrders.answer(id, event.status(), event.filledLots(), refused, nowNs())
     // Not one of execution's children: the fast path's are its own, and their tick is gone by now.
     if (status === undefined) return
-    // A child restored after a restart has no parent here to route for.
     if (venueDown && parents.parentOf(id) !== undefined) {
       if (!restOver && !inStep) {
         refusedBetweenSteps.push(id, event.remainingLots())
@@ -274,13 +283,16 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       venueRing = new VenueRingWriter(new SingleProducerSequencer(ctx.rings.venue!))
       books = new VenueBooks(universe.instruments.length, universe.venues.length)
       slippage = executor.createSlippageTracker({ windowOrders: ctx.config.slippageWindowOrders })
-      parents = new ParentOrders(restored?.nextChildId ?? FIRST_CHILD_ID)
+      parents = restored === undefined ? new ParentOrders(FIRST_CHILD_ID) : ParentOrders.fromState(restored.parents)
       childOrders = new ChildOrders({ answerNs: ctx.config.orderTimeoutMs * 1e6, restNs: ctx.config.childTimeoutMs * 1e6 }, ctx.logger)
       childOrders.restore(restored?.children ?? [], ctx.clock.nowNs())
+      refusedBetweenSteps.push(...(restored?.refusedBetweenSteps ?? []))
       const roundTripMs = (2 * engine.adapters.simOrderLatencyUs) / 1000
-      latencyMs = universe.venues.map(() => {
+      latencyMs = universe.venues.map((_, v) => {
         const e = new Ewma(0.1)
-        e.update(roundTripMs)
+        const kept = restored?.venueRoundTripMs[v]
+        if (kept === undefined) e.update(roundTripMs)
+        else e.restore(kept)
         return e
       })
       input = new RouterInput(universe.venues.length, { takerBps: engine.fees_monitor.takerFeeBps, makerBps: engine.fees_monitor.makerFeeBps })
@@ -305,6 +317,10 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
         },
       })
       posting = new Posting({ venueCount: universe.venues.length, books, input, venues: health, dispatch, parents, children: childOrders, config: ctx.config, bump })
+      if (restored !== undefined) {
+        posting.restore(restored.posting)
+        ctx.logger.info({ parents: parents.openParents, children: childOrders.openCount }, 'execution restarted: its parents and children taken up from its snapshot')
+      }
       log = ctx.logger
       notifyVenue = () => ctx.notifyFastPath('venue')
       ctx.logger.info({ executor: executor.kind }, 'execution routes with the %s router', executor.kind)
@@ -365,6 +381,12 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       postFillRatio: posting.fillRatio.map((ratio) => ratio.mean),
       adverseSelectionBps: posting.adverse.map((venue) => venue.bps),
     }),
-    snapshot: () => ({ nextChildId: parents.nextChildId, children: childOrders.snapshot() }),
+    snapshot: () => ({
+      parents: parents.state(),
+      children: childOrders.snapshot(),
+      refusedBetweenSteps: [...refusedBetweenSteps],
+      posting: posting.state(),
+      venueRoundTripMs: latencyMs.map((e) => e.state()),
+    }),
   }
 }

@@ -13,6 +13,18 @@ export interface ParentTerms {
   strategyId: number
 }
 
+/** What a snapshot keeps of the parents: every map, as entry lists. */
+export interface ParentOrdersState {
+  nextChildId: number
+  parentOf: Array<[number, number]>
+  liveChildren: Array<[number, number]>
+  terms: Array<[number, ParentTerms]>
+  reroutes: number[]
+  posts: number[]
+  repricing: number[]
+  reprices: Array<[number, number]>
+}
+
 /**
  * Which child orders a routed parent became, so that each fill on the fill
  * ring is credited to its parent's slippage and the parent completes when
@@ -35,6 +47,31 @@ export class ParentOrders {
   /** Child ids are drawn from their own range so they never collide with the parents' (risk's) ids. */
   constructor(firstChildId: number) {
     this.#nextChildId = firstChildId
+  }
+
+  state(): ParentOrdersState {
+    return {
+      nextChildId: this.#nextChildId,
+      parentOf: [...this.#parentOf],
+      liveChildren: [...this.#liveChildren],
+      terms: [...this.#terms].map(([id, terms]) => [id, { ...terms }]),
+      reroutes: [...this.#reroutes],
+      posts: [...this.#posts],
+      repricing: [...this.#repricing],
+      reprices: [...this.#reprices],
+    }
+  }
+
+  static fromState(state: ParentOrdersState): ParentOrders {
+    const parents = new ParentOrders(state.nextChildId)
+    for (const [child, parent] of state.parentOf) parents.#parentOf.set(child, parent)
+    for (const [parent, live] of state.liveChildren) parents.#liveChildren.set(parent, live)
+    for (const [parent, terms] of state.terms) parents.#terms.set(parent, { ...terms })
+    for (const child of state.reroutes) parents.#reroutes.add(child)
+    for (const child of state.posts) parents.#posts.add(child)
+    for (const child of state.repricing) parents.#repricing.add(child)
+    for (const [parent, n] of state.reprices) parents.#reprices.set(parent, n)
+    return parents
   }
 
   get nextChildId(): number {

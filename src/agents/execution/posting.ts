@@ -1,15 +1,22 @@
 import type { WavesConfig } from '../../config/index.js'
 import type { VenueBooks } from '../../market/book/index.js'
-import { Ewma } from '../../market/ewma.js'
+import { Ewma, type EwmaState } from '../../market/ewma.js'
 import type { RoutableVenues, RouterInput } from '../../native/router-input.js'
 import { CancelReason, OrderStatus, Side } from '../../schemas/index.js'
-import { AdverseSelection } from './adverse-selection.js'
+import { AdverseSelection, type AdverseSelectionState } from './adverse-selection.js'
 import type { ChildDispatch, RerouteVerdict } from './child-dispatch.js'
 import type { ChildOrders } from './child-orders.js'
 import { postingPlanOf, type PostingPlan } from './liquidity-choice.js'
 import type { ParentOrders, ParentTerms } from './parent-orders.js'
 
 type PostingConfig = Pick<WavesConfig['execution'], 'postFillProbability' | 'missCostBps' | 'adverseSelectionBps' | 'adverseHorizonMs' | 'maxReprices'>
+
+/** What a snapshot keeps of posting: its measures per venue, and the lots of ended posts waiting for a step. */
+export interface PostingState {
+  fillRatio: EwmaState[]
+  adverse: AdverseSelectionState[]
+  waiting: number[]
+}
 
 export interface PostingParts {
   /** Venues, ids from 1: what posting measures, it measures per venue. */
@@ -50,6 +57,17 @@ export class Posting {
       return ratio
     })
     this.adverse = Array.from({ length: parts.venueCount }, () => new AdverseSelection(adverseSelectionBps, adverseHorizonMs * 1e6))
+  }
+
+  state(): PostingState {
+    return { fillRatio: this.fillRatio.map((r) => r.state()), adverse: this.adverse.map((a) => a.state()), waiting: [...this.#waiting] }
+  }
+
+  /** Goes on from a snapshot: venues it does not cover keep their priors. */
+  restore(state: PostingState): void {
+    state.fillRatio.forEach((r, v) => this.fillRatio[v]?.restore(r))
+    state.adverse.forEach((a, v) => this.adverse[v]?.restore(a))
+    this.#waiting.push(...state.waiting)
   }
 
   /** Where to post lots of a parent that may rest, or undefined to take them (counted either way). */
