@@ -124,11 +124,17 @@ describe('the maker/taker choice in execution', () => {
     expect(t.postFillRatio()).toBeCloseTo(0.55, 12)
   })
 
-  it('a posted buy the bid moves up from is cancelled and posted again at the new bid, where it fills as a maker', async () => {
+  /**
+   * A buy posted at 98; the bid moves to 99, so the post is cancelled and
+   * posted again there, where a trade fills it as a maker. `meanwhile` runs
+   * after the first post is acknowledged.
+   */
+  async function followsTheBid(meanwhile: (t: Awaited<ReturnType<typeof desk>>) => Promise<void> = async () => {}) {
     const t = await desk()
     t.buy(1)
     t.executeStep()
     t.venuesAnswer()
+    await meanwhile(t)
     t.bidMoves(98, 99)
     t.executeStep()
     t.venuesAnswer()
@@ -146,35 +152,21 @@ describe('the maker/taker choice in execution', () => {
     expect(t.execCtx.counters['post_remainders_taken']).toBeUndefined()
     // The repriced one was not given its time: only the fill counts, 0.9 × 0.5 + 0.1.
     expect(t.postFillRatio()).toBeCloseTo(0.55, 12)
+  }
+
+  it('a posted buy the bid moves up from is cancelled and posted again at the new bid, where it fills as a maker', async () => {
+    await followsTheBid()
   })
 
-  it('a restarted execution goes on with a posted parent: repriced at the new bid, posted again, filled as a maker, completed', async () => {
-    const t = await desk()
-    t.buy(1)
-    t.executeStep()
-    t.venuesAnswer()
-    await t.restartExecution()
-    // The feed sends the restarted reader whole books again.
-    for (const venue of [SIM_A, SIM_B]) {
-      t.level(venue, Side.Buy, 98, 50)
-      t.level(venue, Side.Sell, 102, 50)
-    }
-    t.bidMoves(98, 99)
-    t.executeStep()
-    t.venuesAnswer()
-    const [first] = [...t.events.keys()]
-    expect(t.events.get(first!)!.at(-1)).toMatchObject({ status: OrderStatus.Cancelled, remainingLots: 10 })
-    t.executeStep()
-    t.venuesAnswer()
-    const [, second] = [...t.events.keys()]
-    expect(t.events.get(second!)).toEqual([{ venueId: SIM_A, status: OrderStatus.Acknowledged, reasonCode: 0, filledLots: 0, remainingLots: 10 }])
-    t.trade(SIM_A, Side.Sell, 99, 60, 1)
-    t.venuesAnswer()
-    expect(t.fills).toMatchObject([{ clientOrderId: second, priceTicks: 99, sizeLots: 10, liquidity: Liquidity.Maker }])
-    t.executeStep()
-    expect(t.execCtx.counters).toMatchObject({ posted: 1, reprice_cancels: 1, reposted: 1, orders_completed: 1, open_parents: 0 })
-    // The fill ratio went on from where the first thread left it: the same 0.55 as without the restart.
-    expect(t.postFillRatio()).toBeCloseTo(0.55, 12)
+  it('a restarted execution goes on with a posted parent, its measures where the first thread left them', async () => {
+    await followsTheBid(async (t) => {
+      await t.restartExecution()
+      // The feed sends the restarted reader whole books again.
+      for (const venue of [SIM_A, SIM_B]) {
+        t.level(venue, Side.Buy, 98, 50)
+        t.level(venue, Side.Sell, 102, 50)
+      }
+    })
   })
 
   it('goes again at a new touch at most maxReprices times a parent', async () => {
