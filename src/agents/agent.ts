@@ -34,6 +34,8 @@ export interface AgentContext<Config = Readonly<Record<string, unknown>>> {
   readonly boards: Readonly<Record<string, SharedArrayBuffer>>
   /** Whether each venue takes orders: attach with `VenueHealthBoard.attach`; only the adapters write it. */
   readonly venueHealth: SharedArrayBuffer
+  /** Where a restarted reader of the market ring asks for whole books (`BookResync`); data_feeds answers. */
+  readonly bookResync: SharedArrayBuffer
   readonly compute: ComputeRunner
   readonly counters: Counters
   /**

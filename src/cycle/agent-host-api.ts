@@ -18,6 +18,7 @@ export interface AgentHostData {
   consumerIds: Record<string, number>
   boards: Record<string, SharedArrayBuffer>
   venueHealth: SharedArrayBuffer
+  bookResync: SharedArrayBuffer
   wait: FollowMode
   /** For each ring this agent produces, the control slots of the agents that read it on their fast path. */
   fastPathReaders: Record<string, number[]>

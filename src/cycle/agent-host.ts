@@ -59,6 +59,7 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
       consumerIds: data.consumerIds as AgentContext['consumerIds'],
       boards: data.boards,
       venueHealth: data.venueHealth,
+      bookResync: data.bookResync,
       compute,
       counters,
       notifyFastPath,

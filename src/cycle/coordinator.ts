@@ -1,3 +1,4 @@
+import { BookResync } from '../feeds/book-resync.js'
 import { monotonicClock } from '../clock/clock.js'
 import type { ComputeRunner } from '../agents/agent.js'
 import type { AgentRegistration } from '../agents/registry.js'
@@ -33,6 +34,8 @@ export interface DataPlane {
   boards: Record<string, SharedArrayBuffer>
   /** Whether each venue takes orders (`VenueHealthBoard`): written by the adapters, read by whoever routes. */
   venueHealth: SharedArrayBuffer
+  /** A restarted reader of the market ring asks data_feeds for whole books here (`BookResync`). */
+  bookResync: SharedArrayBuffer
   /** Rings an agent touches, and its consumer id on each it reads. */
   ringsOf: (agent: string) => { rings: string[]; consumerIds: Record<string, number> }
 }
@@ -56,6 +59,7 @@ export class Coordinator {
   readonly #slots: AgentSlot[]
   readonly #barrier: StepBarrier
   readonly #plane: DataPlane
+  readonly #bookResync: BookResync
   readonly #compute: ComputeRunner
   readonly #log = childLogger({ component: 'coordinator' })
   #state: CoordinatorState = 'idle'
@@ -70,6 +74,7 @@ export class Coordinator {
   constructor(registrations: readonly AgentRegistration[], plane: DataPlane, compute: ComputeRunner, settings: CoordinatorSettings) {
     this.settings = settings
     this.#plane = plane
+    this.#bookResync = BookResync.attach(plane.bookResync)
     this.#compute = compute
     this.#slots = registrations.map((r, i) => new AgentSlot(r, i, settings.breaker))
     this.#barrier = new StepBarrier(registrations.length)
@@ -163,6 +168,7 @@ export class Coordinator {
       consumerIds,
       boards: this.#plane.boards,
       venueHealth: this.#plane.venueHealth,
+      bookResync: this.#plane.bookResync,
       wait: slot.registration.wait ?? 'block',
       fastPathReaders: Object.fromEntries(
         rings.map((ring) => [ring, this.#slots.filter((s) => s.registration.fastPath?.includes(ring as RingName) === true && s !== slot).map((s) => s.index)]),
@@ -344,5 +350,10 @@ export class Coordinator {
     if (slot.state !== 'starting') return // init failed and was handled as a crash
     await this.#initializeStep([slot])
     this.#log.info({ agent: slot.name, restarts: slot.restarts, state: slot.state }, 'agent restarted from its last snapshot')
+    // It reads the market from where the ring is now: the books it had come back whole only with a snapshot.
+    if (this.#plane.ringsOf(slot.name).consumerIds['market'] !== undefined) {
+      this.#bookResync.request()
+      this.metrics.bookResyncs++
+    }
   }
 }

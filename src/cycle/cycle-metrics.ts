@@ -8,6 +8,8 @@ export interface CycleMetricsSnapshot {
   /** Interval boundaries skipped because a cycle ran over them. */
   skippedCycles: number
   crashes: number
+  /** Whole books asked of data_feeds because a reader of the market ring was restarted. */
+  bookResyncs: number
   cycleMs: { p50: number; p99: number; max: number }
   /** How late cycles began after their interval boundary: a busy event loop or a late timer shows here first. */
   startLagMs: { p50: number; p99: number; max: number }
@@ -22,6 +24,7 @@ export class CycleMetrics {
   overruns = 0
   skippedCycles = 0
   crashes = 0
+  bookResyncs = 0
   readonly cycle = new LatencyHistogram()
   readonly startLag = new LatencyHistogram()
   readonly #steps = new Map<string, LatencyHistogram>()
@@ -68,6 +71,7 @@ export class CycleMetrics {
       overruns: this.overruns,
       skippedCycles: this.skippedCycles,
       crashes: this.crashes,
+      bookResyncs: this.bookResyncs,
       cycleMs: { p50: cycle.p50, p99: cycle.p99, max: cycle.max },
       startLagMs: { p50: lag.p50, p99: lag.p99, max: lag.max },
       steps: Object.fromEntries([...this.#steps].map(([name, h]) => [name, { count: h.count, p50Ms: h.percentileMs(50), p99Ms: h.percentileMs(99) }])),

@@ -1,3 +1,4 @@
+import { BookResync } from '../feeds/book-resync.js'
 import { RingBuffer } from '../ring/index.js'
 import { VenueHealthBoard } from '../venues/health/index.js'
 import type { DataPlane } from './coordinator.js'
@@ -20,6 +21,7 @@ export function createDataPlane(boards: Record<string, SharedArrayBuffer>, venue
     rings,
     boards,
     venueHealth: VenueHealthBoard.create(venues).sab,
+    bookResync: BookResync.create().sab,
     ringsOf: (agent) => {
       const { rings: names, consumerIds } = ringsOf(agent)
       return { rings: names, consumerIds: consumerIds as Record<string, number> }

@@ -174,4 +174,11 @@ export interface FeedSource {
   start(sink: FeedSink): Promise<void>
   /** Stops writing; resolves once no further event will reach the sink. */
   stop(): Promise<void>
+  /**
+   * Writes every book it holds whole again, as snapshots, now or before its
+   * next change: a reader of the market ring was restarted. A source whose
+   * every book update is whole already (ccxt's, Binance's partial depth)
+   * has none.
+   */
+  snapshotBooks?(): void
 }

@@ -46,6 +46,8 @@ export class LobsterReplaySource implements FeedSource {
   readonly #venueId: number
   #started = false
   #stopped = false
+  /** A reader asked for the whole book: written before the next message's changes. */
+  #snapshotWanted = false
   #stop!: () => void
   readonly #stopSignal = new Promise<void>((resolve) => (this.#stop = resolve))
 
@@ -58,6 +60,10 @@ export class LobsterReplaySource implements FeedSource {
     this.name = `lobster:${symbol}`
     this.#options = options
     this.pacer = new ReplayPacer(options.pace ?? { mode: 'fast' }, options.clock ?? monotonicClock, options.sleep)
+  }
+
+  snapshotBooks(): void {
+    this.#snapshotWanted = true
   }
 
   async start(sink: FeedSink): Promise<void> {
@@ -127,6 +133,11 @@ export class LobsterReplaySource implements FeedSource {
       const room = sink.ready?.()
       if (room !== undefined) await Promise.race([room, this.#stopSignal])
       if (this.#stopped) break
+      if (this.#snapshotWanted) {
+        // The book as written so far, at the sequence of its last change: the next message's changes follow on from it.
+        this.#snapshotWanted = false
+        sink.bookSnapshot({ ...snapshot, tsNs, bids: side(Side.Buy), asks: side(Side.Sell), venueSequence: lastChange })
+      }
       if (!replay.step(i)) replay.resyncFromRow(i)
       readTop()
       const sequence = i + 1

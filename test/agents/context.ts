@@ -26,6 +26,7 @@ export function inProcessEngine(input: Record<string, unknown> = {}) {
       consumerIds,
       boards: plane.boards,
       venueHealth: plane.venueHealth,
+      bookResync: plane.bookResync,
       compute: { run: () => Promise.reject(new Error('no compute pool in-process')) },
       counters: {},
       // In-process, the test drives each agent's onFastPath itself; this tallies what a producer rang.

@@ -58,6 +58,8 @@ describe('supervised agent threads', () => {
     const cyclesAfterRestart = coordinator.metrics.totalCycles
     await until(() => coordinator.metrics.totalCycles >= cyclesAfterRestart + 5, 10_000, 'five more cycles')
     expect(coordinator.metrics.crashes).toBe(1)
+    // It reads the market ring: data_feeds was asked for whole books once.
+    expect(coordinator.metrics.bookResyncs).toBe(1)
     // The new thread started from the old one's last snapshot, not from zero.
     const health = await slot.thread!.api.health()
     expect(health.detail['restoredFrom']).toBeGreaterThan(0)

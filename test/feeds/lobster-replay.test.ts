@@ -21,6 +21,13 @@ const ns = (text: string): bigint => {
   return BigInt(s!) * 1_000_000_000n + BigInt(f.padEnd(9, '0'))
 }
 
+/** A plain book's 10 best levels of a side, [price, size] flat. */
+const topOf = (book: Map<number, number>[], side: Side): number[] =>
+  [...book[side]!.entries()].sort((a, b) => (side === Side.Buy ? b[0] - a[0] : a[0] - b[0])).slice(0, 10).flat()
+/** The order-book file's levels of a side on one row, [price, size] flat, empty levels left out. */
+const fileTop = (row: string[], side: Side): number[] =>
+  Array.from({ length: 10 }, (_, l) => [Number(row[4 * l + (side === Side.Buy ? 2 : 0)]), Number(row[4 * l + (side === Side.Buy ? 3 : 1)])]).filter(([, size]) => size! > 0).flat()
+
 describe('LOBSTER replay source on the AAPL sample', () => {
   it('writes deltas that rebuild the order-book file after every message, and every execution as a trade', async () => {
     const sink = new CollectingSink()
@@ -35,10 +42,7 @@ describe('LOBSTER replay source on the AAPL sample', () => {
     for (const l of sink.snapshots[0]!.bids) book[Side.Buy]!.set(l.priceTicks, l.sizeLots)
     for (const l of sink.snapshots[0]!.asks) book[Side.Sell]!.set(l.priceTicks, l.sizeLots)
     const fileRows = rows(BOOK)
-    const top = (side: Side): number[] =>
-      [...book[side]!.entries()].sort((a, b) => (side === Side.Buy ? b[0] - a[0] : a[0] - b[0])).slice(0, 10).flat()
-    const fileTop = (row: string[], side: Side): number[] =>
-      Array.from({ length: 10 }, (_, l) => [Number(row[4 * l + (side === Side.Buy ? 2 : 0)]), Number(row[4 * l + (side === Side.Buy ? 3 : 1)])]).filter(([, size]) => size! > 0).flat()
+    const top = (side: Side): number[] => topOf(book, side)
     let d = 0
     for (let i = 0; i < fileRows.length; i++) {
       for (; d < sink.deltas.length && sink.deltas[d]!.venueSequence === i + 1; d++) {
@@ -71,6 +75,48 @@ describe('LOBSTER replay source on the AAPL sample', () => {
       expect([q.askPriceTicks, q.askSizeLots, q.bidPriceTicks, q.bidSizeLots]).toEqual(row.slice(0, 4).map(Number))
     }
     expect(sink.quotes.length).toBeGreaterThan(100)
+  })
+
+  it('writes the whole book when asked mid-replay: a reader starting from it holds the file\'s book from there on', async () => {
+    let source: LobsterReplaySource | undefined
+    let asked = false
+    const sink = new (class extends CollectingSink {
+      override bookDelta(d: Parameters<CollectingSink['bookDelta']>[0]): void {
+        super.bookDelta(d)
+        if (!asked && d.venueSequence >= 500) {
+          asked = true
+          source!.snapshotBooks()
+        }
+      }
+    })()
+    const bridge = new ValidationBridge(sink, { instruments: 1, venues: 1 })
+    source = new LobsterReplaySource({ messageFile: MESSAGES, bookFile: BOOK, symbols: symbols(), venue: 'nasdaq', clock: new ManualClock(0) })
+    await source.start(bridge)
+    expect([bridge.rejectedTotal, bridge.counts.sequenceGaps]).toEqual([0, 0])
+    expect(sink.snapshots).toHaveLength(2)
+
+    // A reader that starts at the second snapshot: the deltas written after it, and nothing before.
+    const snapshotAt = sink.order.indexOf('bookSnapshot', sink.order.indexOf('bookSnapshot') + 1)
+    const deltas = sink.deltas.slice(sink.order.slice(0, snapshotAt).filter((kind) => kind === 'bookDelta').length)
+    const book = [new Map<number, number>(), new Map<number, number>()]
+    for (const l of sink.snapshots[1]!.bids) book[Side.Buy]!.set(l.priceTicks, l.sizeLots)
+    for (const l of sink.snapshots[1]!.asks) book[Side.Sell]!.set(l.priceTicks, l.sizeLots)
+    const fileRows = rows(BOOK)
+    const top = (side: Side): number[] => topOf(book, side)
+    // Before the first change after it, the snapshot is the book the file shows after the message before.
+    const first = deltas[0]!.venueSequence - 1
+    expect(first).toBeGreaterThanOrEqual(500)
+    expect([top(Side.Buy), top(Side.Sell)]).toEqual([fileTop(fileRows[first - 1]!, Side.Buy), fileTop(fileRows[first - 1]!, Side.Sell)])
+    let d = 0
+    for (let i = first; i < fileRows.length; i++) {
+      for (; d < deltas.length && deltas[d]!.venueSequence === i + 1; d++) {
+        const delta = deltas[d]!
+        if (delta.action === BookAction.Delete) book[delta.side]!.delete(delta.priceTicks)
+        else book[delta.side]!.set(delta.priceTicks, delta.sizeLots)
+      }
+      expect([i, top(Side.Buy), top(Side.Sell)]).toEqual([i, fileTop(fileRows[i]!, Side.Buy), fileTop(fileRows[i]!, Side.Sell)])
+    }
+    expect(d).toBe(deltas.length)
   })
 
   it('paces the messages by their recorded times', async () => {

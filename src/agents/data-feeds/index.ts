@@ -1,5 +1,6 @@
 import type { WavesConfig } from '../../config/index.js'
 import { WinkHeadlineScorer } from '../../feeds/headline-scorer.js'
+import { BookResync } from '../../feeds/book-resync.js'
 import { createFeedSource, FeedPipeline, loadFeedSource, SymbolTable, type FeedSource, type FeedSourceSpec, type ReplayPace } from '../../feeds/index.js'
 import { instrumentSpecsOf, universeOf } from '../../market/instruments.js'
 import { SingleProducerSequencer } from '../../ring/index.js'
@@ -30,6 +31,8 @@ interface Snapshot {
  */
 export default function createDataFeeds(): Agent<Snapshot, DataFeedsConfig> {
   let pipeline: FeedPipeline
+  let source: FeedSource
+  let resync: BookResync
   let synthetic: SyntheticSource | undefined
   const extras: FeedSource[] = []
   let updatesPerStep = 1
@@ -38,7 +41,8 @@ export default function createDataFeeds(): Agent<Snapshot, DataFeedsConfig> {
     async init(ctx, restored) {
       const universe = universeOf(ctx.engineConfig)
       const symbols = new SymbolTable(instrumentSpecsOf(ctx.engineConfig), universe.venues)
-      const source = await sourceOf(ctx, symbols)
+      source = await sourceOf(ctx, symbols)
+      resync = BookResync.attach(ctx.bookResync)
       if (source instanceof SyntheticSource) {
         synthetic = source
         if (restored?.market !== undefined) source.market.restore(restored.market)
@@ -71,6 +75,12 @@ export default function createDataFeeds(): Agent<Snapshot, DataFeedsConfig> {
       if (command.step !== 2) return
       // Every so often the whole books, so any reader that lost its place is whole again.
       if (synthetic !== undefined && command.cycle % SNAPSHOT_EVERY_CYCLES === 0) synthetic.snapshotBooks()
+      // A reader restarted since the last step: whole books now, not at the next periodic snapshot.
+      if (resync.taken() && source.snapshotBooks !== undefined) {
+        source.snapshotBooks()
+        ctx.counters['book_resyncs'] = (ctx.counters['book_resyncs'] ?? 0) + 1
+        ctx.logger.info({ source: source.name }, 'a reader of the market ring restarted: whole books written again')
+      }
       synthetic?.advance(updatesPerStep)
       pipeline.flush()
       pipeline.writeCounters(ctx.counters)

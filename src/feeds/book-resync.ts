@@ -1,0 +1,44 @@
+/**
+ * A reader of the market ring that was restarted asks for whole books: it
+ * attached at the ring's current position, so the levels that have not
+ * changed since it died never reach it. One shared counter: the coordinator
+ * raises it when it restarts an agent that reads the market ring, and
+ * data_feeds answers at its next sense step with a snapshot of every book
+ * its source holds (Clear, then the levels), which every other reader takes
+ * as it takes any snapshot.
+ */
+export class BookResync {
+  readonly sab: SharedArrayBuffer
+  readonly #words: Int32Array
+  /** Requests answered by this side, for `taken`. */
+  #answered: number
+
+  private constructor(sab: SharedArrayBuffer) {
+    this.sab = sab
+    this.#words = new Int32Array(sab)
+    this.#answered = Atomics.load(this.#words, 0)
+  }
+
+  /** The counter on a cache line of its own. */
+  static create(): BookResync {
+    return new BookResync(new SharedArrayBuffer(64))
+  }
+
+  /** Another thread's view; requests made before it attached count as answered. */
+  static attach(sab: SharedArrayBuffer): BookResync {
+    return new BookResync(sab)
+  }
+
+  /** Whole books, please: a reader of the market ring starts again. */
+  request(): void {
+    Atomics.add(this.#words, 0, 1)
+  }
+
+  /** Whether any request came since the last call; taking it answers it. */
+  taken(): boolean {
+    const requested = Atomics.load(this.#words, 0)
+    if (requested === this.#answered) return false
+    this.#answered = requested
+    return true
+  }
+}
