@@ -97,6 +97,18 @@ class NativeSlippageTracker implements SlippageTracker {
     }
   }
 
+  exportState(): Float64Array {
+    return this.#inner.exportState()
+  }
+
+  importState(state: Float64Array): void {
+    try {
+      this.#inner.importState(state)
+    } catch (err) {
+      rethrowFromAddon(err, 'SlippageTracker.importState')
+    }
+  }
+
   instrumentPercentiles(instrumentId: number): ShortfallPercentiles | null {
     try {
       return this.#inner.instrumentPercentiles(instrumentId)

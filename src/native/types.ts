@@ -66,6 +66,13 @@ export interface SlippageTracker {
    * shortfall of its own fills. A notional beyond 2^53 - 1 closes it with an error.
    */
   completeOrder(orderId: number): number | null
+  /**
+   * Everything it holds (open orders, and each window oldest first) as
+   * numbers, for a snapshot; the layout is in `native/src/slippage_tracker/state.rs`.
+   */
+  exportState(): Float64Array
+  /** Replaces everything it holds with an exported state, all or nothing; its windows must be of this tracker's size. */
+  importState(state: Float64Array): void
   /** Over the instrument's last orders, all venues together; null before the first. */
   instrumentPercentiles(instrumentId: number): ShortfallPercentiles | null
   /** Over the instrument's last orders that filled on the venue; null before the first. */

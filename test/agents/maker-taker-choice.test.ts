@@ -148,7 +148,9 @@ describe('the maker/taker choice in execution', () => {
     t.venuesAnswer()
     expect(t.fills).toMatchObject([{ clientOrderId: second, venueId: SIM_A, priceTicks: 99, sizeLots: 10, liquidity: Liquidity.Maker }])
     t.executeStep()
-    expect(t.execCtx.counters).toMatchObject({ posted: 1, reprice_cancels: 1, reposted: 1, orders_completed: 1, open_parents: 0 })
+    // Measured against its arrival mid (100): 99 for a buy is 100 bps better.
+    expect(t.execCtx.counters).toMatchObject({ posted: 1, reprice_cancels: 1, reposted: 1, orders_completed: 1, orders_measured: 1, open_parents: 0 })
+    expect((t.health()['shortfallBps'] as Array<{ all: { count: number; p50Bps: number } }>)[0]!.all).toMatchObject({ count: 1, p50Bps: -100 })
     expect(t.execCtx.counters['post_remainders_taken']).toBeUndefined()
     // The repriced one was not given its time: only the fill counts, 0.9 × 0.5 + 0.1.
     expect(t.postFillRatio()).toBeCloseTo(0.55, 12)
@@ -158,7 +160,7 @@ describe('the maker/taker choice in execution', () => {
     await followsTheBid()
   })
 
-  it('a restarted execution goes on with a posted parent, its measures where the first thread left them', async () => {
+  it('a restarted execution goes on with a posted parent, its measures and its slippage where the first thread left them', async () => {
     await followsTheBid(async (t) => {
       await t.restartExecution()
       // The feed sends the restarted reader whole books again.

@@ -159,3 +159,73 @@ describe('SlippageTracker: native and fallback agree', () => {
     )
   })
 })
+
+describe('SlippageTracker: its state, exported and imported', () => {
+  const bits = (state: Float64Array): bigint[] => [...new BigUint64Array(state.slice().buffer)]
+
+  it('is the same numbers from both implementations, goes into either, and the tracker it makes goes on as the first would', () => {
+    const arrivals = fc.array(
+      fc.record({ instrument: fc.integer({ min: 0, max: 2 }), side: fc.constantFrom(1, -1), fills: fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 9_000, max: 11_000 }), fc.integer({ min: 1, max: 500 })), { maxLength: 4 }), complete: fc.boolean() }),
+      { maxLength: 40 },
+    )
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), arrivals, arrivals, (windowOrders, before, after) => {
+        const play = (trackers: SlippageTracker[], orders: typeof before, firstId: number) =>
+          orders.forEach((o, k) => {
+            for (const t of trackers) {
+              t.recordArrival(firstId + k, o.instrument, o.side, 10_000)
+              for (const [venue, price, size] of o.fills) t.recordFill(firstId + k, venue, price, size)
+              if (o.complete) t.completeOrder(firstId + k)
+            }
+          })
+        const [a, b] = [native, fallbackFunctions].map((impl) => impl.createSlippageTracker({ windowOrders }))
+        play([a!, b!], before, 0)
+        const state = a!.exportState()
+        expect(bits(b!.exportState())).toEqual(bits(state))
+        // Each implementation's state into the other.
+        const [c, d] = [fallbackFunctions, native].map((impl) => impl.createSlippageTracker({ windowOrders }))
+        c!.importState(state)
+        d!.importState(b!.exportState())
+        expect(bits(c!.exportState())).toEqual(bits(state))
+        expect(bits(d!.exportState())).toEqual(bits(state))
+        // More orders, and the open ones completed: the restored trackers answer as the first.
+        play([a!, c!, d!], after, 1_000)
+        for (const t of [a!, c!, d!]) for (let k = 0; k < before.length; k++) if (!before[k]!.complete) t.completeOrder(k)
+        for (const t of [c!, d!]) {
+          expect(bits(t.exportState())).toEqual(bits(a!.exportState()))
+          for (let i = 0; i <= 2; i++) expect(t.instrumentPercentiles(i)).toEqual(a!.instrumentPercentiles(i))
+        }
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  describe.each(implementations)('%s', (_name, impl) => {
+    it('refuses a state that does not fit, naming where, and keeps what it held', () => {
+      const source = impl.createSlippageTracker({ windowOrders: 3 })
+      source.recordArrival(5, 1, -1, 700)
+      source.recordFill(5, 2, 699, 4)
+      source.recordArrival(6, 1, 1, 700)
+      source.recordFill(6, 2, 701, 4)
+      source.completeOrder(6)
+      const state = source.exportState()
+      const tracker = impl.createSlippageTracker({ windowOrders: 3 })
+      tracker.recordArrival(1, 0, 1, 100)
+      const refused = (s: Float64Array) => errorOf(() => tracker.importState(s))
+      const changed = (at: number, v: number) => Float64Array.from(state, (x, k) => (k === at ? v : x))
+      const malformed = (at: number) => ({ code: 'ERR_NATIVE_ARGUMENT', message: `tracker state is malformed at index ${at}` })
+      expect(refused(state.subarray(0, state.length - 1))).toEqual(malformed(state.length - 1))
+      expect(refused(Float64Array.from([...state, 0]))).toEqual(malformed(state.length))
+      expect(refused(changed(0, 2))).toEqual(malformed(0))
+      // [version, window, 1 open, id 5, instrument 1, side -1, ...]
+      expect(refused(changed(5, 0))).toEqual(malformed(5))
+      expect(refused(changed(state.length - 1, -0))).toEqual(malformed(state.length - 1))
+      expect(refused(changed(2, 1e9))).toEqual(malformed(2))
+      expect(errorOf(() => impl.createSlippageTracker({ windowOrders: 4 }).importState(state)).message).toBe('tracker state has windows of 3 orders, this tracker keeps 4')
+      expect(tracker.openOrders).toBe(1)
+      tracker.importState(state)
+      expect(tracker.openOrders).toBe(1)
+      expect(tracker.instrumentPercentiles(1)?.count).toBe(1)
+    })
+  })
+})

@@ -1,3 +1,4 @@
+use napi::bindgen_prelude::Float64Array;
 use napi_derive::napi;
 
 use super::invalid_arg;
@@ -81,6 +82,18 @@ impl JsSlippageTracker {
     #[napi]
     pub fn complete_order(&mut self, order_id: f64) -> napi::Result<Option<f64>> {
         self.inner.complete_order(order_id).map_err(invalid_arg)
+    }
+
+    /// Everything it holds (open orders and windows) as numbers, for a snapshot.
+    #[napi]
+    pub fn export_state(&self) -> Float64Array {
+        Float64Array::new(self.inner.export_state())
+    }
+
+    /// Replaces everything it holds with an exported state, all or nothing.
+    #[napi]
+    pub fn import_state(&mut self, state: Float64Array) -> napi::Result<()> {
+        self.inner.import_state(&state).map_err(invalid_arg)
     }
 
     /// Over the instrument's last orders, all venues together; null before the first.

@@ -19,6 +19,13 @@ pub enum TrackerError {
     AlreadyOpen(u64),
     NotOpen(u64),
     Shortfall(ShortfallError),
+    /// A state to import that does not fit the layout, at this index.
+    State(usize),
+    /// A state whose windows keep another number of orders than this tracker's.
+    StateWindow {
+        state: f64,
+        own: usize,
+    },
 }
 
 impl fmt::Display for TrackerError {
@@ -58,6 +65,12 @@ impl fmt::Display for TrackerError {
                 "order {id} has no arrival price (never recorded, or already completed)"
             ),
             Self::Shortfall(err) => err.fmt(f),
+            Self::State(at) => write!(f, "tracker state is malformed at index {at}"),
+            Self::StateWindow { state, own } => write!(
+                f,
+                "tracker state has windows of {} orders, this tracker keeps {own}",
+                js(state)
+            ),
         }
     }
 }

@@ -19,6 +19,7 @@
 //! occurred, with no interpolation to disagree about.
 
 mod error;
+mod state;
 
 use std::collections::HashMap;
 

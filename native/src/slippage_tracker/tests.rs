@@ -142,3 +142,82 @@ fn a_notional_beyond_exact_closes_the_order_with_the_shortfall_error() {
     );
     assert_eq!(t.open_orders(), 0);
 }
+
+/// A tracker with open orders, and windows that have wrapped and not.
+fn busy_tracker() -> SlippageTracker {
+    let mut t = SlippageTracker::new(4.0).unwrap();
+    for k in 1..=6 {
+        let id = f64::from(k);
+        t.record_arrival(id, 1.0, 1.0, 10_000.0).unwrap();
+        t.record_fill(id, 2.0, 10_000.0 + id, 3.0).unwrap();
+        if k % 2 == 0 {
+            t.record_fill(id, 5.0, 10_010.0, 1.0).unwrap();
+        }
+        t.complete_order(id).unwrap();
+    }
+    t.record_arrival(40.0, 0.0, -1.0, 500.0).unwrap();
+    t.record_fill(40.0, 7.0, 499.0, 2.0).unwrap();
+    t.record_arrival(9.0, 1.0, 1.0, 700.0).unwrap();
+    t
+}
+
+#[test]
+fn a_state_read_back_is_the_same_tracker() {
+    let mut before = busy_tracker();
+    let state = before.export_state();
+    let mut after = SlippageTracker::new(4.0).unwrap();
+    after.import_state(&state).unwrap();
+    assert_eq!(after.export_state(), state);
+    assert_eq!(after.open_orders(), 2);
+    // It goes on as the first would: the next figure drops the oldest of a full window.
+    for t in [&mut before, &mut after] {
+        t.record_fill(9.0, 2.0, 707.0, 1.0).unwrap();
+        t.complete_order(9.0).unwrap();
+        t.complete_order(40.0).unwrap();
+    }
+    assert_eq!(after.export_state(), before.export_state());
+    assert_eq!(
+        after.instrument_percentiles(1.0).unwrap(),
+        before.instrument_percentiles(1.0).unwrap()
+    );
+    assert_eq!(
+        after.venue_percentiles(5.0, 1.0).unwrap(),
+        before.venue_percentiles(5.0, 1.0).unwrap()
+    );
+}
+
+#[test]
+fn a_state_that_does_not_fit_is_refused_whole() {
+    let state = busy_tracker().export_state();
+    let mut t = SlippageTracker::new(4.0).unwrap();
+    t.record_arrival(1.0, 0.0, 1.0, 100.0).unwrap();
+    let refused = |t: &mut SlippageTracker, s: &[f64]| t.import_state(s).unwrap_err().to_string();
+    assert_eq!(
+        refused(&mut t, &state[..state.len() - 1]),
+        format!("tracker state is malformed at index {}", state.len() - 1)
+    );
+    let mut version = state.clone();
+    version[0] = 2.0;
+    assert_eq!(refused(&mut t, &version), "tracker state is malformed at index 0");
+    let mut side = state.clone();
+    side[5] = 0.5;
+    assert_eq!(refused(&mut t, &side), "tracker state is malformed at index 5");
+    let mut longer = state.clone();
+    longer.push(0.0);
+    assert_eq!(
+        refused(&mut t, &longer),
+        format!("tracker state is malformed at index {}", state.len())
+    );
+    let mut negative_zero = state.clone();
+    *negative_zero.last_mut().unwrap() = -0.0;
+    assert_eq!(
+        refused(&mut t, &negative_zero),
+        format!("tracker state is malformed at index {}", state.len() - 1)
+    );
+    assert_eq!(
+        refused(&mut SlippageTracker::new(8.0).unwrap(), &state),
+        "tracker state has windows of 4 orders, this tracker keeps 8"
+    );
+    // Nothing of a refused state was taken.
+    assert_eq!(t.open_orders(), 1);
+}

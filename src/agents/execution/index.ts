@@ -27,12 +27,14 @@ const FIRST_CHILD_ID = 2 ** 40
  * What a restarted execution goes on from: its open children (so what rests
  * is still cancelled when due), the parents they belong to (so their lots
  * are still worked: re-routed, posted again, taken), the lots waiting for a
- * step, and what it has measured of the venues (round trips, posting).
- * Slippage is not kept: a restored parent completes unmeasured, since its
- * arrival and earlier fills were in the tracker that died.
+ * step, and what it has measured: the venues' round trips, posting, and
+ * slippage (the tracker's open parents and windows, and which parents it
+ * measures).
  */
 interface Snapshot {
   parents: ParentOrdersState
+  slippage: Float64Array
+  measured: number[]
   children: ChildSnapshot[]
   refusedBetweenSteps: number[]
   posting: PostingState
@@ -319,6 +321,14 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       posting = new Posting({ venueCount: universe.venues.length, books, input, venues: health, dispatch, parents, children: childOrders, config: ctx.config, bump })
       if (restored !== undefined) {
         posting.restore(restored.posting)
+        try {
+          slippage.importState(restored.slippage)
+          for (const parent of restored.measured) measured.add(parent)
+        } catch (err) {
+          // A tracker of another window size (the config changed): its parents complete unmeasured.
+          bump('slippage_state_refused')
+          ctx.logger.warn({ err }, 'execution restarted: the slippage state was refused; its open parents complete unmeasured')
+        }
         ctx.logger.info({ parents: parents.openParents, children: childOrders.openCount }, 'execution restarted: its parents and children taken up from its snapshot')
       }
       log = ctx.logger
@@ -383,6 +393,8 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     }),
     snapshot: () => ({
       parents: parents.state(),
+      slippage: slippage.exportState(),
+      measured: [...measured],
       children: childOrders.snapshot(),
       refusedBetweenSteps: [...refusedBetweenSteps],
       posting: posting.state(),

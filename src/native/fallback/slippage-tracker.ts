@@ -54,6 +54,60 @@ class Window {
     else this.values[this.#next] = value
     this.#next = (this.#next + 1) % capacity
   }
+
+  /** Oldest first: once full, the slot the next figure overwrites holds the oldest. */
+  oldestFirst(capacity: number): number[] {
+    const split = this.values.length === capacity ? this.#next : 0
+    return [...this.values.slice(split), ...this.values.slice(0, split)]
+  }
+}
+
+const STATE_VERSION = 1
+
+/** A cursor over a state to import (layout: `native/src/slippage_tracker/state.rs`); every read names its index when it fails. */
+class StateReader {
+  readonly #state: Float64Array
+  at = 0
+
+  constructor(state: Float64Array) {
+    this.#state = state
+  }
+
+  bad(at = this.at - 1): WavesError {
+    return argumentError('importState', `tracker state is malformed at index ${at}`)
+  }
+
+  next(): number {
+    if (this.at >= this.#state.length) throw this.bad(this.at)
+    return this.#state[this.at++]!
+  }
+
+  integer(min: number, max: number): number {
+    const v = this.next()
+    if (!isIntegerIn(v, min, max)) throw this.bad()
+    return v
+  }
+
+  /** A count, no greater than what is left to read. */
+  count(max: number): number {
+    return this.integer(0, Math.min(max, this.#state.length - this.at))
+  }
+
+  window(capacity: number): Window {
+    const figures = this.count(capacity)
+    const window = new Window()
+    for (let k = 0; k < figures; k++) {
+      const bps = this.next()
+      // A shortfall is finite and never -0 (the percentiles sort on that).
+      if (!Number.isFinite(bps) || Object.is(bps, -0)) throw this.bad()
+      window.push(capacity, bps)
+    }
+    return window
+  }
+
+  get done(): boolean {
+    return this.at === this.#state.length
+  }
 }
 
 interface OpenOrder {
@@ -155,6 +209,73 @@ export class FallbackSlippageTracker implements SlippageTracker {
       windowOf(this.#byVenue, venue * VENUE_KEY_SCALE + order.instrument).push(capacity, venueBps)
     }
     return bps
+  }
+
+  exportState(): Float64Array {
+    const out: number[] = [STATE_VERSION, this.windowOrders, this.#open.size]
+    for (const id of [...this.#open.keys()].sort((a, b) => a - b)) {
+      const order = this.#open.get(id)!
+      out.push(id, order.instrument, order.side, order.arrival, order.fills.length / 3, ...order.fills)
+    }
+    const instruments = [...this.#byInstrument.keys()].sort((a, b) => a - b)
+    out.push(instruments.length)
+    for (const instrument of instruments) {
+      const window = this.#byInstrument.get(instrument)!
+      out.push(instrument, window.values.length, ...window.oldestFirst(this.windowOrders))
+    }
+    const pairs = [...this.#byVenue.keys()].sort((a, b) => a - b)
+    out.push(pairs.length)
+    for (const key of pairs) {
+      const window = this.#byVenue.get(key)!
+      out.push(Math.floor(key / VENUE_KEY_SCALE), key % VENUE_KEY_SCALE, window.values.length, ...window.oldestFirst(this.windowOrders))
+    }
+    return Float64Array.from(out)
+  }
+
+  importState(state: Float64Array): void {
+    const r = new StateReader(state)
+    if (r.next() !== STATE_VERSION) throw r.bad()
+    const windowOrders = r.next()
+    if (windowOrders !== this.windowOrders) {
+      throw argumentError('importState', `tracker state has windows of ${windowOrders} orders, this tracker keeps ${this.windowOrders}`)
+    }
+    const capacity = this.windowOrders
+    const open = new Map<number, OpenOrder>()
+    for (let n = r.count(MAX_EXACT); n > 0; n--) {
+      const id = r.integer(0, MAX_EXACT)
+      const instrument = r.integer(0, MAX_INSTRUMENT_ID)
+      const side = r.next()
+      if (side !== 1 && side !== -1) throw r.bad()
+      const arrival = r.integer(1, MAX_EXACT)
+      const fills: number[] = []
+      for (let f = r.count(MAX_EXACT); f > 0; f--) fills.push(r.integer(0, MAX_VENUE_ID), r.integer(1, MAX_EXACT), r.integer(1, MAX_EXACT))
+      if (open.has(id)) throw r.bad()
+      open.set(id, { instrument, side, arrival, fills })
+    }
+    const byInstrument = new Map<number, Window>()
+    for (let n = r.count(MAX_INSTRUMENT_ID); n > 0; n--) {
+      const instrument = r.integer(0, MAX_INSTRUMENT_ID)
+      const window = r.window(capacity)
+      if (byInstrument.has(instrument)) throw r.bad()
+      byInstrument.set(instrument, window)
+    }
+    const byVenue = new Map<number, Window>()
+    for (let n = r.count(MAX_INSTRUMENT_ID); n > 0; n--) {
+      const key = r.integer(0, MAX_VENUE_ID) * VENUE_KEY_SCALE + r.integer(0, MAX_INSTRUMENT_ID)
+      const window = r.window(capacity)
+      if (byVenue.has(key)) throw r.bad()
+      byVenue.set(key, window)
+    }
+    // Numbers past the end of the layout: the first of them is the one that does not fit.
+    if (!r.done) throw r.bad(r.at)
+    for (const [target, source] of [
+      [this.#open, open],
+      [this.#byInstrument, byInstrument],
+      [this.#byVenue, byVenue],
+    ] as const) {
+      target.clear()
+      for (const [k, v] of source as Map<number, unknown>) (target as Map<number, unknown>).set(k, v)
+    }
   }
 
   instrumentPercentiles(instrumentId: number): ShortfallPercentiles | null {
