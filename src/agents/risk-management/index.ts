@@ -5,9 +5,22 @@ import { ApprovedIntent, MessageType, Order, OrderIntent, RiskLimits } from '../
 import type { WavesConfig } from '../../config/index.js'
 import type { Agent } from '../agent.js'
 import { instrumentPrecisionsOf } from '../../market/instruments.js'
-import { instrumentScaleOf, PreTradeCheck, type InstrumentScale } from './pre-trade-check.js'
+import { instrumentScaleOf, PreTradeCheck, type InstrumentScale, type PreTradeState } from './pre-trade-check.js'
 
 type RiskConfig = WavesConfig['risk_management']
+
+/**
+ * What a restarted risk_management goes on from: the positions and rate
+ * budget its checks counted, the next client order id, and where it stood
+ * on the orders ring, so the orders it approved after the snapshot (still
+ * on the ring, which outlives the thread) are counted too and their ids
+ * never handed out twice.
+ */
+interface Snapshot {
+  nextClientOrderId: number
+  check: PreTradeState
+  ordersMark: number
+}
 
 /**
  * risk_management: judges every intent on the intent ring with the
@@ -16,7 +29,7 @@ type RiskConfig = WavesConfig['risk_management']
  * Its step is fail-closed: if it does not answer in time, the coordinator
  * gives execution no verdict and no new order goes out.
  */
-export default function createRiskManagement(): Agent<unknown, RiskConfig> {
+export default function createRiskManagement(): Agent<Snapshot, RiskConfig> {
   let consumer: RingConsumer
   let orders: SingleProducerSequencer
   let board: BoardWriter
@@ -64,6 +77,26 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
   }
 
   let scales: InstrumentScale[] = []
+  /**
+   * Counts what the last thread approved after its snapshot: the orders it
+   * wrote on the ring since `mark`. The ring's newest order, always there,
+   * fixes the next id even when older ones were written over.
+   */
+  const replayApproved = (ring: RingBuffer, mark: number, logger: { error: (o: object, m: string) => void }): void => {
+    const end = orders.next
+    if (end > 0) nextClientOrderId = Math.max(nextClientOrderId, order.__init(ring.payloadOffset(end - 1), ring.byteBuffer).clientOrderId() + 1)
+    if (end - mark > ring.capacity) {
+      counters['restart_journal_lost'] = (counters['restart_journal_lost'] ?? 0) + 1
+      logger.error({ mark, end, capacity: ring.capacity }, 'risk restarted: the orders ring moved on past the snapshot; orders approved since are not counted in positions')
+      return
+    }
+    for (let s = mark; s < end; s++) {
+      order.__init(ring.payloadOffset(s), ring.byteBuffer)
+      check!.countApproved({ instrumentId: order.instrumentId(), side: order.side(), sizeLots: order.sizeLots() })
+    }
+    counters['restart_approvals_replayed'] = end - mark
+  }
+
   const readLimits = (c: RiskConfig): void => {
     limits = c
     // Positions counted so far carry over to the new limits.
@@ -71,15 +104,19 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
   }
 
   return {
-    init(ctx, restored: { nextClientOrderId: number } | undefined) {
+    init(ctx, restored) {
       scales = instrumentPrecisionsOf(ctx.engineConfig).map(instrumentScaleOf)
+      if (restored !== undefined) check = PreTradeCheck.fromState(ctx.config, scales, restored.check)
       readLimits(ctx.config)
       consumer = new RingConsumer(ctx.rings.intents!, ctx.consumerIds.intents!)
       orders = new SingleProducerSequencer(ctx.rings.orders!)
       board = new BoardWriter(Board.attach(ctx.boards['risk_limits']!))
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()
-      if (restored) nextClientOrderId = restored.nextClientOrderId
+      if (restored !== undefined) {
+        nextClientOrderId = restored.nextClientOrderId
+        replayApproved(ctx.rings.orders!, restored.ordersMark, ctx.logger)
+      }
     },
     step(command, ctx) {
       cycle = command.cycle
@@ -101,6 +138,6 @@ export default function createRiskManagement(): Agent<unknown, RiskConfig> {
       readLimits(ctx.config)
     },
     health: () => ({ limits }),
-    snapshot: () => ({ nextClientOrderId }),
+    snapshot: () => ({ nextClientOrderId, check: check!.state(), ordersMark: orders.next }),
   }
 }

@@ -32,6 +32,13 @@ export function instrumentScaleOf(p: InstrumentPrecision): InstrumentScale {
   return { quotePerTickLot: Number(p.spec.tickSize) * Number(p.spec.lotSize), basePerLot: Number(p.spec.lotSize) }
 }
 
+/** What a snapshot keeps of the checks: the counted positions and the rate budget. */
+export interface PreTradeState {
+  positions: Array<[number, number]>
+  tokens: number
+  lastRefillNs: number | undefined
+}
+
 export type PreTradeRejection = 'unknown_instrument' | 'bad_size' | 'bad_price' | 'notional' | 'position' | 'rate'
 
 /**
@@ -68,6 +75,26 @@ export class PreTradeCheck {
     this.#tokens -= 1
     this.#position.set(intent.instrumentId, projected)
     return undefined
+  }
+
+  /** An order approved before (replayed after a restart): counted against position and rate as it was then. */
+  countApproved(intent: Pick<IntentToCheck, 'instrumentId' | 'side' | 'sizeLots'>): void {
+    const signed = intent.side === Side.Buy ? intent.sizeLots : -intent.sizeLots
+    this.#position.set(intent.instrumentId, (this.#position.get(intent.instrumentId) ?? 0) + signed)
+    this.#tokens = Math.max(0, this.#tokens - 1)
+  }
+
+  state(): PreTradeState {
+    return { positions: [...this.#position], tokens: this.#tokens, lastRefillNs: this.#lastRefillNs }
+  }
+
+  /** The checks as a snapshot left them, under `limits` (which may have changed since). */
+  static fromState(limits: PreTradeLimits, scales: readonly InstrumentScale[], state: PreTradeState): PreTradeCheck {
+    const check = new PreTradeCheck(limits, scales)
+    for (const [instrument, position] of state.positions) check.#position.set(instrument, position)
+    check.#tokens = Math.min(state.tokens, limits.maxOrdersPerSecond)
+    check.#lastRefillNs = state.lastRefillNs
+    return check
   }
 
   /** The same positions and rate budget under new limits. */
