@@ -1,6 +1,6 @@
 import { Builder } from 'flatbuffers'
 import { Board, BoardWriter } from '../../boards/index.js'
-import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
+import { newestWritten, RingConsumer, SingleProducerSequencer, writtenSince, type RingBuffer } from '../../ring/index.js'
 import { ApprovedIntent, MessageType, Order, OrderIntent, RiskLimits } from '../../schemas/index.js'
 import type { WavesConfig } from '../../config/index.js'
 import type { Agent } from '../agent.js'
@@ -82,19 +82,21 @@ export default function createRiskManagement(): Agent<Snapshot, RiskConfig> {
    * wrote on the ring since `mark`. The ring's newest order, always there,
    * fixes the next id even when older ones were written over.
    */
-  const replayApproved = (ring: RingBuffer, mark: number, logger: { error: (o: object, m: string) => void }): void => {
-    const end = orders.next
-    if (end > 0) nextClientOrderId = Math.max(nextClientOrderId, order.__init(ring.payloadOffset(end - 1), ring.byteBuffer).clientOrderId() + 1)
-    if (end - mark > ring.capacity) {
+  const replayApproved = (mark: number, logger: { error: (o: object, m: string) => void }): void => {
+    const bytes = orders.ring.byteBuffer
+    const newest = newestWritten(orders)
+    if (newest !== undefined) nextClientOrderId = Math.max(nextClientOrderId, order.__init(newest, bytes).clientOrderId() + 1)
+    const since = writtenSince(orders, mark)
+    if (since === undefined) {
       counters['restart_journal_lost'] = (counters['restart_journal_lost'] ?? 0) + 1
-      logger.error({ mark, end, capacity: ring.capacity }, 'risk restarted: the orders ring moved on past the snapshot; orders approved since are not counted in positions')
+      logger.error({ mark, next: orders.next }, 'risk restarted: the orders ring moved on past the snapshot; orders approved since are not counted in positions')
       return
     }
-    for (let s = mark; s < end; s++) {
-      order.__init(ring.payloadOffset(s), ring.byteBuffer)
+    for (const offset of since) {
+      order.__init(offset, bytes)
       check!.countApproved({ instrumentId: order.instrumentId(), side: order.side(), sizeLots: order.sizeLots() })
     }
-    counters['restart_approvals_replayed'] = end - mark
+    counters['restart_approvals_replayed'] = since.length
   }
 
   const readLimits = (c: RiskConfig): void => {
@@ -115,7 +117,7 @@ export default function createRiskManagement(): Agent<Snapshot, RiskConfig> {
       nowNs = () => ctx.clock.nowNs()
       if (restored !== undefined) {
         nextClientOrderId = restored.nextClientOrderId
-        replayApproved(ctx.rings.orders!, restored.ordersMark, ctx.logger)
+        replayApproved(restored.ordersMark, ctx.logger)
       }
     },
     step(command, ctx) {

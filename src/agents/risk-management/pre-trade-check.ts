@@ -77,6 +77,12 @@ export class PreTradeCheck {
     return undefined
   }
 
+  /** Lots an approved order did not send after all (no liquidity, no room on the ring): no longer counted in the position. */
+  release(intent: Pick<IntentToCheck, 'instrumentId' | 'side' | 'sizeLots'>): void {
+    const signed = intent.side === Side.Buy ? intent.sizeLots : -intent.sizeLots
+    this.#position.set(intent.instrumentId, (this.#position.get(intent.instrumentId) ?? 0) - signed)
+  }
+
   /** An order approved before (replayed after a restart): counted against position and rate as it was then. */
   countApproved(intent: Pick<IntentToCheck, 'instrumentId' | 'side' | 'sizeLots'>): void {
     const signed = intent.side === Side.Buy ? intent.sizeLots : -intent.sizeLots

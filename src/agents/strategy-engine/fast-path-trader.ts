@@ -90,8 +90,13 @@ export class FastPathTrader {
     if (rejection !== undefined) return this.#miss(rejection)
     p.input.layOut(p.books, instrumentId, proposal.side, proposal.sizeLots, proposal.priceTicks, p.venues)
     const children = p.router.route(p.input.ticket)
-    if (children === 0) return this.#miss('no_liquidity')
+    if (children === 0) {
+      p.check.release(proposal)
+      return this.#miss('no_liquidity')
+    }
     let sent = 0
+    // The position counts what is sent, so a restart reading the fast ring back counts the same.
+    let unsent = proposal.sizeLots
     // The plan is read in place (layout in route-plan.ts): no object per child on the fast path.
     for (let c = 0, at = PLAN_HEADER; c < children; c++, at += CHILD_FIELDS) {
       const o = this.#order
@@ -102,9 +107,12 @@ export class FastPathTrader {
       o.priceTicks = this.#plan[at + 1]!
       o.sizeLots = this.#plan[at + 2]!
       o.tickTsNs = tickTsNs
-      if (p.send(o)) sent++
-      else this.#miss('send_failed')
+      if (p.send(o)) {
+        sent++
+        unsent -= o.sizeLots
+      } else this.#miss('send_failed')
     }
+    if (unsent > 0) p.check.release({ instrumentId, side: proposal.side, sizeLots: unsent })
     this.sent += sent
     return sent
   }

@@ -5,16 +5,23 @@ import { instrumentPrecisionsOf, universeOf } from '../../market/instruments.js'
 import { loadExecutor } from '../../native/index.js'
 import { RouterInput } from '../../native/router-input.js'
 import { VenueFeeFollower } from '../../accounting/venue-fee-follower.js'
-import { SingleProducerSequencer } from '../../ring/index.js'
+import { newestWritten, SingleProducerSequencer, writtenSince } from '../../ring/index.js'
 import { VenueHealthBoard } from '../../venues/health/index.js'
 import { MessageType, Order, RiskLimits } from '../../schemas/index.js'
 import type { AgentContext } from '../agent.js'
-import { instrumentScaleOf, PreTradeCheck, type PreTradeLimits } from '../risk-management/pre-trade-check.js'
+import { instrumentScaleOf, PreTradeCheck, type PreTradeLimits, type PreTradeState } from '../risk-management/pre-trade-check.js'
 import { FastPathTrader, writeFastPathOrder } from './fast-path-trader.js'
 import { MeanReversion } from './mean-reversion.js'
 
 /** Fast-path order ids: their own range, apart from risk's parents and execution's children. */
 const FIRST_FAST_PATH_ID = 2 ** 41
+
+/** What a restarted fast path goes on from: its own pre-trade counts, its next order id, and where it stood on the fast ring. */
+export interface FastPathState {
+  nextOrderId: number
+  check: PreTradeState
+  mark: number
+}
 
 /**
  * The strategy engine's fast path as the engine runs it: the trader over the
@@ -34,12 +41,14 @@ export class FastPathWiring {
   #limitsVersion = -1
   #killSwitch = false
 
-  constructor(ctx: AgentContext, strategyId: number, firstOrderId: number | undefined) {
+  readonly #ring: SingleProducerSequencer
+
+  constructor(ctx: AgentContext, strategyId: number, restored: FastPathState | undefined) {
     const engine = ctx.engineConfig as unknown as WavesConfig
     const universe = universeOf(ctx.engineConfig)
     this.books = new VenueBooks(universe.instruments.length, universe.venues.length)
     const scales = instrumentPrecisionsOf(ctx.engineConfig).map(instrumentScaleOf)
-    this.#check = { current: new PreTradeCheck(engine.risk_management, scales) }
+    this.#check = { current: restored === undefined ? new PreTradeCheck(engine.risk_management, scales) : PreTradeCheck.fromState(engine.risk_management, scales, restored.check) }
     this.#limits = new BoardReader(Board.attach(ctx.boards['risk_limits']!))
     const executor = loadExecutor()
     const input = new RouterInput(universe.venues.length, { takerBps: engine.fees_monitor.takerFeeBps, makerBps: engine.fees_monitor.makerFeeBps })
@@ -47,8 +56,9 @@ export class FastPathWiring {
     this.#input = input
     this.#venueFees = new VenueFeeFollower(ctx.boards['account_state']!, ctx.engineConfig, ctx.clock.nowNs())
     this.#venueFees.applyTo(input)
-    const ring = new SingleProducerSequencer(ctx.rings.fast!)
+    const ring = (this.#ring = new SingleProducerSequencer(ctx.rings.fast!))
     const order = new Order()
+    const firstOrderId = restored === undefined ? FIRST_FAST_PATH_ID : this.#caughtUp(restored, order, ctx)
     const check = this.#check
     this.trader = new FastPathTrader({
       strategy: new MeanReversion(universe.instruments.length),
@@ -67,8 +77,32 @@ export class FastPathWiring {
         ring.publish(s)
         return true
       },
-      firstOrderId: firstOrderId ?? FIRST_FAST_PATH_ID,
+      firstOrderId,
     })
+  }
+
+  state(): FastPathState {
+    return { nextOrderId: this.trader.nextOrderId, check: this.#check.current.state(), mark: this.#ring.next }
+  }
+
+  /**
+   * After a restart: the orders the last thread sent after its snapshot
+   * (still on the fast ring) count against its checks, and ids go on past
+   * the newest sent. Returns the next order id.
+   */
+  #caughtUp(restored: FastPathState, order: Order, ctx: AgentContext): number {
+    const bytes = this.#ring.ring.byteBuffer
+    const since = writtenSince(this.#ring, restored.mark)
+    if (since === undefined) {
+      ctx.counters['fast_path_journal_lost'] = (ctx.counters['fast_path_journal_lost'] ?? 0) + 1
+      ctx.logger.error({ mark: restored.mark, next: this.#ring.next }, 'fast path restarted: the fast ring moved on past the snapshot; orders sent since are not counted in its positions')
+    }
+    for (const offset of since ?? []) {
+      order.__init(offset, bytes)
+      this.#check.current.countApproved({ instrumentId: order.instrumentId(), side: order.side(), sizeLots: order.sizeLots() })
+    }
+    const newest = newestWritten(this.#ring)
+    return Math.max(restored.nextOrderId, newest === undefined ? 0 : order.__init(newest, bytes).clientOrderId() + 1)
   }
 
   get armed(): boolean {

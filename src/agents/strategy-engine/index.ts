@@ -2,18 +2,19 @@ import { Builder } from 'flatbuffers'
 import { Board, BoardWriter } from '../../boards/index.js'
 import { universeOf } from '../../market/instruments.js'
 import { TopOfBook } from '../../market/top-of-book.js'
-import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
+import { newestWritten, RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { BookDelta, Horizon, MessageType, OrderIntent, OrderType, Quote, StrategyBoard, StrategyWeight, TimeInForce } from '../../schemas/index.js'
 import type { WavesConfig } from '../../config/index.js'
 import type { Agent, AgentContext } from '../agent.js'
-import { FastPathWiring } from './fast-path-wiring.js'
+import { FastPathWiring, type FastPathState } from './fast-path-wiring.js'
 import { MeanReversion } from './mean-reversion.js'
 
 const MEAN_REVERSION_ID = 1
 
+/** Ids go on past the snapshot's and past the newest on the rings; the fast path keeps its own counts (see `FastPathState`). */
 interface Snapshot {
   nextIntentId: number
-  nextFastPathOrderId?: number
+  fast?: FastPathState
 }
 
 /**
@@ -68,9 +69,13 @@ export default function createStrategyEngine(): Agent<Snapshot, WavesConfig['str
       consumer = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
       intents = new SingleProducerSequencer(ctx.rings.intents!)
       board = new BoardWriter(Board.attach(ctx.boards['strategy']!))
-      if (restored) nextIntentId = restored.nextIntentId
+      if (restored !== undefined) {
+        // Past the newest intent the last thread wrote, which may be newer than its snapshot.
+        const newest = newestWritten(intents)
+        nextIntentId = Math.max(restored.nextIntentId, newest === undefined ? 0 : intent.__init(newest, intents.ring.byteBuffer).intentId() + 1)
+      }
       nowNs = () => ctx.clock.nowNs()
-      if (ctx.config.fastPath) fast = new FastPathWiring(ctx, MEAN_REVERSION_ID, restored?.nextFastPathOrderId)
+      if (ctx.config.fastPath) fast = new FastPathWiring(ctx, MEAN_REVERSION_ID, restored?.fast)
     },
     step(command, ctx) {
       drain(ctx)
@@ -108,6 +113,6 @@ export default function createStrategyEngine(): Agent<Snapshot, WavesConfig['str
       drain(ctx)
     },
     health: () => (fast === undefined ? { fastPath: false } : { fastPath: true, armed: fast.armed, sent: fast.trader.sent, misses: fast.trader.misses, bookGaps: fast.books.gaps }),
-    snapshot: () => ({ nextIntentId, ...(fast !== undefined && { nextFastPathOrderId: fast.trader.nextOrderId }) }),
+    snapshot: () => ({ nextIntentId, ...(fast !== undefined && { fast: fast.state() }) }),
   }
 }
