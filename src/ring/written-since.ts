@@ -6,11 +6,11 @@ import type { SingleProducerSequencer } from './single-producer-sequencer.js'
  * the snapshot's `mark` is still there, unless the ring has come round over it.
  */
 
-/** The payload offset of each message published from `mark` on, oldest first; undefined when the ring has written over the one at `mark`. */
+/** The sequence of each message published from `mark` on, oldest first; undefined when the ring has written over the one at `mark`. */
 export function writtenSince(producer: SingleProducerSequencer, mark: number): number[] | undefined {
   const end = producer.next
   if (end - mark > producer.ring.capacity) return undefined
-  return Array.from({ length: Math.max(0, end - mark) }, (_, k) => producer.ring.payloadOffset(mark + k))
+  return Array.from({ length: Math.max(0, end - mark) }, (_, k) => mark + k)
 }
 
 /** The payload offset of the newest message published, always still there; undefined before the first. */

@@ -58,9 +58,9 @@ async function desk(missCostBps = 5, maxReprices = 3) {
       d.read()
     },
     health: () => execution.health!(),
-    /** Execution's thread dies and a new one starts from its snapshot. */
-    async restartExecution(): Promise<void> {
-      const snapshot = structuredClone(execution.snapshot!())
+    snapshotExecution: () => structuredClone(execution.snapshot!()),
+    /** Execution's thread dies and a new one starts from `snapshot` (by default, one taken now). */
+    async restartExecution(snapshot = structuredClone(execution.snapshot!())): Promise<void> {
       execution = createExecution() as Agent
       await execution.init(execCtx as never, snapshot)
     },
@@ -162,7 +162,11 @@ describe('the maker/taker choice in execution', () => {
 
   it('a restarted execution goes on with a posted parent, its measures and its slippage where the first thread left them', async () => {
     await followsTheBid(async (t) => {
-      await t.restartExecution()
+      // The snapshot is older than the thread's end: it last saw the post sent, and read the venue's ack after.
+      const snapshot = t.snapshotExecution()
+      t.executeStep()
+      await t.restartExecution(snapshot)
+      expect(t.execCtx.counters['restart_answers_replayed']).toBe(1)
       // The feed sends the restarted reader whole books again.
       for (const venue of [SIM_A, SIM_B]) {
         t.level(venue, Side.Buy, 98, 50)

@@ -1,8 +1,8 @@
-import type { RingBuffer, RingConsumer, SingleProducerSequencer } from '../../ring/index.js'
+import { replayConsumed, writtenSince, type RingConsumer, type SingleProducerSequencer } from '../../ring/index.js'
 import { Fill, MessageType, OrderEvent } from '../../schemas/index.js'
 import type { FillFields, OrderEventFields } from './fill-ring-writer.js'
 import { RequestReader } from './request-reader.js'
-import type { VenueAmend, VenueCancel, VenueOrder, VenueSessions } from './venue-requests.js'
+import type { VenueSessions } from './venue-requests.js'
 
 /** Where the adapters stood on their rings when a snapshot was taken: the next sequence of each. */
 export interface JournalMarks {
@@ -28,15 +28,13 @@ export interface JournalReplay {
   lost: Array<'venue' | 'fast' | 'fills'>
 }
 
-type TakenRequest = { kind: 'submit'; order: VenueOrder } | { kind: 'cancel'; cancel: VenueCancel } | { kind: 'amend'; amend: VenueAmend }
-
 /**
  * The rings as the adapters' journal. The rings live in shared memory and
  * outlive the adapters thread, so a restarted adapters thread, handed the
  * snapshot its last incarnation took, can read what passed through after
  * it: the requests taken off the venue and fast rings (the producer keeps
- * writing meanwhile, so each is copied first and kept only if its slot was
- * not reused under the read) and the answers written on the fill ring
+ * writing meanwhile: `replayConsumed` copies them first, kept only if no
+ * slot was reused under the read) and the answers written on the fill ring
  * (the adapters' own, so nothing else writes there). A slot is reused
  * `capacity` messages later; a ring that moved further than that since the
  * snapshot has lost what it held, and says so.
@@ -67,29 +65,23 @@ export class SessionJournal {
    */
   replay(marks: JournalMarks, requests: VenueSessions, answers: AnswerReplay, waiting = 0): JournalReplay {
     const out: JournalReplay = { requests: 0, answers: 0, unwritten: 0, lost: [] }
+    const reader = new RequestReader()
+    reader.attach(requests)
     for (const [name, consumer, mark] of [['venue', this.#venue, marks.venue], ['fast', this.#fast, marks.fast]] as const) {
-      const taken = takenSince(consumer, mark)
-      if (taken === undefined) {
-        out.lost.push(name)
-        continue
-      }
-      for (const r of taken) {
-        if (r.kind === 'submit') requests.submit(r.order)
-        else if (r.kind === 'cancel') requests.cancel(r.cancel)
-        else requests.amend(r.amend)
-      }
-      out.requests += taken.length
+      const taken = replayConsumed(consumer, mark, reader.handler)
+      if (taken === undefined) out.lost.push(name)
+      else out.requests += taken
     }
-    const end = this.#fills.next
-    out.unwritten = Math.max(0, waiting - (end - marks.fills))
-    if (end - marks.fills > this.#fills.ring.capacity) {
+    const written = writtenSince(this.#fills, marks.fills)
+    out.unwritten = Math.max(0, waiting - (this.#fills.next - marks.fills))
+    if (written === undefined) {
       out.lost.push('fills')
       return out
     }
     const ring = this.#fills.ring
     const event = new OrderEvent()
     const fill = new Fill()
-    for (let s = marks.fills + Math.min(waiting, end - marks.fills); s < end; s++) {
+    for (const s of written.slice(waiting)) {
       const type = ring.messageType(s)
       const offset = ring.payloadOffset(s)
       if (type === MessageType.OrderEvent) answers.event(eventFields(event.__init(offset, ring.byteBuffer)))
@@ -98,22 +90,6 @@ export class SessionJournal {
     }
     return out
   }
-}
-
-/** Copies of the requests `consumer` took from `mark` on, or undefined when the producer has reused a slot among them. */
-function takenSince(consumer: RingConsumer, mark: number): TakenRequest[] | undefined {
-  const ring: RingBuffer = consumer.ring
-  const taken: TakenRequest[] = []
-  const reader = new RequestReader()
-  reader.attach({
-    submit: (order) => taken.push({ kind: 'submit', order: { ...order } }),
-    cancel: (cancel) => taken.push({ kind: 'cancel', cancel: { ...cancel } }),
-    amend: (amend) => taken.push({ kind: 'amend', amend: { ...amend } }),
-  })
-  if (consumer.next - mark > ring.capacity) return undefined
-  for (let s = mark; s < consumer.next; s++) reader.handler(ring, s, ring.messageType(s), ring.payloadOffset(s))
-  // The producer may write again from `consumer.next - 1 + capacity` on: read intact only if it has not reached `mark + capacity`.
-  return consumer.published < mark + ring.capacity ? taken : undefined
 }
 
 function eventFields(e: OrderEvent): OrderEventFields {

@@ -3,7 +3,7 @@ import { Ewma, type EwmaState } from '../../market/ewma.js'
 import { universeOf } from '../../market/instruments.js'
 import { loadExecutor, type SlippageTracker } from '../../native/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
-import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
+import { replayConsumed, RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { BookDelta, CancelReason, Fill, Liquidity, MessageType, Order, OrderEvent, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
 import { VenueDownReason, VenueHealthBoard, VenueState, type VenueHealth } from '../../venues/health/index.js'
 import { REASON_SESSION_LOST, REASON_VENUE_DOWN } from '../adapters/reason-codes.js'
@@ -39,6 +39,8 @@ interface Snapshot {
   refusedBetweenSteps: number[]
   posting: PostingState
   venueRoundTripMs: EwmaState[]
+  /** The next answer to read: what was read after the snapshot is read again on restart. */
+  answersMark: number
 }
 
 /** A child rests only when its parent may: immediate-or-cancel and fill-or-kill parents' children take what they can at once. */
@@ -329,6 +331,12 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
           bump('slippage_state_refused')
           ctx.logger.warn({ err }, 'execution restarted: the slippage state was refused; its open parents complete unmeasured')
         }
+        // The answers read after the snapshot, about children it restored: taken again, once.
+        const replayed = replayConsumed(answers, restored.answersMark, onAnswer)
+        if (replayed === undefined) {
+          bump('restart_journal_lost')
+          ctx.logger.error({ mark: restored.answersMark, next: answers.next }, 'execution restarted: the fill ring moved on past the snapshot; answers read since are not known')
+        } else counters['restart_answers_replayed'] = replayed
         ctx.logger.info({ parents: parents.openParents, children: childOrders.openCount }, 'execution restarted: its parents and children taken up from its snapshot')
       }
       log = ctx.logger
@@ -399,6 +407,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       refusedBetweenSteps: [...refusedBetweenSteps],
       posting: posting.state(),
       venueRoundTripMs: latencyMs.map((e) => e.state()),
+      answersMark: answers.next,
     }),
   }
 }

@@ -7,7 +7,7 @@ import type { InstrumentPrecision } from '../../market/instrument-spec.js'
 import { averageEntryTicks } from '../../accounting/position.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { instrumentPrecisionsOf, universeOf } from '../../market/instruments.js'
-import { RingConsumer, type RingBuffer } from '../../ring/index.js'
+import { replayConsumed, RingConsumer, type RingBuffer } from '../../ring/index.js'
 import { AccountState, BookDelta, Fill, Liquidity, MessageType, Position, VenueFeeStanding } from '../../schemas/index.js'
 import type { Agent } from '../agent.js'
 import { CycleStep } from '../../cycle/steps.js'
@@ -18,6 +18,8 @@ interface Snapshot {
   feesTaker: string
   /** Per venue, the days of its 30-day volume: the tier survives a restart. */
   feeVolumes?: Array<Array<[number, string]>>
+  /** The next fill to read: a restarted monitor books again what it read after the snapshot. */
+  fillsMark: number
 }
 
 /**
@@ -181,6 +183,12 @@ export default function createFeesMonitor(): Agent<Snapshot> {
       if (restored !== undefined) {
         feesMaker = BigInt(restored.feesMaker)
         feesTaker = BigInt(restored.feesTaker)
+        // The fills read after the snapshot are in no ledger yet: booked now, once.
+        const replayed = replayConsumed(fills, restored.fillsMark, onMessage)
+        if (replayed === undefined) {
+          counters['restart_journal_lost'] = (counters['restart_journal_lost'] ?? 0) + 1
+          ctx.logger.error({ mark: restored.fillsMark, next: fills.next }, 'fees_monitor restarted: the fill ring moved on past the snapshot; fills read since are not in the ledger')
+        } else counters['restart_fills_replayed'] = replayed
       }
     },
     step(command, ctx) {
@@ -206,6 +214,7 @@ export default function createFeesMonitor(): Agent<Snapshot> {
       feesMaker: feesMaker.toString(),
       feesTaker: feesTaker.toString(),
       feeVolumes: feeAccounts.map((account) => account.volume.toSnapshot()),
+      fillsMark: fills.next,
     }),
   }
 }

@@ -92,8 +92,8 @@ export default function createRiskManagement(): Agent<Snapshot, RiskConfig> {
       logger.error({ mark, next: orders.next }, 'risk restarted: the orders ring moved on past the snapshot; orders approved since are not counted in positions')
       return
     }
-    for (const offset of since) {
-      order.__init(offset, bytes)
+    for (const s of since) {
+      order.__init(orders.ring.payloadOffset(s), bytes)
       check!.countApproved({ instrumentId: order.instrumentId(), side: order.side(), sizeLots: order.sizeLots() })
     }
     counters['restart_approvals_replayed'] = since.length

@@ -97,8 +97,8 @@ export class FastPathWiring {
       ctx.counters['fast_path_journal_lost'] = (ctx.counters['fast_path_journal_lost'] ?? 0) + 1
       ctx.logger.error({ mark: restored.mark, next: this.#ring.next }, 'fast path restarted: the fast ring moved on past the snapshot; orders sent since are not counted in its positions')
     }
-    for (const offset of since ?? []) {
-      order.__init(offset, bytes)
+    for (const s of since ?? []) {
+      order.__init(this.#ring.ring.payloadOffset(s), bytes)
       this.#check.current.countApproved({ instrumentId: order.instrumentId(), side: order.side(), sizeLots: order.sizeLots() })
     }
     const newest = newestWritten(this.#ring)
