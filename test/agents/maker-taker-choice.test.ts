@@ -175,6 +175,36 @@ describe('the maker/taker choice in execution', () => {
     })
   })
 
+  it('a restarted execution whose snapshot is older than a parent it posted finds the parent and its post again on the rings, and hands out no child id twice', async () => {
+    const t = await desk()
+    const snapshot = t.snapshotExecution()
+    t.buy(1)
+    t.executeStep()
+    t.venuesAnswer()
+    t.executeStep()
+    await t.restartExecution(snapshot)
+    expect(t.execCtx.counters).toMatchObject({ restart_parents_caught_up: 1, restart_children_caught_up: 1, restart_answers_replayed: 1 })
+    for (const venue of [SIM_A, SIM_B]) {
+      t.level(venue, Side.Buy, 98, 50)
+      t.level(venue, Side.Sell, 102, 50)
+    }
+    t.bidMoves(98, 99)
+    t.executeStep()
+    t.venuesAnswer()
+    t.executeStep()
+    t.venuesAnswer()
+    const [first, second] = [...t.events.keys()]
+    expect(second).toBeDefined()
+    expect(t.events.get(first!)!.at(-1)).toMatchObject({ status: OrderStatus.Cancelled, remainingLots: 10 })
+    t.trade(SIM_A, Side.Sell, 99, 60, 1)
+    t.venuesAnswer()
+    expect(t.fills).toMatchObject([{ clientOrderId: second, priceTicks: 99, sizeLots: 10, liquidity: Liquidity.Maker }])
+    t.executeStep()
+    // Its arrival price died with the first thread's tracker: completed, not measured.
+    expect(t.execCtx.counters).toMatchObject({ posted: 1, reprice_cancels: 1, reposted: 1, orders_completed: 1, open_parents: 0 })
+    expect(t.execCtx.counters['orders_measured']).toBeUndefined()
+  })
+
   it('goes again at a new touch at most maxReprices times a parent', async () => {
     const t = await desk(5, 1)
     t.buy(1)

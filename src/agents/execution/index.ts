@@ -11,12 +11,13 @@ import type { Agent, AgentContext } from '../agent.js'
 import { ChildOrders, type ChildSnapshot } from './child-orders.js'
 import { ChildDispatch } from './child-dispatch.js'
 import { ChildRouting } from './child-routing.js'
-import { ParentOrders, type ParentOrdersState, type ParentTerms } from './parent-orders.js'
+import { ParentOrders, parentTermsOf, type ParentOrdersState, type ParentTerms } from './parent-orders.js'
 import { VenueRingWriter } from './venue-ring-writer.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { RouterInput } from '../../native/router-input.js'
 import { VenueFeeFollower } from '../../accounting/venue-fee-follower.js'
 import { Posting, type PostingState } from './posting.js'
+import { catchUp } from './restart-catch-up.js'
 
 type ExecutionConfig = WavesConfig['execution']
 
@@ -41,11 +42,9 @@ interface Snapshot {
   venueRoundTripMs: EwmaState[]
   /** The next answer to read: what was read after the snapshot is read again on restart. */
   answersMark: number
-}
-
-/** A child rests only when its parent may: immediate-or-cancel and fill-or-kill parents' children take what they can at once. */
-function childTimeInForce(parent: TimeInForce): TimeInForce {
-  return parent === TimeInForce.GoodTillCancel || parent === TimeInForce.Day ? parent : TimeInForce.ImmediateOrCancel
+  /** The next parent to read and the next request to write: what was done after the snapshot is read back (`catchUp`). */
+  ordersMark: number
+  venueMark: number
 }
 
 /**
@@ -115,6 +114,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
   let nowNs = (): number => 0
   let log: AgentContext['logger'] | undefined
   let notifyVenue = (): void => {}
+  let venueMark = (): number => 0
 
   const bump = (name: string, by = 1): void => {
     counters[name] = (counters[name] ?? 0) + by
@@ -132,15 +132,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
     if (command.safeMode) return bump('blocked_safe_mode')
     if (!command.riskVerdict) return bump('blocked_no_risk_verdict')
     if (order.riskCycle() !== command.cycle) return bump('blocked_stale_approval')
-    const terms: ParentTerms = {
-      instrumentId: order.instrumentId(),
-      side: order.side(),
-      limitTicks: order.orderType() === OrderType.Market ? undefined : order.priceTicks(),
-      childTimeInForce: childTimeInForce(order.timeInForce()),
-      intentId: order.intentId(),
-      riskCycle: order.riskCycle(),
-      strategyId: order.strategyId(),
-    }
+    const terms = parentTermsOf(order)
     const parentId = order.clientOrderId()
     // Only a limit parent whose children may rest is weighed for posting; a market order takes.
     const mayPost = config.liquidity === 'choose' && terms.limitTicks !== undefined && terms.childTimeInForce !== TimeInForce.ImmediateOrCancel
@@ -284,7 +276,9 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       market = new RingConsumer(ctx.rings.market!, ctx.consumerIds.market!)
       orders = new RingConsumer(ctx.rings.orders!, ctx.consumerIds.orders!)
       answers = new RingConsumer(ctx.rings.fills!, ctx.consumerIds.fills!)
-      venueRing = new VenueRingWriter(new SingleProducerSequencer(ctx.rings.venue!))
+      const venueSequencer = new SingleProducerSequencer(ctx.rings.venue!)
+      venueRing = new VenueRingWriter(venueSequencer)
+      venueMark = () => venueSequencer.next
       books = new VenueBooks(universe.instruments.length, universe.venues.length)
       slippage = executor.createSlippageTracker({ windowOrders: ctx.config.slippageWindowOrders })
       parents = restored === undefined ? new ParentOrders(FIRST_CHILD_ID) : ParentOrders.fromState(restored.parents)
@@ -322,6 +316,14 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       })
       posting = new Posting({ venueCount: universe.venues.length, books, input, venues: health, dispatch, parents, children: childOrders, config: ctx.config, bump })
       if (restored !== undefined) {
+        const caught = catchUp({ orders, ordersMark: restored.ordersMark, venueRing: venueSequencer, venueMark: restored.venueMark, parents, children: childOrders, nowNs: ctx.clock.nowNs() })
+        counters['restart_parents_caught_up'] = caught.parents
+        counters['restart_children_caught_up'] = caught.children
+        if (caught.orphans > 0) counters['restart_children_orphaned'] = caught.orphans
+        if (caught.lost.length > 0) {
+          bump('restart_journal_lost', caught.lost.length)
+          ctx.logger.error({ rings: caught.lost }, 'execution restarted: a ring came round past the snapshot; what was done since is not all known')
+        }
         posting.restore(restored.posting)
         try {
           slippage.importState(restored.slippage)
@@ -408,6 +410,8 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       posting: posting.state(),
       venueRoundTripMs: latencyMs.map((e) => e.state()),
       answersMark: answers.next,
+      ordersMark: orders.next,
+      venueMark: venueMark(),
     }),
   }
 }

@@ -1,4 +1,4 @@
-import type { Side, TimeInForce } from '../../schemas/index.js'
+import { OrderType, TimeInForce, type Order, type Side } from '../../schemas/index.js'
 
 /** What a routed parent asked for: enough to route what is left of it again. */
 export interface ParentTerms {
@@ -11,6 +11,24 @@ export interface ParentTerms {
   intentId: number
   riskCycle: number
   strategyId: number
+}
+
+/** A child rests only when its parent may: immediate-or-cancel and fill-or-kill parents' children take what they can at once. */
+function childTimeInForce(parent: TimeInForce): TimeInForce {
+  return parent === TimeInForce.GoodTillCancel || parent === TimeInForce.Day ? parent : TimeInForce.ImmediateOrCancel
+}
+
+/** The terms of a parent as risk approved it on the orders ring. */
+export function parentTermsOf(order: Order): ParentTerms {
+  return {
+    instrumentId: order.instrumentId(),
+    side: order.side(),
+    limitTicks: order.orderType() === OrderType.Market ? undefined : order.priceTicks(),
+    childTimeInForce: childTimeInForce(order.timeInForce()),
+    intentId: order.intentId(),
+    riskCycle: order.riskCycle(),
+    strategyId: order.strategyId(),
+  }
 }
 
 /** What a snapshot keeps of the parents: every map, as entry lists. */
@@ -95,6 +113,25 @@ export class ParentOrders {
     if (kind === 'reroute') this.#reroutes.add(child)
     else if (kind === 'post') this.#posts.add(child)
     return child
+  }
+
+  /** A child sent before a restart, known again under its own id: the id counter goes on past it. */
+  restoreChild(childId: number, parentId: number, kind: 'routed' | 'post'): void {
+    this.#parentOf.set(childId, parentId)
+    this.#liveChildren.set(parentId, (this.#liveChildren.get(parentId) ?? 0) + 1)
+    if (kind === 'post') this.#posts.add(childId)
+    this.passChildId(childId)
+  }
+
+  /** A child id handed out before a restart: the counter goes on past it. */
+  passChildId(childId: number): void {
+    this.#nextChildId = Math.max(this.#nextChildId, childId + 1)
+  }
+
+  /** The parent an intent became, if it is open here. */
+  parentOfIntent(intentId: number): number | undefined {
+    for (const [parentId, terms] of this.#terms) if (terms.intentId === intentId) return parentId
+    return undefined
   }
 
   isPost(childId: number): boolean {
