@@ -1,51 +1,29 @@
 import type { WavesConfig } from '../../config/index.js'
-import { Ewma, type EwmaState } from '../../market/ewma.js'
+import { Ewma } from '../../market/ewma.js'
 import { universeOf } from '../../market/instruments.js'
 import { loadExecutor, type SlippageTracker } from '../../native/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
-import { replayConsumed, RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
-import { BookDelta, CancelReason, Fill, Liquidity, MessageType, Order, OrderEvent, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
+import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
+import { BookDelta, CancelReason, Fill, Liquidity, MessageType, Order, OrderEvent, OrderStatus, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
 import { VenueDownReason, VenueHealthBoard, VenueState, type VenueHealth } from '../../venues/health/index.js'
 import { REASON_SESSION_LOST, REASON_VENUE_DOWN } from '../adapters/reason-codes.js'
 import type { Agent, AgentContext } from '../agent.js'
-import { ChildOrders, type ChildSnapshot } from './child-orders.js'
+import { ChildOrders } from './child-orders.js'
 import { ChildDispatch } from './child-dispatch.js'
 import { ChildRouting } from './child-routing.js'
-import { ParentOrders, parentTermsOf, type ParentOrdersState, type ParentTerms } from './parent-orders.js'
+import { ParentOrders, parentTermsOf, type ParentTerms } from './parent-orders.js'
 import { VenueRingWriter } from './venue-ring-writer.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { RouterInput } from '../../native/router-input.js'
 import { VenueFeeFollower } from '../../accounting/venue-fee-follower.js'
-import { Posting, type PostingState } from './posting.js'
-import { catchUp } from './restart-catch-up.js'
+import { Posting } from './posting.js'
+import { takeUp, type ExecutionSnapshot } from './execution-snapshot.js'
 
 type ExecutionConfig = WavesConfig['execution']
 
 /** Child order ids start here: far above any id risk gives a parent. */
 const FIRST_CHILD_ID = 2 ** 40
 
-/**
- * What a restarted execution goes on from: its open children (so what rests
- * is still cancelled when due), the parents they belong to (so their lots
- * are still worked: re-routed, posted again, taken), the lots waiting for a
- * step, and what it has measured: the venues' round trips, posting, and
- * slippage (the tracker's open parents and windows, and which parents it
- * measures).
- */
-interface Snapshot {
-  parents: ParentOrdersState
-  slippage: Float64Array
-  measured: number[]
-  children: ChildSnapshot[]
-  refusedBetweenSteps: number[]
-  posting: PostingState
-  venueRoundTripMs: EwmaState[]
-  /** The next answer to read: what was read after the snapshot is read again on restart. */
-  answersMark: number
-  /** The next parent to read and the next request to write: what was done after the snapshot is read back (`catchUp`). */
-  ordersMark: number
-  venueMark: number
-}
 
 /**
  * execution: in the execute step, routes the orders risk approved, but only
@@ -75,7 +53,7 @@ interface Snapshot {
  * again is not routed a third time, nor are the lots of a child whose rest
  * time is over (whether or not its cancel went out). Each outcome is counted.
  */
-export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
+export default function createExecution(): Agent<ExecutionSnapshot, ExecutionConfig> {
   let market: RingConsumer
   let orders: RingConsumer
   let answers: RingConsumer
@@ -316,30 +294,7 @@ export default function createExecution(): Agent<Snapshot, ExecutionConfig> {
       })
       posting = new Posting({ venueCount: universe.venues.length, books, input, venues: health, dispatch, parents, children: childOrders, config: ctx.config, bump })
       if (restored !== undefined) {
-        const caught = catchUp({ orders, ordersMark: restored.ordersMark, venueRing: venueSequencer, venueMark: restored.venueMark, parents, children: childOrders, nowNs: ctx.clock.nowNs() })
-        counters['restart_parents_caught_up'] = caught.parents
-        counters['restart_children_caught_up'] = caught.children
-        if (caught.orphans > 0) counters['restart_children_orphaned'] = caught.orphans
-        if (caught.lost.length > 0) {
-          bump('restart_journal_lost', caught.lost.length)
-          ctx.logger.error({ rings: caught.lost }, 'execution restarted: a ring came round past the snapshot; what was done since is not all known')
-        }
-        posting.restore(restored.posting)
-        try {
-          slippage.importState(restored.slippage)
-          for (const parent of restored.measured) measured.add(parent)
-        } catch (err) {
-          // A tracker of another window size (the config changed): its parents complete unmeasured.
-          bump('slippage_state_refused')
-          ctx.logger.warn({ err }, 'execution restarted: the slippage state was refused; its open parents complete unmeasured')
-        }
-        // The answers read after the snapshot, about children it restored: taken again, once.
-        const replayed = replayConsumed(answers, restored.answersMark, onAnswer)
-        if (replayed === undefined) {
-          bump('restart_journal_lost')
-          ctx.logger.error({ mark: restored.answersMark, next: answers.next }, 'execution restarted: the fill ring moved on past the snapshot; answers read since are not known')
-        } else counters['restart_answers_replayed'] = replayed
-        ctx.logger.info({ parents: parents.openParents, children: childOrders.openCount }, 'execution restarted: its parents and children taken up from its snapshot')
+        takeUp(restored, { orders, venueRing: venueSequencer, answers, onAnswer, parents, children: childOrders, posting, slippage, measured, nowNs: ctx.clock.nowNs(), counters, logger: ctx.logger })
       }
       log = ctx.logger
       notifyVenue = () => ctx.notifyFastPath('venue')
