@@ -53,6 +53,11 @@ export function text(): z.ZodString {
   return expecting(z.string(), 'a non-empty string', (v) => v.length > 0)
 }
 
+/** A non-empty list whose items may repeat (samples: recorded latencies, say). */
+export function samples<T extends z.ZodType>(item: T): z.ZodArray<T> {
+  return expecting(z.array(item), 'a non-empty list', (v) => v.length > 0)
+}
+
 /** A non-empty list without repeats: a repeated instrument or horizon is a typo, never an intent. */
 export function list<T extends z.ZodType>(item: T): z.ZodArray<T> {
   return expecting(

@@ -4,7 +4,7 @@ import { parseDecimal } from '../market/decimal.js'
 import { VenueFeeTiers } from '../accounting/fee-schedule.js'
 import type { WavesError } from '../errors/index.js'
 import { PUBLISHED_FEE_SCHEDULES } from '../accounting/published-fee-schedules.js'
-import { integer, list, number, text, whenValid } from './fields.js'
+import { integer, list, number, samples, text, whenValid } from './fields.js'
 
 /**
  * The one description of the engine's config. Every object is strict, so a
@@ -334,6 +334,15 @@ const adapters = agent.extend({
   simOrderLatencyUs: integer(0).default(250),
   /** Venue-to-strategy latency of the sim venues' reports and fills, µs. Default simOrderLatencyUs. */
   simResponseLatencyUs: integer(0).optional(),
+  /**
+   * Round trips (send to acknowledgment) recorded against a real venue, µs:
+   * when given, each hop of the sim venues (order out, answer back) is
+   * drawn from them, half a round trip, in place of the two constants
+   * above, so their tails come back as often as they were seen.
+   */
+  simRoundTripsUs: samples(number({ min: 0 })).optional(),
+  /** Seed of the draws from simRoundTripsUs: the same seed, the same latencies. Default 1. */
+  simLatencySeed: integer(0).default(1),
   /**
    * Where in a price level's queue the sim venues take cancels from: 'back'
    * (pessimistic: a resting order never fills sooner than the market let it),

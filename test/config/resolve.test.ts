@@ -44,6 +44,7 @@ describe('resolveConfig defaults', () => {
       adapters: {
         ...agentDefaults,
         simOrderLatencyUs: 250,
+        simLatencySeed: 1,
         queueCancelModel: 'back',
         selfTradePrevention: 'expire_maker',
         ccxtTimeoutMs: 10_000,

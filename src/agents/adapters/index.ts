@@ -12,6 +12,7 @@ import { FillRingWriter, type PendingAnswer } from './fill-ring-writer.js'
 import { RequestReader } from './request-reader.js'
 import { SessionJournal, type AnswerReplay, type JournalMarks } from './session-journal.js'
 import { SimSessions } from './sim-sessions.js'
+import type { LatencySpec } from '../../venues/sim/index.js'
 import type { VenueSessions } from './venue-requests.js'
 import { VenueHealthKeeper } from './venue-health-keeper.js'
 import type { RequestCounters } from './venue-requests.js'
@@ -232,8 +233,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
           }),
           // The same volumes kept apart: what a venue charged by runs ahead of what it reported by the fills in flight.
           reportedVolumes: venueFeeAccountsOf(ctx.engineConfig, startNs, restored?.sim?.volumes).map((account) => account.volume),
-          orderLatencyNs: ctx.config.simOrderLatencyUs * 1000,
-          responseLatencyNs: (ctx.config.simResponseLatencyUs ?? ctx.config.simOrderLatencyUs) * 1000,
+          ...simLatenciesOf(ctx.config),
           queueCancelModel: ctx.config.queueCancelModel,
           selfTradePrevention: ctx.config.selfTradePrevention,
           clock: ctx.clock,
@@ -282,4 +282,20 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
 
 function breakerSettingsOf(config: AdaptersConfig): { failures: number; cooldownMs: number } {
   return { failures: config.venueBreakerFailures, cooldownMs: config.venueBreakerCooldownMs }
+}
+
+/**
+ * The sim venues' two hops: drawn from recorded round trips when the config
+ * lists some (each hop its own draws, one seed apart), else the constants.
+ */
+function simLatenciesOf(config: AdaptersConfig): { orderLatency: LatencySpec; responseLatency: LatencySpec } {
+  const recorded = config.simRoundTripsUs
+  if (recorded !== undefined) {
+    const roundTripsNs = recorded.map((us) => us * 1000)
+    return { orderLatency: { roundTripsNs, seed: config.simLatencySeed }, responseLatency: { roundTripsNs, seed: config.simLatencySeed + 1 } }
+  }
+  return {
+    orderLatency: { constantNs: config.simOrderLatencyUs * 1000 },
+    responseLatency: { constantNs: (config.simResponseLatencyUs ?? config.simOrderLatencyUs) * 1000 },
+  }
 }

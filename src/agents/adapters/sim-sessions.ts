@@ -5,7 +5,7 @@ import { BookAction, OrderStatus, RefusedRequest, Side } from '../../schemas/ind
 import { VenueFeeAccount, type RollingVolume } from '../../accounting/index.js'
 import { epochNsOf } from '../../clock/clock.js'
 import { InstrumentPrecision } from '../../market/instrument-spec.js'
-import { ConstantLatency, MatchingEngine, SimReasonCode, SimVenue, type FlatFees, type QueueCancelModel, type SelfTradePrevention, type VenueDelivery } from '../../venues/sim/index.js'
+import { ConstantLatency, latencyModelOf, MatchingEngine, SimReasonCode, SimVenue, type FlatFees, type LatencySpec, type QueueCancelModel, type SelfTradePrevention, type VenueDelivery } from '../../venues/sim/index.js'
 import type { FillRingWriter } from './fill-ring-writer.js'
 import { REASON_NO_VENUE, REASON_SESSION_LOST, REASON_VENUE_DOWN } from './reason-codes.js'
 import type { AnswerReplay } from './session-journal.js'
@@ -26,8 +26,9 @@ export interface SimSessionsOptions {
    * since a restart loses the unreported fills with the venue.
    */
   reportedVolumes: readonly RollingVolume[]
-  orderLatencyNs: number
-  responseLatencyNs: number
+  /** Strategy-to-venue and venue-to-strategy latency: constants, or drawn from recorded round trips. */
+  orderLatency: LatencySpec
+  responseLatency: LatencySpec
   queueCancelModel: QueueCancelModel
   selfTradePrevention: SelfTradePrevention
   clock: Clock
@@ -40,8 +41,8 @@ export interface SimSessionsOptions {
  * One sim venue session per configured venue: a price-time matching engine
  * whose liquidity is that venue's book from the market ring, behind the
  * latency model. The market reaches each engine at its exchange time; an
- * order reaches it `orderLatencyNs` after it was sent and meets the book as
- * it is then; answers come back `responseLatencyNs` later, as order events
+ * order reaches it the order latency after it was sent and meets the book as
+ * it is then; answers come back the response latency later, as order events
  * and fills on the fill ring. Cancels and amends travel the same connection
  * behind the orders they name; what a venue refuses is answered with the
  * order as it is and the venue's reason.
@@ -69,8 +70,8 @@ export class SimSessions implements VenueSessions {
     this.#precisions = options.instruments.map((spec) => new InstrumentPrecision(spec))
     this.#clock = options.clock
     this.#health = options.health
-    const orderLatency = new ConstantLatency(options.orderLatencyNs)
-    const responseLatency = new ConstantLatency(options.responseLatencyNs)
+    const orderLatency = latencyModelOf(options.orderLatency)
+    const responseLatency = latencyModelOf(options.responseLatency)
     // The engine sees the feed as it happens; the strategy's own feed latency is the real one it lives with.
     const feedLatency = new ConstantLatency(0)
     this.#venues = options.venues.map(
