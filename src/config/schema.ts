@@ -341,6 +341,15 @@ const adapters = agent.extend({
    * above, so their tails come back as often as they were seen.
    */
   simRoundTripsUs: samples(number({ min: 0 })).optional(),
+  /**
+   * How late the strategy sees the market after the venue did, µs. The sim
+   * venues read the same ring as the strategy, so this is folded into the
+   * hops: an order reaches the venue this much later (it meets the book as
+   * it had moved while the strategy's view was this stale) and its answers
+   * come back this much sooner (they travel the venue's feed too), never
+   * sooner than sent. Default 0.
+   */
+  simFeedLatencyUs: number({ min: 0 }).default(0),
   /** Seed of the draws from simRoundTripsUs: the same seed, the same latencies. Default 1. */
   simLatencySeed: integer(0).default(1),
   /**

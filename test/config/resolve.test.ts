@@ -45,6 +45,7 @@ describe('resolveConfig defaults', () => {
         ...agentDefaults,
         simOrderLatencyUs: 250,
         simLatencySeed: 1,
+        simFeedLatencyUs: 0,
         queueCancelModel: 'back',
         selfTradePrevention: 'expire_maker',
         ccxtTimeoutMs: 10_000,

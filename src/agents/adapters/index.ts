@@ -289,13 +289,18 @@ function breakerSettingsOf(config: AdaptersConfig): { failures: number; cooldown
  * lists some (each hop its own draws, one seed apart), else the constants.
  */
 function simLatenciesOf(config: AdaptersConfig): { orderLatency: LatencySpec; responseLatency: LatencySpec } {
+  // The feed latency folded into the hops (see simFeedLatencyUs): later at the venue, sooner back.
+  const feedNs = config.simFeedLatencyUs * 1000
   const recorded = config.simRoundTripsUs
   if (recorded !== undefined) {
     const roundTripsNs = recorded.map((us) => us * 1000)
-    return { orderLatency: { roundTripsNs, seed: config.simLatencySeed }, responseLatency: { roundTripsNs, seed: config.simLatencySeed + 1 } }
+    return {
+      orderLatency: { roundTripsNs, seed: config.simLatencySeed, shiftNs: feedNs },
+      responseLatency: { roundTripsNs, seed: config.simLatencySeed + 1, shiftNs: -feedNs },
+    }
   }
   return {
-    orderLatency: { constantNs: config.simOrderLatencyUs * 1000 },
-    responseLatency: { constantNs: (config.simResponseLatencyUs ?? config.simOrderLatencyUs) * 1000 },
+    orderLatency: { constantNs: config.simOrderLatencyUs * 1000, shiftNs: feedNs },
+    responseLatency: { constantNs: (config.simResponseLatencyUs ?? config.simOrderLatencyUs) * 1000, shiftNs: -feedNs },
   }
 }

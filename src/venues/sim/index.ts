@@ -8,6 +8,6 @@ export type { FlatFees, MatchingEngineOptions, SelfTradePrevention } from './mat
 export { DEFAULT_QUEUE_CANCEL_MODEL } from './matching-engine-options.js'
 export type { AmendRequest, Execution, MatchOutcome, NewOrder, OrderReport } from './venue-messages.js'
 export { QUEUE_CANCEL_MODELS, type QueueCancelModel } from './queue-position.js'
-export { ConstantLatency, RecordedRoundTripLatency, latencyModelOf, type LatencyModel, type LatencySpec } from './latency-model.js'
+export { ConstantLatency, RecordedRoundTripLatency, ShiftedLatency, latencyModelOf, type LatencyModel, type LatencySpec } from './latency-model.js'
 export { SimVenue, type SimVenueOptions, type VenueDelivery } from './sim-venue.js'
 export { SimReasonCode, type SimReason } from './reason-codes.js'

@@ -54,9 +54,26 @@ export class RecordedRoundTripLatency implements LatencyModel {
   }
 }
 
-/** The config's shape of a latency: a constant, or recorded round trips with a seed. */
-export type LatencySpec = { constantNs: number } | { roundTripsNs: readonly number[]; seed: number }
+/** Every draw of another model moved by `shiftNs` (either way), never below 0. */
+export class ShiftedLatency implements LatencyModel {
+  readonly #model: LatencyModel
+  readonly #shiftNs: number
+
+  constructor(model: LatencyModel, shiftNs: number) {
+    if (!Number.isFinite(shiftNs)) throw new WavesError('ERR_SIM_VENUE_CONFIG', `a latency shift must be a finite number of nanoseconds, got ${shiftNs}`, { shiftNs })
+    this.#model = model
+    this.#shiftNs = shiftNs
+  }
+
+  nextLatencyNs(): number {
+    return Math.max(0, this.#model.nextLatencyNs() + this.#shiftNs)
+  }
+}
+
+/** The config's shape of a latency: a constant, or recorded round trips with a seed; either moved by `shiftNs`. */
+export type LatencySpec = ({ constantNs: number } | { roundTripsNs: readonly number[]; seed: number }) & { shiftNs?: number }
 
 export function latencyModelOf(spec: LatencySpec): LatencyModel {
-  return 'constantNs' in spec ? new ConstantLatency(spec.constantNs) : new RecordedRoundTripLatency(spec.roundTripsNs, spec.seed)
+  const model = 'constantNs' in spec ? new ConstantLatency(spec.constantNs) : new RecordedRoundTripLatency(spec.roundTripsNs, spec.seed)
+  return spec.shiftNs === undefined || spec.shiftNs === 0 ? model : new ShiftedLatency(model, spec.shiftNs)
 }
