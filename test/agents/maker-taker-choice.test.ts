@@ -122,6 +122,8 @@ describe('the maker/taker choice in execution', () => {
     expect(t.execCtx.counters).toMatchObject({ posted: 1, orders_completed: 1, open_parents: 0 })
     expect(t.execCtx.counters['post_remainders_taken']).toBeUndefined()
     expect(t.postFillRatio()).toBeCloseTo(0.55, 12)
+    // The post's round trip in the venue's histogram: 250 µs out, 250 back (the sim venues' default).
+    expect((t.health()['venueRoundTripUs'] as Array<Record<string, unknown>>)[0]).toMatchObject({ venue: 'sim-a', count: 1, p50: 500, max: 500 })
   })
 
   /**

@@ -68,6 +68,7 @@ describe('TradingEngineCycle', () => {
     }
     const adapters = await counters('adapters')
     const fees = await engine.agentHealth('fees_monitor')
+    const roundTrips = (await engine.agentHealth('execution')).detail['venueRoundTripUs'] as Array<{ count: number; p50: number }>
     await engine.stopCycle()
     expect(execution['children_sent']).toBeGreaterThan(0)
     // Every order the venues took came from execution's children or the fast path.
@@ -77,6 +78,11 @@ describe('TradingEngineCycle', () => {
     expect(BigInt(fees.detail['feesTakerQuoteUnits'] as string)).toBeGreaterThan(0n)
     expect(strategy.detail['armed']).toBe(true)
     expect(strategy.detail['sent']).toBeGreaterThan(0)
+    // Tick to orders on the fast ring, live: every tick that sent is in the histogram.
+    expect(strategy.detail['tickToOrderUs']).toMatchObject({ count: expect.any(Number) as number })
+    expect((strategy.detail['tickToOrderUs'] as { count: number; p50: number }).count).toBeGreaterThan(0)
+    expect((strategy.detail['tickToOrderUs'] as { count: number; p50: number }).p50).toBeGreaterThan(0)
+    expect(roundTrips.reduce((n, v) => n + v.count, 0)).toBeGreaterThan(0)
     expect(execution['fills']).toBeGreaterThan(0)
     expect(execution['orders_measured']).toBeGreaterThan(0)
   })

@@ -1,5 +1,6 @@
 import type { WavesConfig } from '../../config/index.js'
 import { Ewma } from '../../market/ewma.js'
+import { LatencyHistogram } from '../../metrics/latency-histogram.js'
 import { universeOf } from '../../market/instruments.js'
 import { loadExecutor, type SlippageTracker } from '../../native/index.js'
 import { isTerminal } from '../../orders/order-state-machine.js'
@@ -66,6 +67,8 @@ export default function createExecution(): Agent<ExecutionSnapshot, ExecutionCon
   let input: RouterInput
   let venueFees: VenueFeeFollower
   let latencyMs: Ewma[]
+  /** Per venue (index from 0), each child's send to its venue's first answer. */
+  let roundTrips: LatencyHistogram[] = []
   let instruments: readonly string[] = []
   let venues: readonly string[] = []
   /** Parents with an arrival price in the slippage tracker. */
@@ -182,6 +185,7 @@ export default function createExecution(): Agent<ExecutionSnapshot, ExecutionCon
       // The venue's first answer closes the round trip the router prices.
       const venue = latencyMs[sent.venue]!
       venue.update((event.tsNs() - sent.ns) / 1e6)
+      roundTrips[sent.venue]!.recordNs(event.tsNs() - sent.ns)
       input.setLatencyMs(sent.venue, venue.mean)
       dispatch.sentNs.delete(id)
     }
@@ -271,6 +275,7 @@ export default function createExecution(): Agent<ExecutionSnapshot, ExecutionCon
         else e.restore(kept)
         return e
       })
+      roundTrips = universe.venues.map(() => new LatencyHistogram())
       input = new RouterInput(universe.venues.length, { takerBps: engine.fees_monitor.takerFeeBps, makerBps: engine.fees_monitor.makerFeeBps })
       latencyMs.forEach((e, v) => input.setLatencyMs(v, e.mean))
       venueFees = new VenueFeeFollower(ctx.boards['account_state']!, ctx.engineConfig, ctx.clock.nowNs())
@@ -346,6 +351,7 @@ export default function createExecution(): Agent<ExecutionSnapshot, ExecutionCon
     },
     health: () => ({
       venueRoundTripMs: latencyMs.map((e) => e.mean),
+      venueRoundTripUs: venues.map((venue, v) => ({ venue, ...roundTrips[v]!.summary() })),
       shortfallBps: instruments.map((name, i) => ({
         instrument: name,
         all: slippage.instrumentPercentiles(i),

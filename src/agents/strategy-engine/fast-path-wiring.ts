@@ -1,4 +1,6 @@
 import { Board, BoardReader } from '../../boards/index.js'
+import type { Clock } from '../../clock/clock.js'
+import { LatencyHistogram } from '../../metrics/latency-histogram.js'
 import type { WavesConfig } from '../../config/index.js'
 import { VenueBooks } from '../../market/book/index.js'
 import { instrumentPrecisionsOf, universeOf } from '../../market/instruments.js'
@@ -42,9 +44,13 @@ export class FastPathWiring {
   #killSwitch = false
 
   readonly #ring: SingleProducerSequencer
+  readonly #clock: Clock
+  /** Tick to orders sent, per tick that sent any. */
+  readonly tickToOrder = new LatencyHistogram()
 
   constructor(ctx: AgentContext, strategyId: number, restored: FastPathState | undefined) {
     const engine = ctx.engineConfig as unknown as WavesConfig
+    this.#clock = ctx.clock
     const universe = universeOf(ctx.engineConfig)
     this.books = new VenueBooks(universe.instruments.length, universe.venues.length)
     const scales = instrumentPrecisionsOf(ctx.engineConfig).map(instrumentScaleOf)
@@ -119,7 +125,10 @@ export class FastPathWiring {
   /** A tick on an instrument: the trader's turn, when armed. Returns orders sent. */
   onTick(instrumentId: number, tickTsNs: number, nowNs: number): number {
     if (!this.armed) return 0
-    return this.trader.onTick(instrumentId, tickTsNs, nowNs)
+    const sent = this.trader.onTick(instrumentId, tickTsNs, nowNs)
+    // From the tick's own time to its orders on the fast ring: the feed's hop, the wake-up and the decision.
+    if (sent > 0) this.tickToOrder.recordNs(this.#clock.nowNs() - tickTsNs)
+    return sent
   }
 
   #refreshLimits(): void {

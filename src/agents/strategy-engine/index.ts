@@ -112,7 +112,10 @@ export default function createStrategyEngine(): Agent<Snapshot, WavesConfig['str
     onFastPath(ctx) {
       drain(ctx)
     },
-    health: () => (fast === undefined ? { fastPath: false } : { fastPath: true, armed: fast.armed, sent: fast.trader.sent, misses: fast.trader.misses, bookGaps: fast.books.gaps }),
+    health: () =>
+      fast === undefined
+        ? { fastPath: false }
+        : { fastPath: true, armed: fast.armed, sent: fast.trader.sent, misses: fast.trader.misses, bookGaps: fast.books.gaps, tickToOrderUs: fast.tickToOrder.summary() },
     snapshot: () => ({ nextIntentId, ...(fast !== undefined && { fast: fast.state() }) }),
   }
 }
