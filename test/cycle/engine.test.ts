@@ -67,6 +67,7 @@ describe('TradingEngineCycle', () => {
       strategy = await engine.agentHealth('strategy_engine')
     }
     const adapters = await counters('adapters')
+    const tickToAck = (await engine.agentHealth('adapters')).detail['tickToAckUs'] as { count: number; p50: number; p99: number }
     const fees = await engine.agentHealth('fees_monitor')
     const roundTrips = (await engine.agentHealth('execution')).detail['venueRoundTripUs'] as Array<{ count: number; p50: number }>
     await engine.stopCycle()
@@ -83,6 +84,9 @@ describe('TradingEngineCycle', () => {
     expect((strategy.detail['tickToOrderUs'] as { count: number; p50: number }).count).toBeGreaterThan(0)
     expect((strategy.detail['tickToOrderUs'] as { count: number; p50: number }).p50).toBeGreaterThan(0)
     expect(roundTrips.reduce((n, v) => n + v.count, 0)).toBeGreaterThan(0)
+    // And on to the venue's answer: the fast path's orders, tick to acknowledgment, at least the sim venue's two hops.
+    expect(tickToAck.count).toBeGreaterThan(0)
+    expect(tickToAck.p50).toBeGreaterThanOrEqual(500)
     expect(execution['fills']).toBeGreaterThan(0)
     expect(execution['orders_measured']).toBeGreaterThan(0)
   })

@@ -43,10 +43,13 @@ export class FillRingWriter {
   readonly #event = new OrderEvent()
   readonly #fill = new Fill()
   readonly #pending: PendingAnswer[] = []
+  /** Told of every order event as it is given (its order's client id and time). */
+  readonly #onEvent: ((clientOrderId: number, tsNs: number) => void) | undefined
   written = 0
 
-  constructor(ring: SingleProducerSequencer) {
+  constructor(ring: SingleProducerSequencer, onEvent?: (clientOrderId: number, tsNs: number) => void) {
     this.#ring = ring
+    this.#onEvent = onEvent
   }
 
   /** Answers waiting for room. */
@@ -66,6 +69,7 @@ export class FillRingWriter {
   }
 
   event(fields: OrderEventFields): void {
+    this.#onEvent?.(fields.clientOrderId, fields.tsNs)
     this.#pending.push({ kind: 'event', fields: { ...fields } })
     this.flush()
   }

@@ -12,6 +12,7 @@ import { FillRingWriter, type PendingAnswer } from './fill-ring-writer.js'
 import { RequestReader } from './request-reader.js'
 import { SessionJournal, type AnswerReplay, type JournalMarks } from './session-journal.js'
 import { SimSessions } from './sim-sessions.js'
+import { TickToAck } from './tick-to-ack.js'
 import type { LatencySpec } from '../../venues/sim/index.js'
 import type { VenueSessions } from './venue-requests.js'
 import { VenueHealthKeeper } from './venue-health-keeper.js'
@@ -87,6 +88,9 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
   const delta = new BookDelta()
   const trade = new Trade()
   const requests = new RequestReader()
+  /** The fast ring's reader: each order's tick time goes to `tickToAck` on its way to the sessions. */
+  const fastRequests = new RequestReader()
+  const tickToAck = new TickToAck()
 
   const onMarket = (ring: RingBuffer, _s: number, type: number, offset: number): void => {
     if (type === MessageType.BookDelta) {
@@ -103,7 +107,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
     counters['amends_sent'] = c.amends
     counters['requests_refused'] = c.refused
     counters['requests_unknown_order'] = c.unknownOrders
-    counters['requests_unknown_type'] = requests.unknownMessages
+    counters['requests_unknown_type'] = requests.unknownMessages + fastRequests.unknownMessages
   }
 
   /** Everything in one turn: the market first (orders meet the book as of now), then orders, then what is due. */
@@ -111,7 +115,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
     if (ccxt !== undefined) return pumpCcxt()
     market.drain(onMarket)
     orders.drain(requests.handler)
-    fastOrders.drain(requests.handler)
+    fastOrders.drain(fastRequests.handler)
     const written = writer.written
     writer.flush()
     const nextNs = sessions.poll()
@@ -130,7 +134,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
   const pumpCcxt = (): void => {
     market.drain(() => {})
     orders.drain(requests.handler)
-    fastOrders.drain(requests.handler)
+    fastOrders.drain(fastRequests.handler)
     const c = ccxt!.counters
     counters['orders_submitted'] = c.submitted
     counters['orders_unknown_venue'] = c.unknownVenue
@@ -162,6 +166,16 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
       ctx.logger.error({ rings: replayed.lost, marks: restored.journal }, 'adapters restarted: the rings moved on past the snapshot, and what they held since is not known')
     }
 
+  /** The sessions as the fast ring's orders reach them: each order's tick time noted first. */
+  const timedFromTick = (sessions: VenueSessions): VenueSessions => ({
+    submit: (order) => {
+      if (order.tsNs !== undefined) tickToAck.sent(order.clientOrderId, order.tsNs)
+      sessions.submit(order)
+    },
+    cancel: (request) => sessions.cancel(request),
+    amend: (request) => sessions.amend(request),
+  })
+
   return {
     async init(ctx: AgentContext<AdaptersConfig>, restored: AdaptersSnapshot | undefined) {
       const universe = universeOf(ctx.engineConfig)
@@ -170,7 +184,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
       orders = new RingConsumer(ctx.rings.venue!, ctx.consumerIds.venue!)
       fastOrders = new RingConsumer(ctx.rings.fast!, ctx.consumerIds.fast!)
       const fills = new SingleProducerSequencer(ctx.rings.fills!)
-      writer = new FillRingWriter(fills)
+      writer = new FillRingWriter(fills, (id, tsNs) => tickToAck.answered(id, tsNs))
       journal = new SessionJournal(orders, fastOrders, fills)
       counters = ctx.counters
       nowNs = () => ctx.clock.nowNs()
@@ -208,6 +222,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
           writer,
         )
         requests.attach(ccxt)
+        fastRequests.attach(timedFromTick(ccxt))
         if (restored !== undefined) {
           const blotter = ccxt.recover(restored.ccxt ?? [], replayFor(restored, ctx))
           counters['restart_orders_followed'] = blotter
@@ -243,6 +258,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
         writer,
       )
       requests.attach(sessions)
+      fastRequests.attach(timedFromTick(sessions))
       if (restored !== undefined) {
         const ended = sessions.recover(restored.sim?.orders ?? [], replayFor(restored, ctx))
         counters['orders_ended_session_lost'] = ended
@@ -261,8 +277,8 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
     },
     health: () =>
       ccxt !== undefined
-        ? { openOrders: ccxt.openOrders(), venues: ccxt.venueCounters(), venueHealth: health.detail() }
-        : { openOrders: sessions.openOrders(), venueHealth: health.detail() },
+        ? { openOrders: ccxt.openOrders(), venues: ccxt.venueCounters(), venueHealth: health.detail(), tickToAckUs: tickToAck.histogram.summary() }
+        : { openOrders: sessions.openOrders(), venueHealth: health.detail(), tickToAckUs: tickToAck.histogram.summary() },
     snapshot: () => ({
       journal: journal.marks(),
       waiting: writer.pendingAnswers(),

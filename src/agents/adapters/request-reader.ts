@@ -12,7 +12,7 @@ export class RequestReader {
   readonly #order = new Order()
   readonly #cancel = new OrderCancel()
   readonly #amend = new OrderAmend()
-  readonly #venueOrder: VenueOrder = { clientOrderId: 0, venueId: 0, instrumentId: 0, side: 0, orderType: 0, timeInForce: 0, priceTicks: 0, sizeLots: 0, strategyId: 0, postOnly: false }
+  readonly #venueOrder: VenueOrder = { tsNs: 0, clientOrderId: 0, venueId: 0, instrumentId: 0, side: 0, orderType: 0, timeInForce: 0, priceTicks: 0, sizeLots: 0, strategyId: 0, postOnly: false }
   readonly #venueCancel: VenueCancel = { clientOrderId: 0, venueId: 0, instrumentId: 0, side: 0, reason: 0 }
   readonly #venueAmend: VenueAmend = { clientOrderId: 0, newClientOrderId: 0, venueId: 0, instrumentId: 0, side: 0, priceTicks: 0, sizeLots: 0 }
   #sessions: VenueSessions | undefined
@@ -35,6 +35,7 @@ export class RequestReader {
   #readOrder(ring: RingBuffer, offset: number): VenueOrder {
     const o = this.#order.__init(offset, ring.byteBuffer)
     const v = this.#venueOrder
+    v.tsNs = o.tsNs()
     v.clientOrderId = o.clientOrderId()
     v.venueId = o.venueId()
     v.instrumentId = o.instrumentId()

@@ -8,6 +8,8 @@ import type { NewOrder } from '../../venues/sim/venue-messages.js'
  */
 export type VenueOrder = Omit<NewOrder, 'clientOrderId' | 'postOnly'> & {
   clientOrderId: number
+  /** When its sender made it (a child's send; for the fast path, its tick's time), as the rings carry it. */
+  tsNs?: number
   venueId: number
   strategyId: number
   /** Rest or be rejected, never take (default false). */
