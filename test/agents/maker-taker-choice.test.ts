@@ -24,11 +24,12 @@ afterEach(async () => {
  */
 async function desk(missCostBps = 5, maxReprices = 3) {
   const engine = inProcessEngine({
-    data_feeds: { instruments: ['BTC-USDT'], venues: ['sim-a', 'sim-b'] },
+    // ETH trades no parent here: its measures stay at their priors beside BTC's.
+    data_feeds: { instruments: ['BTC-USDT', 'ETH-USDT'], venues: ['sim-a', 'sim-b'] },
     execution: { adverseTicksPerMs: 0, liquidity: 'choose', childTimeoutMs: 5, missCostBps, adverseHorizonMs: 2, maxReprices },
     fees_monitor: { takerFeeBps: 10, makerFeeBps: 0 },
   })
-  const d = await executionDesk(engine, 1, 2)
+  const d = await executionDesk(engine, 2, 2)
   const { adapters, execCtx, adaptersCtx } = d
   let execution: Agent = d.execution
   stop = d.stop
@@ -64,9 +65,9 @@ async function desk(missCostBps = 5, maxReprices = 3) {
       execution = createExecution() as Agent
       await execution.init(execCtx as never, snapshot)
     },
-    /** sim-a's: every post here goes there. */
-    postFillRatio: () => (execution.health!()['postFillRatio'] as number[])[0],
-    adverseSelectionBps: () => (execution.health!()['adverseSelectionBps'] as number[])[0],
+    /** sim-a's, of BTC-USDT: every post here goes there. */
+    postFillRatio: () => (execution.health!()['postFillRatio'] as number[][])[0]![0],
+    adverseSelectionBps: () => (execution.health!()['adverseSelectionBps'] as number[][])[0]![0],
     /** Both venues' bid moves from `from` to `to`, 50 lots there. */
     bidMoves(from: number, to: number): void {
       for (const venue of [SIM_A, SIM_B]) {
@@ -105,6 +106,8 @@ describe('the maker/taker choice in execution', () => {
     expect(t.execCtx.counters).toMatchObject({ post_remainders_taken: 1, post_remainder_lots: 10, orders_completed: 1, open_parents: 0 })
     // What posting filled (nothing) moves the fill probability the next choice weighs: 0.9 × 0.5.
     expect(t.postFillRatio()).toBeCloseTo(0.45, 12)
+    // BTC's at sim-a, not ETH's: an instrument's posts say nothing of another's.
+    expect((t.health()['postFillRatio'] as number[][])[0]![1]).toBe(0.5)
   })
 
   it('a posted order that trades fills as a maker, and the parent ends there', async () => {
@@ -243,8 +246,9 @@ describe('the maker/taker choice in execution', () => {
     expect(t.execCtx.counters['adverse_fills_measured']).toBe(1)
     // From a prior of 0, weighted 0.1 to the new: 40 bps, at sim-a; sim-b, where nothing was posted, keeps the prior.
     expect(t.adverseSelectionBps()).toBeCloseTo(40, 9)
-    expect(t.health()['adverseSelectionBps']).toEqual([t.adverseSelectionBps(), 0])
-    expect((t.health()['postFillRatio'] as number[])[1]).toBe(0.5)
+    // Per venue, per instrument: BTC's at sim-a moved; ETH's, and everything at sim-b, kept the prior.
+    expect(t.health()['adverseSelectionBps']).toEqual([[t.adverseSelectionBps(), 0], [0, 0]])
+    expect((t.health()['postFillRatio'] as number[][])[1]).toEqual([0.5, 0.5])
   })
 
   it('a post-only order the book has moved through is refused by the venue, not filled as a taker, and is then taken at the next step', async () => {

@@ -297,7 +297,7 @@ export default function createExecution(): Agent<ExecutionSnapshot, ExecutionCon
           if ((counters['route_failures'] ?? 0) === 0) ctx.logger.error({ err }, 'router refused an order (first of its kind; further ones are counted)')
         },
       })
-      posting = new Posting({ venueCount: universe.venues.length, books, input, venues: health, dispatch, parents, children: childOrders, config: ctx.config, bump })
+      posting = new Posting({ venueCount: universe.venues.length, instrumentCount: universe.instruments.length, books, input, venues: health, dispatch, parents, children: childOrders, config: ctx.config, bump })
       if (restored !== undefined) {
         takeUp(restored, { orders, venueRing: venueSequencer, answers, onAnswer, parents, children: childOrders, posting, slippage, measured, nowNs: ctx.clock.nowNs(), counters, logger: ctx.logger })
       }
@@ -359,8 +359,9 @@ export default function createExecution(): Agent<ExecutionSnapshot, ExecutionCon
       })),
       openSlippageOrders: slippage.openOrders,
       openChildren: childOrders.byStatus(),
-      postFillRatio: posting.fillRatio.map((ratio) => ratio.mean),
-      adverseSelectionBps: posting.adverse.map((venue) => venue.bps),
+      // Per venue, per instrument.
+      postFillRatio: venues.map((_, v) => instruments.map((_i, i) => posting.fillRatio[posting.measureAt(v + 1, i)]!.mean)),
+      adverseSelectionBps: venues.map((_, v) => instruments.map((_i, i) => posting.adverse[posting.measureAt(v + 1, i)]!.bps)),
     }),
     snapshot: () => ({
       parents: parents.state(),

@@ -21,6 +21,7 @@ export interface PostingState {
 export interface PostingParts {
   /** Venues, ids from 1: what posting measures, it measures per venue. */
   venueCount: number
+  instrumentCount: number
   books: VenueBooks
   input: RouterInput
   venues: RoutableVenues
@@ -41,8 +42,12 @@ export interface PostingParts {
  * selection of their fills.
  */
 export class Posting {
-  /** Per venue (index from 0), the filled share of what posted children offered: the fill probability the choice weighs. */
+  /**
+   * Per venue and instrument (`measureAt`), the filled share of what posted
+   * children offered: the fill probability the choice weighs.
+   */
   readonly fillRatio: Ewma[]
+  /** Per venue and instrument (`measureAt`), the adverse selection of posts' fills. */
   readonly adverse: AdverseSelection[]
   readonly #p: PostingParts
   /** Posted children that ended with lots left between steps: worked at the next execute step. Child id, then lots, flat. */
@@ -51,12 +56,18 @@ export class Posting {
   constructor(parts: PostingParts) {
     this.#p = parts
     const { postFillProbability, adverseSelectionBps, adverseHorizonMs } = parts.config
-    this.fillRatio = Array.from({ length: parts.venueCount }, () => {
+    const measures = parts.venueCount * parts.instrumentCount
+    this.fillRatio = Array.from({ length: measures }, () => {
       const ratio = new Ewma(0.1)
       ratio.update(postFillProbability)
       return ratio
     })
-    this.adverse = Array.from({ length: parts.venueCount }, () => new AdverseSelection(adverseSelectionBps, adverseHorizonMs * 1e6))
+    this.adverse = Array.from({ length: measures }, () => new AdverseSelection(adverseSelectionBps, adverseHorizonMs * 1e6))
+  }
+
+  /** Where a venue's (id from 1) measures of an instrument are kept: instruments differ in who posts and trades them, as venues do. */
+  measureAt(venueId: number, instrumentId: number): number {
+    return (venueId - 1) * this.#p.instrumentCount + instrumentId
   }
 
   state(): PostingState {
@@ -83,10 +94,10 @@ export class Posting {
       makerVenue,
       makerBps: makerVenue >= 0 ? input.feesOf(makerVenue)[0] : 0,
       takerBps: input.lowestTakerBps(venues),
-      fillProbability: this.fillRatio[measured]!.mean,
+      fillProbability: this.fillRatio[this.measureAt(measured + 1, terms.instrumentId)]!.mean,
       missCostBps: config.missCostBps,
       // A favourable run after maker fills is luck to the choice, not a reason to post more.
-      adverseSelectionBps: Math.max(0, this.adverse[measured]!.bps),
+      adverseSelectionBps: Math.max(0, this.adverse[this.measureAt(measured + 1, terms.instrumentId)]!.bps),
     })
     if (plan === undefined) bump(choice === undefined ? 'choice_no_book' : 'chose_take')
     return plan
@@ -122,7 +133,7 @@ export class Posting {
 
   /** A maker fill of a child on `venueId`: measured against the mid a horizon later when it is a post. */
   filled(childId: number, venueId: number, instrumentId: number, side: Side, nowNs: number): void {
-    const adverse = this.adverse[venueId - 1]
+    const adverse = this.adverse[this.measureAt(venueId, instrumentId)]
     if (adverse !== undefined && this.#p.parents.isPost(childId)) adverse.filled(instrumentId, side, this.#p.books.consolidatedMid(instrumentId), nowNs)
   }
 
@@ -144,7 +155,8 @@ export class Posting {
    */
   ended(id: number, venueId: number, filled: number, left: number, verdict: RerouteVerdict | undefined): boolean {
     // One cancelled to go again at a new touch was not given its time: its fill ratio says nothing.
-    const ratio = this.fillRatio[venueId - 1]
+    const terms = this.#p.parents.termsOf(this.#p.parents.parentOf(id) ?? -1)
+    const ratio = terms === undefined ? undefined : this.fillRatio[this.measureAt(venueId, terms.instrumentId)]
     if (ratio !== undefined && !this.#p.parents.isRepricing(id) && filled + left > 0) ratio.update(filled / (filled + left))
     if (left === 0) return false
     if (verdict === undefined) {
