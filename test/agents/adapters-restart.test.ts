@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import createAdapters, { REASON_SESSION_LOST } from '../../src/agents/adapters/index.js'
+import createAdapters, { REASON_SESSION_LOST, REASON_VENUE_DOWN } from '../../src/agents/adapters/index.js'
 import type { Agent } from '../../src/agents/agent.js'
 import { CycleStep } from '../../src/cycle/steps.js'
 import { RingConsumer } from '../../src/ring/index.js'
@@ -158,50 +158,85 @@ describe('adapters restarted on the sim venues', () => {
   })
 })
 
+/**
+ * The adapters in-process against a mock Binance, trading BTC there: its
+ * requests written as execution would, its answers read as fees_monitor
+ * does; `restart` lets the thread go and starts another from a snapshot.
+ */
+async function ccxtDesk() {
+  const env = await startMockBinance()
+  cleanups.push(() => env.close())
+  const PRICE = 2_999_900
+  env.mock.setBookLevel('BTCUSDT', Side.Buy, 2_999_800, 1_000)
+  env.mock.setBookLevel('BTCUSDT', Side.Sell, 3_000_000, 1_000)
+  const saved = { key: process.env['WAVES_BINANCE_API_KEY'], secret: process.env['WAVES_BINANCE_SECRET'] }
+  Object.assign(process.env, { WAVES_BINANCE_API_KEY: API_KEY, WAVES_BINANCE_SECRET: SECRET })
+  cleanups.push(() => {
+    for (const [name, value] of [['WAVES_BINANCE_API_KEY', saved.key], ['WAVES_BINANCE_SECRET', saved.secret]] as const) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+  })
+  const engine = inProcessEngine({
+    data_feeds: { instruments: ['BTC-USDT'], venues: ['binance'] },
+    execution: { venue: 'ccxt:binance' },
+    adapters: { ccxtRestUrl: env.urls.rest, ccxtTimeoutMs: 5_000, ccxtPollIntervalMs: 50, ccxtRecvWindowMs: 3_000 },
+  })
+  const adaptersCtx = engine.context('adapters')
+  const fees = engine.context('fees_monitor')
+  const requests = new RequestWriter(engine.context('execution').rings.venue!)
+  const ring = new RingConsumer(fees.rings.fills!, fees.consumerIds.fills!)
+  let adapters = createAdapters() as Agent
+  await adapters.init(adaptersCtx as never, undefined)
+  cleanups.push(() => adapters.stop?.())
+  const answers: Answer[] = []
+  // The engine's clock follows real time here: receive windows are about the venue's time.
+  let lastMs = performance.now()
+  const turn = () => {
+    const nowMs = performance.now()
+    engine.clock.advanceNs((nowMs - lastMs) * 1e6)
+    lastMs = nowMs
+    adapters.onFastPath!(adaptersCtx as never)
+    answers.push(...readAnswers(ring))
+  }
+  const state = () => ({ counters: adaptersCtx.counters, answers })
+  const filled = (id: number) => answers.reduce((sum, a) => sum + (a.kind === 'fill' && a.id === id ? a.sizeLots : 0), 0)
+  const last = (id: number) => answers.filter((a): a is Extract<Answer, { kind: 'event' }> => a.kind === 'event' && a.id === id).at(-1)
+  const buy = (id: number, sizeLots: number) => requests.order({ clientOrderId: id, venueId: 1, instrumentId: 0, side: Side.Buy, priceTicks: PRICE, sizeLots, strategyId: 1 })
+  const sellInto = (sizeLots: number) => env.mock.printTrade('BTCUSDT', Side.Sell, PRICE, sizeLots)
+
+  return {
+    env,
+    adaptersCtx,
+    requests,
+    answers,
+    turn,
+    state,
+    filled,
+    last,
+    buy,
+    sellInto,
+    snapshot: () => structuredClone(adapters.snapshot!()),
+    /** The thread goes (it stops, answering what it has in flight); while none runs, `meanwhile`; a new one starts from `snapshot`. */
+    async restart(snapshot: unknown, meanwhile: () => void = () => {}): Promise<void> {
+      await adapters.stop?.()
+      meanwhile()
+      adapters = createAdapters() as Agent
+      await adapters.init(adaptersCtx as never, snapshot)
+    },
+  }
+}
+
 describe('adapters restarted on a ccxt venue (the mock Binance)', () => {
   it('follows the orders the last thread placed, from its snapshot and the rings after it: what filled meanwhile reaches the ring once, nothing twice', async () => {
-    const env = await startMockBinance()
-    cleanups.push(() => env.close())
-    const PRICE = 2_999_900
-    env.mock.setBookLevel('BTCUSDT', Side.Buy, 2_999_800, 1_000)
-    env.mock.setBookLevel('BTCUSDT', Side.Sell, 3_000_000, 1_000)
-    const saved = { key: process.env['WAVES_BINANCE_API_KEY'], secret: process.env['WAVES_BINANCE_SECRET'] }
-    Object.assign(process.env, { WAVES_BINANCE_API_KEY: API_KEY, WAVES_BINANCE_SECRET: SECRET })
-    cleanups.push(() => {
-      for (const [name, value] of [['WAVES_BINANCE_API_KEY', saved.key], ['WAVES_BINANCE_SECRET', saved.secret]] as const) {
-        if (value === undefined) delete process.env[name]
-        else process.env[name] = value
-      }
-    })
-    const engine = inProcessEngine({
-      data_feeds: { instruments: ['BTC-USDT'], venues: ['binance'] },
-      execution: { venue: 'ccxt:binance' },
-      adapters: { ccxtRestUrl: env.urls.rest, ccxtTimeoutMs: 5_000, ccxtPollIntervalMs: 50, ccxtRecvWindowMs: 3_000 },
-    })
-    const adaptersCtx = engine.context('adapters')
-    const fees = engine.context('fees_monitor')
-    const requests = new RequestWriter(engine.context('execution').rings.venue!)
-    const ring = new RingConsumer(fees.rings.fills!, fees.consumerIds.fills!)
-    let adapters = createAdapters() as Agent
-    await adapters.init(adaptersCtx as never, undefined)
-    cleanups.push(() => adapters.stop?.())
-    const answers: Answer[] = []
-    const turn = () => {
-      adapters.onFastPath!(adaptersCtx as never)
-      answers.push(...readAnswers(ring))
-    }
-    const state = () => ({ counters: adaptersCtx.counters, answers })
-    const filled = (id: number) => answers.reduce((sum, a) => sum + (a.kind === 'fill' && a.id === id ? a.sizeLots : 0), 0)
-    const last = (id: number) => answers.filter((a): a is Extract<Answer, { kind: 'event' }> => a.kind === 'event' && a.id === id).at(-1)
-    const buy = (id: number, sizeLots: number) => requests.order({ clientOrderId: id, venueId: 1, instrumentId: 0, side: Side.Buy, priceTicks: PRICE, sizeLots, strategyId: 1 })
-    const sellInto = (sizeLots: number) => env.mock.printTrade('BTCUSDT', Side.Sell, PRICE, sizeLots)
-
+    const d = await ccxtDesk()
+    const { env, adaptersCtx, answers, turn, state, filled, last, buy, sellInto } = d
     buy(1, 10)
     await eventually(() => last(1)?.status === OrderStatus.Acknowledged, 'order 1 resting', turn, state)
     sellInto(4)
     await eventually(() => filled(1) === 4, 'order 1 filled 4', turn, state)
 
-    const snapshot = structuredClone(adapters.snapshot!())
+    const snapshot = d.snapshot()
 
     buy(2, 5)
     await eventually(() => last(2)?.status === OrderStatus.Acknowledged, 'order 2 resting', turn, state)
@@ -209,13 +244,10 @@ describe('adapters restarted on a ccxt venue (the mock Binance)', () => {
     await eventually(() => filled(1) === 7, 'order 1 filled 7', turn, state)
 
     // The thread goes; while none runs, the venue fills order 1 to its end and 2 of order 2.
-    await adapters.stop?.()
-    sellInto(5)
-    adapters = createAdapters() as Agent
-    await adapters.init(adaptersCtx as never, snapshot)
+    await d.restart(snapshot, () => sellInto(5))
     expect(adaptersCtx.counters).toMatchObject({ restart_orders_followed: 2, restart_requests_replayed: 1 })
     await eventually(() => last(1)?.status === OrderStatus.Filled && filled(2) === 2, 'the fills made meanwhile', turn, state)
-    requests.cancel(2, 1, 0, Side.Buy)
+    d.requests.cancel(2, 1, 0, Side.Buy)
     await eventually(() => last(2)?.status === OrderStatus.Cancelled, 'order 2 cancelled', turn, state)
 
     expect([filled(1), filled(2)]).toEqual([10, 2])
@@ -229,5 +261,20 @@ describe('adapters restarted on a ccxt venue (the mock Binance)', () => {
     expect(env.mock.venue.engineOrder('2')!.filledLots).toBe(2)
     expect(adaptersCtx.counters['restart_journal_lost']).toBeUndefined()
     expect(env.mock.counters.unexpected).toEqual([])
+  }, 60_000)
+
+  it('settles an order whose create was in flight at the snapshot and never reached the venue: answered as never placed, once the receive window is past', async () => {
+    const d = await ccxtDesk()
+    // Every create is dropped before the venue takes it; the snapshot sees the order sent and not yet answered.
+    d.env.mock.faults.inject('POST /api/v3/order', { kind: 'drop', process: false }, 1_000)
+    d.buy(1, 10)
+    d.turn()
+    const snapshot = d.snapshot()
+    await d.restart(snapshot, () => d.env.mock.faults.clear())
+    // Looked up, not found, and after the 3 s receive window and a second more, never placed.
+    await eventually(() => d.last(1)?.status === OrderStatus.Rejected, 'order 1 settled', d.turn, d.state, 20_000)
+    expect(d.last(1)).toMatchObject({ reason: REASON_VENUE_DOWN, filled: 0, remaining: 10 })
+    expect(d.adaptersCtx.counters['orders_not_placed']).toBe(1)
+    expect(d.env.mock.venue.engineOrder('1')).toBeUndefined()
   }, 60_000)
 })

@@ -1,3 +1,4 @@
+import { OrderStatus } from '../../schemas/index.js'
 import { VenueDownReason, venueFailureReasonOf } from '../../venues/health/index.js'
 import type { CcxtVenue } from '../../venues/ccxt/index.js'
 import { CcxtAmends } from './ccxt-amends.js'
@@ -147,7 +148,7 @@ export class CcxtSessions implements VenueSessions {
    * After a restart: the venues still hold what the last session placed,
    * so its blotter comes back from the snapshot, and what the rings carried
    * after it, which `replay` hands over, is taken in: an order taken off a
-   * ring since is in doubt (sent or not) and settled by polling as any
+   * ring since, or not yet answered at the snapshot, is in doubt (sent or not) and settled by polling as any
    * create of unknown outcome is, found or, after the receive window,
    * answered as never placed; a cancel taken since is wanted again while
    * the order shows open; answers already on the ring are not written
@@ -156,8 +157,9 @@ export class CcxtSessions implements VenueSessions {
    */
   recover(orders: ReadonlyArray<readonly [number, LiveOrderSnapshot]>, replay: (requests: VenueSessions, answers: AnswerReplay) => void): number {
     const blotter = this.#blotter
-    blotter.restore(orders)
     const inDoubt = <T extends { uncertain: boolean; failedAtNs: number }>(live: T): T => ({ ...live, uncertain: true, failedAtNs: this.#options.clock.nowNs() })
+    // An order the venue had not answered when the snapshot was taken may never have reached it: in doubt too.
+    blotter.restore(orders.map(([id, live]) => [id, live.status === OrderStatus.New ? inDoubt(live) : live] as const))
     replay(
       {
         submit: (o) => {
