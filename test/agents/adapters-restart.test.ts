@@ -8,7 +8,7 @@ import { readAnswers, RequestWriter, type Answer } from '../fixtures/ring/engine
 import { API_KEY, SECRET, startMockBinance } from '../fixtures/venues/mock-binance.js'
 import { command, inProcessEngine } from './context.js'
 import { executionDesk } from './venue-desk.js'
-import { eventually } from '../fixtures/agents/eventually.js'
+import { eventually, followingRealTime } from '../fixtures/agents/eventually.js'
 
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
@@ -191,11 +191,9 @@ async function ccxtDesk() {
   cleanups.push(() => adapters.stop?.())
   const answers: Answer[] = []
   // The engine's clock follows real time here: receive windows are about the venue's time.
-  let lastMs = performance.now()
+  const keepUp = followingRealTime(engine.clock)
   const turn = () => {
-    const nowMs = performance.now()
-    engine.clock.advanceNs((nowMs - lastMs) * 1e6)
-    lastMs = nowMs
+    keepUp()
     adapters.onFastPath!(adaptersCtx as never)
     answers.push(...readAnswers(ring))
   }

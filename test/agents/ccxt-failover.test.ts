@@ -15,7 +15,7 @@ import { readAnswers, type Answer } from '../fixtures/ring/engine-rings.js'
 import { API_KEY, BTC, SECRET, startMockBinance, type MockBinance } from '../fixtures/venues/mock-binance.js'
 import { command, inProcessEngine } from './context.js'
 import { venueDesk } from './venue-desk.js'
-import { eventually } from '../fixtures/agents/eventually.js'
+import { eventually, followingRealTime } from '../fixtures/agents/eventually.js'
 
 /** Every call of the venue answered 503 before it is processed: the venue is down. */
 const GATEWAY_DOWN = { kind: 'status', status: 503, process: false } as const
@@ -217,11 +217,9 @@ describe('failover to a backup ccxt venue, execution and adapters in-process', (
     desk.level(2, Side.Sell, ASK + 100, 1_000)
     let cycle = 1
     // The engine's clock follows real time here: breaker cooldowns and receive windows are about the venue's time.
-    let lastMs = performance.now()
+    const keepUp = followingRealTime(engine.clock)
     const turn = () => {
-      const nowMs = performance.now()
-      engine.clock.advanceNs((nowMs - lastMs) * 1e6)
-      lastMs = nowMs
+      keepUp()
       adapters.onFastPath!(adaptersCtx as never)
       void execution.step(command(++cycle, CycleStep.Execute), execCtx as never)
       desk.read()
