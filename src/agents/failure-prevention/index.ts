@@ -21,11 +21,14 @@ export default function createFailurePrevention(): Agent<unknown, FailurePrevent
   let staleFeed = false
   let lastAgeMs = 0
   let anomalies = 0
+  /** Before the first board, the feed's age counts from the start: a run's first cycle is not a stale feed. */
+  let startNs = 0
 
   return {
     init(ctx) {
       conditions = new BoardReader(Board.attach(ctx.boards['market_conditions']!))
       staleFeedMs = ctx.config.staleFeedMs
+      startNs = ctx.clock.nowNs()
     },
     step(_command, ctx) {
       const nowNs = ctx.clock.nowNs()
@@ -35,7 +38,7 @@ export default function createFailurePrevention(): Agent<unknown, FailurePrevent
         for (let i = 0; i < board.instrumentsLength(); i++) if (board.instruments(i)!.anomalyScore() > ANOMALY_SCORE) anomalous++
         return { producedNs: board.producedNs(), anomalous }
       })
-      lastAgeMs = seen === undefined ? Infinity : (nowNs - seen.producedNs) / 1e6
+      lastAgeMs = (nowNs - (seen?.producedNs ?? startNs)) / 1e6
       const stale = lastAgeMs > staleFeedMs
       if (stale && !staleFeed) ctx.logger.warn({ ageMs: lastAgeMs, staleFeedMs }, 'market data is stale')
       staleFeed = stale
