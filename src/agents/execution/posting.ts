@@ -155,7 +155,8 @@ export class Posting {
    */
   ended(id: number, venueId: number, filled: number, left: number, verdict: RerouteVerdict | undefined): boolean {
     // One cancelled to go again at a new touch was not given its time: its fill ratio says nothing.
-    const terms = this.#p.parents.termsOf(this.#p.parents.parentOf(id) ?? -1)
+    const parentId = this.#p.parents.parentOf(id)
+    const terms = parentId === undefined ? undefined : this.#p.parents.termsOf(parentId)
     const ratio = terms === undefined ? undefined : this.fillRatio[this.measureAt(venueId, terms.instrumentId)]
     if (ratio !== undefined && !this.#p.parents.isRepricing(id) && filled + left > 0) ratio.update(filled / (filled + left))
     if (left === 0) return false

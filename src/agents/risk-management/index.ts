@@ -1,10 +1,11 @@
 import { Builder } from 'flatbuffers'
 import { Board, BoardWriter } from '../../boards/index.js'
-import { newestWritten, RingConsumer, SingleProducerSequencer, writtenSince, type RingBuffer } from '../../ring/index.js'
+import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { ApprovedIntent, MessageType, Order, OrderIntent, RiskLimits } from '../../schemas/index.js'
 import type { WavesConfig } from '../../config/index.js'
 import type { Agent } from '../agent.js'
 import { instrumentPrecisionsOf } from '../../market/instruments.js'
+import { catchUpOnApprovals } from './approvals-since.js'
 import { instrumentScaleOf, PreTradeCheck, type InstrumentScale, type PreTradeState } from './pre-trade-check.js'
 
 type RiskConfig = WavesConfig['risk_management']
@@ -83,20 +84,14 @@ export default function createRiskManagement(): Agent<Snapshot, RiskConfig> {
    * fixes the next id even when older ones were written over.
    */
   const replayApproved = (mark: number, logger: { error: (o: object, m: string) => void }): void => {
-    const bytes = orders.ring.byteBuffer
-    const newest = newestWritten(orders)
-    if (newest !== undefined) nextClientOrderId = Math.max(nextClientOrderId, order.__init(newest, bytes).clientOrderId() + 1)
-    const since = writtenSince(orders, mark)
-    if (since === undefined) {
-      counters['restart_journal_lost'] = (counters['restart_journal_lost'] ?? 0) + 1
-      logger.error({ mark, next: orders.next }, 'risk restarted: the orders ring moved on past the snapshot; orders approved since are not counted in positions')
+    const caught = catchUpOnApprovals(orders, mark, check!, nextClientOrderId)
+    nextClientOrderId = caught.nextId
+    if (caught.replayed !== undefined) {
+      counters['restart_approvals_replayed'] = caught.replayed
       return
     }
-    for (const s of since) {
-      order.__init(orders.ring.payloadOffset(s), bytes)
-      check!.countApproved({ instrumentId: order.instrumentId(), side: order.side(), sizeLots: order.sizeLots() })
-    }
-    counters['restart_approvals_replayed'] = since.length
+    counters['restart_journal_lost'] = (counters['restart_journal_lost'] ?? 0) + 1
+    logger.error({ mark, next: orders.next }, 'risk restarted: the orders ring moved on past the snapshot; orders approved since are not counted in positions')
   }
 
   const readLimits = (c: RiskConfig): void => {

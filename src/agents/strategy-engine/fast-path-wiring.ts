@@ -7,10 +7,11 @@ import { instrumentPrecisionsOf, universeOf } from '../../market/instruments.js'
 import { loadExecutor } from '../../native/index.js'
 import { RouterInput } from '../../native/router-input.js'
 import { VenueFeeFollower } from '../../accounting/venue-fee-follower.js'
-import { newestWritten, SingleProducerSequencer, writtenSince } from '../../ring/index.js'
+import { SingleProducerSequencer } from '../../ring/index.js'
 import { VenueHealthBoard } from '../../venues/health/index.js'
 import { MessageType, Order, RiskLimits } from '../../schemas/index.js'
 import type { AgentContext } from '../agent.js'
+import { catchUpOnApprovals } from '../risk-management/approvals-since.js'
 import { instrumentScaleOf, PreTradeCheck, type PreTradeLimits, type PreTradeState } from '../risk-management/pre-trade-check.js'
 import { FastPathTrader, writeFastPathOrder } from './fast-path-trader.js'
 import { MeanReversion } from './mean-reversion.js'
@@ -64,7 +65,7 @@ export class FastPathWiring {
     this.#venueFees.applyTo(input)
     const ring = (this.#ring = new SingleProducerSequencer(ctx.rings.fast!))
     const order = new Order()
-    const firstOrderId = restored === undefined ? FIRST_FAST_PATH_ID : this.#caughtUp(restored, order, ctx)
+    const firstOrderId = restored === undefined ? FIRST_FAST_PATH_ID : this.#caughtUp(restored, ctx)
     const check = this.#check
     this.trader = new FastPathTrader({
       strategy: new MeanReversion(universe.instruments.length),
@@ -96,19 +97,13 @@ export class FastPathWiring {
    * (still on the fast ring) count against its checks, and ids go on past
    * the newest sent. Returns the next order id.
    */
-  #caughtUp(restored: FastPathState, order: Order, ctx: AgentContext): number {
-    const bytes = this.#ring.ring.byteBuffer
-    const since = writtenSince(this.#ring, restored.mark)
-    if (since === undefined) {
+  #caughtUp(restored: FastPathState, ctx: AgentContext): number {
+    const caught = catchUpOnApprovals(this.#ring, restored.mark, this.#check.current, restored.nextOrderId)
+    if (caught.replayed === undefined) {
       ctx.counters['fast_path_journal_lost'] = (ctx.counters['fast_path_journal_lost'] ?? 0) + 1
       ctx.logger.error({ mark: restored.mark, next: this.#ring.next }, 'fast path restarted: the fast ring moved on past the snapshot; orders sent since are not counted in its positions')
     }
-    for (const s of since ?? []) {
-      order.__init(this.#ring.ring.payloadOffset(s), bytes)
-      this.#check.current.countApproved({ instrumentId: order.instrumentId(), side: order.side(), sizeLots: order.sizeLots() })
-    }
-    const newest = newestWritten(this.#ring)
-    return Math.max(restored.nextOrderId, newest === undefined ? 0 : order.__init(newest, bytes).clientOrderId() + 1)
+    return caught.nextId
   }
 
   get armed(): boolean {
