@@ -12,9 +12,11 @@ export interface RingFeedSinkOptions {
   /** Where a backlog overflow is reported (once per episode); absent: counted only. */
   logger?: Logger
   /**
-   * Called after messages were published, at most once per turn of the
-   * event loop's microtasks however many were (a depth frame of fifty
-   * levels wakes readers once): where a producer rings its readers' doorbell.
+   * Called after messages were published: where a producer rings its
+   * readers' doorbell. At once after a quote, which closes a venue's update
+   * and is what the fast path acts on; otherwise at most once per turn of
+   * the event loop's microtasks however many were (a depth frame of fifty
+   * levels wakes readers once).
    */
   onPublished?: () => void
 }
@@ -111,7 +113,9 @@ export class RingFeedSink implements FeedSink {
     this.#q = q
     this.publisher.offer(q.instrumentId * this.#venues + q.venueId - 1, MessageType.Quote, Quote.sizeOf(), this.#encodeQuote)
     this.counts.quotes++
-    this.#published()
+    // A quote closes a venue's update, and it is what the fast path acts on:
+    // its readers are woken now, not after the rest of the batch it came in.
+    this.#notifyNow()
   }
 
   bookDelta(d: FeedBookDelta): void {
@@ -202,8 +206,14 @@ export class RingFeedSink implements FeedSink {
 
   readonly #notify = (): void => {
     this.#notifyQueued = false
+    this.#notifyNow()
+  }
+
+  /** Wakes the readers at once if anything was published since the last wake-up. */
+  #notifyNow(): void {
+    if (this.#onPublished === undefined || this.#sequencer.next === this.#notifiedNext) return
     this.#notifiedNext = this.#sequencer.next
-    this.#onPublished!()
+    this.#onPublished()
   }
 
   /** Straight into the ring when nothing waits and there is room; else to the back of the backlog. */

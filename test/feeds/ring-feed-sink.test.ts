@@ -115,6 +115,29 @@ describe('ring feed sink', () => {
     expect(drain(consumer).map((m) => m['venueTradeId'])).toEqual([5, 6, 7])
   })
 
+  it('wakes readers at once after a quote, with the quote and what came before it readable', async () => {
+    const { sequencer, consumer } = marketRing(16)
+    const seen: string[][] = []
+    const sink = new RingFeedSink(sequencer, {
+      instruments: 2,
+      venues: 2,
+      // What a woken reader would find: everything up to the quote, nothing after it.
+      onPublished: () => seen.push(drain(consumer).map((m) => `${m['type']}`)),
+    })
+    sink.trade(trade(1))
+    sink.quote(quote(1))
+    expect(seen).toEqual([['trade', 'quote']])
+    sink.trade(trade(2))
+    sink.quote(quote(2))
+    expect(seen).toEqual([['trade', 'quote'], ['trade', 'quote']])
+    // The queued wake-ups find nothing new: no reader is woken for nothing.
+    await Promise.resolve()
+    expect(seen).toHaveLength(2)
+    sink.trade(trade(3))
+    await Promise.resolve()
+    expect(seen).toEqual([['trade', 'quote'], ['trade', 'quote'], ['trade']])
+  })
+
   it('carries a CSV replay through the validation bridge into the ring: 5000 trades, exact', async () => {
     const { sequencer, consumer } = marketRing(8192)
     const ringSink = new RingFeedSink(sequencer, { instruments: 2, venues: 2 })

@@ -27,7 +27,7 @@ interface Snapshot {
  * file or a WebSocket stream writes as its data arrives, between steps too.
  * Quotes conflate per instrument and venue when a reader lags; book deltas
  * and trades wait in order and any loss is counted. Readers on the fast path
- * are woken after every sense step and every write between steps.
+ * are woken as each quote is written, and once after any other writes.
  */
 export default function createDataFeeds(): Agent<Snapshot, DataFeedsConfig> {
   let pipeline: FeedPipeline
@@ -84,7 +84,6 @@ export default function createDataFeeds(): Agent<Snapshot, DataFeedsConfig> {
       synthetic?.advance(updatesPerStep)
       pipeline.flush()
       pipeline.writeCounters(ctx.counters)
-      ctx.notifyFastPath('market')
     },
     snapshot: () => ({ market: synthetic?.market.snapshot() }),
     async stop() {
