@@ -1,4 +1,4 @@
-import { build, type Histogram } from 'hdr-histogram-js'
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js'
 
 // An hour, in microseconds: a longer duration is clamped rather than growing the histogram.
 const HIGHEST_US = 3_600_000_000
@@ -58,5 +58,32 @@ export class LatencyHistogram {
 
   reset(): void {
     this.#histogram.reset()
+  }
+
+  /**
+   * Everything recorded so far, compressed (HDR's own encoding): how a
+   * histogram leaves its thread whole, so that a reader can take
+   * percentiles over any window of it with `since`.
+   */
+  encode(): string {
+    return encodeIntoCompressedBase64(this.#histogram)
+  }
+
+  /** A histogram holding what `encode()` wrote. */
+  static decode(encoded: string): LatencyHistogram {
+    const histogram = new LatencyHistogram()
+    histogram.#histogram.add(decodeFromCompressedBase64(encoded, 32, false))
+    return histogram
+  }
+
+  /**
+   * What this histogram recorded after `earlier`, an earlier state of the
+   * same one: e.g. a run's latencies without its warm-up.
+   */
+  since(earlier: LatencyHistogram): LatencyHistogram {
+    const window = new LatencyHistogram()
+    window.#histogram.add(this.#histogram)
+    window.#histogram.subtract(earlier.#histogram)
+    return window
   }
 }

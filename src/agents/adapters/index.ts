@@ -277,8 +277,8 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
     },
     health: () =>
       ccxt !== undefined
-        ? { openOrders: ccxt.openOrders(), venues: ccxt.venueCounters(), venueHealth: health.detail(), tickToAckUs: tickToAck.histogram.summary() }
-        : { openOrders: sessions.openOrders(), venueHealth: health.detail(), tickToAckUs: tickToAck.histogram.summary() },
+        ? { openOrders: ccxt.openOrders(), venues: ccxt.venueCounters(), venueHealth: health.detail(), tickToAckUs: tickToAck.histogram.summary(), tickToAckHistogram: tickToAck.histogram.encode() }
+        : { openOrders: sessions.openOrders(), venueHealth: health.detail(), tickToAckUs: tickToAck.histogram.summary(), tickToAckHistogram: tickToAck.histogram.encode() },
     snapshot: () => ({
       journal: journal.marks(),
       waiting: writer.pendingAnswers(),

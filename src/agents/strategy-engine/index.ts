@@ -115,7 +115,7 @@ export default function createStrategyEngine(): Agent<Snapshot, WavesConfig['str
     health: () =>
       fast === undefined
         ? { fastPath: false }
-        : { fastPath: true, armed: fast.armed, sent: fast.trader.sent, misses: fast.trader.misses, bookGaps: fast.books.gaps, tickToOrderUs: fast.tickToOrder.summary() },
+        : { fastPath: true, armed: fast.armed, sent: fast.trader.sent, misses: fast.trader.misses, bookGaps: fast.books.gaps, tickToOrderUs: fast.tickToOrder.summary(), tickToOrderHistogram: fast.tickToOrder.encode() },
     snapshot: () => ({ nextIntentId, ...(fast !== undefined && { fast: fast.state() }) }),
   }
 }
