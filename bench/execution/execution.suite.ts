@@ -16,12 +16,15 @@
  * calls/s, and per-call percentiles of 1 000-call batches, since one call
  * is below the clock's resolution).
  * Both routers must write the same plans bit for bit, or the run fails.
- * `waves tick-to-order` and its postMessage baseline: tick-to-order.ts.
+ * `waves tick-to-order` and its postMessage baseline: tick-to-order.ts;
+ * the same span inside the whole running engine, `waves engine
+ * tick-to-order`: engine-tick-to-order.ts.
  */
 import { createExecutor, fallbackFunctions, findAddonFile, findPackageRoot, requireAddon, type Router } from '../../src/native/index.js'
 import { monotonicClock } from '../../src/clock/clock.js'
 import { failIfNot, median, ratio, round, wants, type BenchDocument, type BenchOptions, type BenchRow } from '../harness/report.js'
 import { ADVERSE_TICKS_PER_MS, routerDecisions, type RouterDecision } from './router-decisions.js'
+import { engineTickToOrderRows } from './engine-tick-to-order.js'
 import { tickToOrderRows } from './tick-to-order.js'
 
 const DISTINCT_DECISIONS = 256
@@ -132,6 +135,9 @@ export async function executionSuite(options: BenchOptions): Promise<BenchDocume
   // the same path over postMessage beside it (see tick-to-order.ts).
   const tickToOrder = await tickToOrderRows(options)
   rows.push(...tickToOrder.rows)
+  // The same span inside the running engine, its cycle sharing the cores (see engine-tick-to-order.ts).
+  const engine = await engineTickToOrderRows(options, tickToOrder.rows)
+  rows.push(...engine.rows)
 
   const candidates: Record<string, number | undefined> = {
     'waves router native/fallback decisions': ratio(rate.get('waves router native'), rate.get('fallback router')),
@@ -139,6 +145,6 @@ export async function executionSuite(options: BenchOptions): Promise<BenchDocume
   }
   const ratios: Record<string, number> = {}
   for (const [k, v] of Object.entries(candidates)) if (v !== undefined) ratios[k] = v
-  Object.assign(ratios, tickToOrder.ratios)
+  Object.assign(ratios, tickToOrder.ratios, engine.ratios)
   return { suite: 'execution', rows, ratios }
 }

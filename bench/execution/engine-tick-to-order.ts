@@ -1,0 +1,93 @@
+/**
+ * The `waves engine tick-to-order` rows: the span `waves tick-to-order`
+ * measures, timed inside the whole engine as it runs.
+ *
+ * ```
+ *   TradingEngineCycle, embedded default, 10 ms cycles, strategy_engine.fastPath
+ *     data_feeds (synthetic market, each sense step) ──[ market ring ]──▶ strategy_engine (fast path)
+ *     ──[ fast ring ]──▶ adapters (sim venues, no modeled latency) ──▶ first answer on the fill ring
+ *   all eleven agents in their threads, the cycle running its nine steps meanwhile
+ * ```
+ *
+ * `waves tick-to-order` gives the path three threads of its own on an idle
+ * machine; here it shares the two cores with the cycle's other eight
+ * agents and the coordinator, and its quotes come in the sense step, when
+ * the cycle is busiest. Percentiles come from the engine's own HDR
+ * histograms (adapters `tickToAckHistogram`, strategy_engine
+ * `tickToOrderHistogram`), taken after a warm-up and again at the end, so
+ * the rows hold only what the window recorded. The sim venues answer at
+ * once (`adapters.simOrderLatencyUs` 0), as the bench's venue does, so the
+ * span is the engine's, not a modeled network's. msgs/s is orders
+ * answered per second of the window.
+ */
+import { TradingEngineCycle } from '../../src/cycle/trading-engine-cycle.js'
+import { LatencyHistogram } from '../../src/metrics/latency-histogram.js'
+import { failIfNot, ratio, round, wants, type BenchOptions, type BenchRow } from '../harness/report.js'
+import { SENT_ROW, WAVES_ROW } from './tick-to-order.js'
+
+export const ENGINE_ROW = 'waves engine tick-to-order'
+export const ENGINE_SENT_ROW = 'waves engine tick-to-order sent'
+const CYCLE_INTERVAL_MS = 10
+/** Orders a window must hold for its percentiles to mean anything. */
+const MIN_ORDERS = 100
+
+interface FastPathHistograms {
+  /** Tick to the venue's first answer (adapters). */
+  ack: LatencyHistogram
+  /** Tick to the order on the fast ring (strategy_engine). */
+  sent: LatencyHistogram
+}
+
+async function histograms(engine: TradingEngineCycle): Promise<FastPathHistograms> {
+  const [strategy, adapters] = await Promise.all([engine.agentHealth('strategy_engine'), engine.agentHealth('adapters')])
+  const sent = (strategy.detail as { tickToOrderHistogram?: string } | undefined)?.tickToOrderHistogram
+  const ack = (adapters.detail as { tickToAckHistogram?: string } | undefined)?.tickToAckHistogram
+  failIfNot(sent !== undefined && ack !== undefined, `${ENGINE_ROW}: the engine's health has no fast-path histograms (fast path off?)`)
+  return { ack: LatencyHistogram.decode(ack), sent: LatencyHistogram.decode(sent) }
+}
+
+function row(name: string, window: LatencyHistogram, seconds: number): BenchRow {
+  const s = window.summary()
+  return { name, msgsPerSec: name === ENGINE_ROW ? Math.round(s.count / seconds) : null, p50us: round(s.p50), p99us: round(s.p99), p999us: round(s.p999) }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The engine rows, and how they compare with the three-thread rows of the same run when those ran. */
+export async function engineTickToOrderRows(options: BenchOptions, replica: readonly BenchRow[]): Promise<{ rows: BenchRow[]; ratios: Record<string, number> }> {
+  if (!wants(options, ENGINE_ROW)) return { rows: [], ratios: {} }
+  const warmUpMs = options.quick ? 3_000 : 10_000
+  const windowMs = options.quick ? 10_000 : 60_000
+  const engine = new TradingEngineCycle({
+    cycle: { intervalMs: CYCLE_INTERVAL_MS },
+    strategy_engine: { fastPath: true },
+    adapters: { simOrderLatencyUs: 0 },
+  })
+  let before: FastPathHistograms
+  let after: FastPathHistograms
+  try {
+    await engine.startCycle()
+    await sleep(warmUpMs)
+    before = await histograms(engine)
+    await sleep(windowMs)
+    after = await histograms(engine)
+  } finally {
+    await engine.stopCycle()
+  }
+  const ack = after.ack.since(before.ack)
+  const sent = after.sent.since(before.sent)
+  failIfNot(ack.count >= MIN_ORDERS, `${ENGINE_ROW}: ${ack.count} orders answered in ${windowMs / 1000} s, fewer than ${MIN_ORDERS}`)
+  failIfNot(Math.abs(sent.count - ack.count) <= 0.01 * ack.count, `${ENGINE_ROW}: ${sent.count} orders sent, ${ack.count} answered`)
+  const seconds = windowMs / 1000
+  const rows = [row(ENGINE_ROW, ack, seconds), row(ENGINE_SENT_ROW, sent, seconds)]
+
+  const ratios: Record<string, number> = {}
+  const of = (name: string): BenchRow | undefined => [...replica, ...rows].find((r) => r.name === name)
+  for (const [engineRow, replicaRow] of [[ENGINE_ROW, WAVES_ROW], [ENGINE_SENT_ROW, SENT_ROW]] as const) {
+    for (const q of ['p50us', 'p99us'] as const) {
+      const v = ratio(of(engineRow)?.[q] ?? undefined, of(replicaRow)?.[q] ?? undefined)
+      if (v !== undefined) ratios[`${engineRow}/${replicaRow} ${q.slice(0, 3)}`] = v
+    }
+  }
+  return { rows, ratios }
+}
