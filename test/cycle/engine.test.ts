@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_AGENTS } from '../../src/agents/registry.js'
 import { CycleStep } from '../../src/cycle/steps.js'
 import { TradingEngineCycle } from '../../src/cycle/trading-engine-cycle.js'
+import { LatencyHistogram } from '../../src/metrics/latency-histogram.js'
 import { compiledModuleUrl } from '../../src/runtime/package-root.js'
 import { readLog } from '../fixtures/cycle/instrumented-agent.js'
 import { INSTRUMENTED, until } from './harness.js'
@@ -67,7 +68,8 @@ describe('TradingEngineCycle', () => {
       strategy = await engine.agentHealth('strategy_engine')
     }
     const adapters = await counters('adapters')
-    const tickToAck = (await engine.agentHealth('adapters')).detail['tickToAckUs'] as { count: number; p50: number; p99: number }
+    const adaptersDetail = (await engine.agentHealth('adapters')).detail
+    const tickToAck = adaptersDetail['tickToAckUs'] as { count: number; p50: number; p99: number }
     const fees = await engine.agentHealth('fees_monitor')
     const roundTrips = (await engine.agentHealth('execution')).detail['venueRoundTripUs'] as Array<{ count: number; p50: number }>
     await engine.stopCycle()
@@ -87,6 +89,10 @@ describe('TradingEngineCycle', () => {
     // And on to the venue's answer: the fast path's orders, tick to acknowledgment, at least the sim venue's two hops.
     expect(tickToAck.count).toBeGreaterThan(0)
     expect(tickToAck.p50).toBeGreaterThanOrEqual(500)
+    // Both histograms also leave their threads whole, as the bench takes its windows of them.
+    expect(LatencyHistogram.decode(adaptersDetail['tickToAckHistogram'] as string).summary()).toMatchObject({ count: tickToAck.count, p50: tickToAck.p50, p99: tickToAck.p99 })
+    const tickToOrder = strategy.detail['tickToOrderUs'] as { count: number; p50: number }
+    expect(LatencyHistogram.decode(strategy.detail['tickToOrderHistogram'] as string).summary()).toMatchObject({ count: tickToOrder.count, p50: tickToOrder.p50 })
     expect(execution['fills']).toBeGreaterThan(0)
     expect(execution['orders_measured']).toBeGreaterThan(0)
   })
