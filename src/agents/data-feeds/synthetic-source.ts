@@ -22,21 +22,41 @@ export class SyntheticSource implements FeedSource {
   constructor(market: SyntheticMarket, clock: Clock) {
     this.market = market
     this.#clock = clock
+    // Field by field into the reused events: Object.assign was an eighth of a sense step's feed work.
     this.#forward = {
       quote: (q) => {
-        Object.assign(this.#quote, q)
-        this.#quote.tsNs = this.#clock.nowNs()
-        this.#sink!.quote(this.#quote)
+        const e = this.#quote
+        e.instrumentId = q.instrumentId
+        e.venueId = q.venueId
+        e.bidPriceTicks = q.bidPriceTicks
+        e.bidSizeLots = q.bidSizeLots
+        e.askPriceTicks = q.askPriceTicks
+        e.askSizeLots = q.askSizeLots
+        e.tsNs = this.#clock.nowNs()
+        this.#sink!.quote(e)
       },
       bookDelta: (d) => {
-        Object.assign(this.#delta, d)
-        this.#delta.tsNs = this.#clock.nowNs()
-        this.#sink!.bookDelta(this.#delta)
+        const e = this.#delta
+        e.instrumentId = d.instrumentId
+        e.venueId = d.venueId
+        e.side = d.side
+        e.action = d.action
+        e.priceTicks = d.priceTicks
+        e.sizeLots = d.sizeLots
+        e.venueSequence = d.venueSequence
+        e.tsNs = this.#clock.nowNs()
+        this.#sink!.bookDelta(e)
       },
       trade: (t) => {
-        Object.assign(this.#trade, t)
-        this.#trade.tsNs = this.#clock.nowNs()
-        this.#sink!.trade(this.#trade)
+        const e = this.#trade
+        e.instrumentId = t.instrumentId
+        e.venueId = t.venueId
+        e.aggressor = t.aggressor
+        e.priceTicks = t.priceTicks
+        e.sizeLots = t.sizeLots
+        e.venueTradeId = t.venueTradeId
+        e.tsNs = this.#clock.nowNs()
+        this.#sink!.trade(e)
       },
     }
   }
