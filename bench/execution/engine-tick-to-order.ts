@@ -21,6 +21,7 @@
  * answered per second of the window.
  */
 import { TradingEngineCycle } from '../../src/cycle/trading-engine-cycle.js'
+import { timerSleep } from '../../src/feeds/replay-pacer.js'
 import { LatencyHistogram } from '../../src/metrics/latency-histogram.js'
 import { failIfNot, ratio, round, wants, type BenchOptions, type BenchRow } from '../harness/report.js'
 import { SENT_ROW, WAVES_ROW } from './tick-to-order.js'
@@ -46,12 +47,10 @@ async function histograms(engine: TradingEngineCycle): Promise<FastPathHistogram
   return { ack: LatencyHistogram.decode(ack), sent: LatencyHistogram.decode(sent) }
 }
 
-function row(name: string, window: LatencyHistogram, seconds: number): BenchRow {
+function row(name: string, window: LatencyHistogram, msgsPerSec: number | null): BenchRow {
   const s = window.summary()
-  return { name, msgsPerSec: name === ENGINE_ROW ? Math.round(s.count / seconds) : null, p50us: round(s.p50), p99us: round(s.p99), p999us: round(s.p999) }
+  return { name, msgsPerSec, p50us: round(s.p50), p99us: round(s.p99), p999us: round(s.p999) }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The engine rows, and how they compare with the three-thread rows of the same run when those ran. */
 export async function engineTickToOrderRows(options: BenchOptions, replica: readonly BenchRow[]): Promise<{ rows: BenchRow[]; ratios: Record<string, number> }> {
@@ -67,9 +66,9 @@ export async function engineTickToOrderRows(options: BenchOptions, replica: read
   let after: FastPathHistograms
   try {
     await engine.startCycle()
-    await sleep(warmUpMs)
+    await timerSleep(warmUpMs)
     before = await histograms(engine)
-    await sleep(windowMs)
+    await timerSleep(windowMs)
     after = await histograms(engine)
   } finally {
     await engine.stopCycle()
@@ -78,16 +77,16 @@ export async function engineTickToOrderRows(options: BenchOptions, replica: read
   const sent = after.sent.since(before.sent)
   failIfNot(ack.count >= MIN_ORDERS, `${ENGINE_ROW}: ${ack.count} orders answered in ${windowMs / 1000} s, fewer than ${MIN_ORDERS}`)
   failIfNot(Math.abs(sent.count - ack.count) <= 0.01 * ack.count, `${ENGINE_ROW}: ${sent.count} orders sent, ${ack.count} answered`)
-  const seconds = windowMs / 1000
-  const rows = [row(ENGINE_ROW, ack, seconds), row(ENGINE_SENT_ROW, sent, seconds)]
+  const ackRow = row(ENGINE_ROW, ack, Math.round(ack.count / (windowMs / 1000)))
+  const sentRow = row(ENGINE_SENT_ROW, sent, null)
 
   const ratios: Record<string, number> = {}
-  const of = (name: string): BenchRow | undefined => [...replica, ...rows].find((r) => r.name === name)
-  for (const [engineRow, replicaRow] of [[ENGINE_ROW, WAVES_ROW], [ENGINE_SENT_ROW, SENT_ROW]] as const) {
+  for (const [engineRow, replicaName] of [[ackRow, WAVES_ROW], [sentRow, SENT_ROW]] as const) {
+    const replicaRow = replica.find((r) => r.name === replicaName)
     for (const q of ['p50us', 'p99us'] as const) {
-      const v = ratio(of(engineRow)?.[q] ?? undefined, of(replicaRow)?.[q] ?? undefined)
-      if (v !== undefined) ratios[`${engineRow}/${replicaRow} ${q.slice(0, 3)}`] = v
+      const v = ratio(engineRow[q] ?? undefined, replicaRow?.[q] ?? undefined)
+      if (v !== undefined) ratios[`${engineRow.name}/${replicaName} ${q.slice(0, 3)}`] = v
     }
   }
-  return { rows, ratios }
+  return { rows: [ackRow, sentRow], ratios }
 }
