@@ -266,6 +266,11 @@ export class Coordinator {
   /** Folds one step's outcome into the agents' states and statistics; false if anything went wrong. */
   #account(step: CycleStep, outcome: StepOutcome, cycle = this.#cycle): boolean {
     this.metrics.recordStep(stepName(step), outcome.elapsedNs)
+    // A thread that crashed while a step waited for it is the supervisor's
+    // now (restarting, or behind an open breaker), and so is the new thread
+    // starting in its slot: only that thread's own initialize step may mark
+    // it, never the lateness of a step its predecessor was in.
+    const accountable = (slot: AgentSlot): boolean => slot.participating || (step === CycleStep.Initialize && slot.state === 'starting')
     let clean = true
     for (const ack of outcome.acked) {
       const slot = this.#slots[ack.index]!
@@ -273,14 +278,14 @@ export class Coordinator {
       slot.lastCycle = cycle
       if (ack.ok) {
         if (step !== CycleStep.Initialize) slot.acknowledged++
-        if (slot.state === 'degraded' || slot.state === 'starting') {
+        if (accountable(slot) && (slot.state === 'degraded' || slot.state === 'starting')) {
           if (slot.state === 'degraded') this.#log.info({ agent: slot.name, cycle }, 'agent recovered')
           slot.state = 'ready'
         }
       } else {
         clean = false
         slot.errorCount++
-        if (!slot.participating && slot.state !== 'starting') continue
+        if (!accountable(slot)) continue
         if (slot.state !== 'degraded') this.#log.warn({ agent: slot.name, cycle, step: stepName(step) }, 'agent step failed; agent degraded')
         slot.state = 'degraded'
       }
@@ -288,9 +293,7 @@ export class Coordinator {
     for (const index of outcome.late) {
       clean = false
       const slot = this.#slots[index]!
-      // A thread that crashed while the step waited for it is the supervisor's
-      // now (restarting, or behind an open breaker): lateness must not undo that.
-      if (!slot.participating && slot.state !== 'starting') continue
+      if (!accountable(slot)) continue
       slot.lateCount++
       if (slot.state !== 'degraded') {
         this.#log.warn({ agent: slot.name, cycle, step: stepName(step), deadlineMs: this.settings.stepDeadlineMs(slot.name) }, 'agent missed its step deadline; degraded, its last good output stands')

@@ -66,6 +66,24 @@ describe('supervised agent threads', () => {
     expect(coordinator.safeMode).toBe(false)
   })
 
+  it('runs the initialize step of a thread restarted while the step its predecessor died in was still waiting for it', async () => {
+    // The old thread dies in the sense step; its successor is still starting when that step's deadline passes.
+    h = makeCoordinator({
+      behaviour: { market_conditions: { crashAtCycle: 5, crashHow: 'exit', initDelayMs: 400 } },
+      settings: { intervalMs: 20, stepDeadlineMs: () => 100 },
+    })
+    const { coordinator, ids, log } = h
+    await coordinator.start()
+    const id = ids.get('market_conditions')!
+    const slot = coordinator.slots[id]!
+    await until(() => slot.restarts === 1 && slot.state === 'ready', 20_000, 'the restart')
+    const cyclesAfterRestart = coordinator.metrics.totalCycles
+    await until(() => coordinator.metrics.totalCycles >= cyclesAfterRestart + 3, 10_000, 'three more cycles')
+    // Step 1 at start and again after the restart, and the restarted reader of the market asked for whole books.
+    expect(readLog(log).filter((e) => e.id === id && e.step === 1)).toHaveLength(2)
+    expect(coordinator.metrics.bookResyncs).toBe(1)
+  })
+
   it('opens the breaker after repeated crashes, holds the engine in safe mode, and restarts on operator reset', async () => {
     h = makeCoordinator({
       behaviour: { fees_monitor: { crashInInit: true } },
