@@ -15,6 +15,16 @@ export interface ComputePoolOptions {
   idleTimeoutMs?: number
   /** Tasks that may wait for a thread; one more is refused with ERR_COMPUTE_QUEUE_FULL. Default 64. */
   maxQueue?: number
+  /**
+   * Run the pool's threads in the idle scheduling class (Linux, with the
+   * Rust addon), so they only take a core the cycle leaves free. Default false.
+   */
+  idlePriority?: boolean
+}
+
+/** What each pool thread is started with. */
+export interface ComputeThreadData {
+  idlePriority: boolean
 }
 
 export interface RunOptions {
@@ -90,10 +100,11 @@ export class ComputePool implements ComputeRunner {
       maxThreads,
       idleTimeout: idleTimeoutMs,
       recordTiming: false,
+      workerData: { idlePriority: options.idlePriority ?? false } satisfies ComputeThreadData,
     })
     // A thread that dies with no task on it is reported here; unhandled, the event would kill the process.
     this.#piscina.on('error', (err: unknown) => this.#log.error({ err }, 'compute thread failed outside a task'))
-    this.#log.info({ maxThreads, maxQueue, idleTimeoutMs }, 'compute pool started')
+    this.#log.info({ maxThreads, maxQueue, idleTimeoutMs, idlePriority: options.idlePriority ?? false }, 'compute pool started')
   }
 
   async run<N extends TaskName>(name: N, input: TaskInput<N>, options: RunOptions = {}): Promise<TaskOutput<N>> {

@@ -37,8 +37,9 @@ const cycle = z
     initDeadlineMs: integer(1).default(10_000),
     /**
      * Node's and V8's background threads (garbage collection helpers,
-     * compilers) run at idle priority, so an agent woken for its step never
-     * waits behind them (Linux, with the Rust addon). Default true.
+     * compilers) and the compute pool's threads run at idle priority, so an
+     * agent woken for its step never waits behind them (Linux, with the Rust
+     * addon). Default true.
      */
     idleBackgroundThreads: z.boolean().default(true),
     /** V8's memory reducer in the agent threads: heap-shrinking collections that pause an idle agent for milliseconds. Default false. */

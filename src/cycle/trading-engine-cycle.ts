@@ -85,7 +85,7 @@ export class TradingEngineCycle {
     const config = this.config
     // Before the compute pool and the agents exist: only Node's own threads are there to move.
     quietBackground({ idleBackgroundThreads: config.cycle.idleBackgroundThreads, memoryReducer: config.cycle.memoryReducer })
-    this.#compute = new ComputePool({ maxThreads: config.compute.maxThreads })
+    this.#compute = new ComputePool({ maxThreads: config.compute.maxThreads, idlePriority: config.cycle.idleBackgroundThreads })
     this.#coordinator = new Coordinator(this.agents, createDataPlane(createBoards(), config.data_feeds.venues.length), this.#compute, {
       intervalMs: config.cycle.intervalMs,
       initDeadlineMs: config.cycle.initDeadlineMs,

@@ -83,3 +83,22 @@ export function quietBackground(
   log.info({ threads: moved, refused }, 'background threads moved to idle priority')
   return { idledThreads: moved }
 }
+
+/**
+ * Moves the calling thread to the idle scheduling class: for threads whose
+ * work is never awaited inside a step (the compute pool's), so that an agent
+ * woken for its step preempts them at once instead of queueing behind
+ * milliseconds of simulation. Their work still runs on any core the cycle
+ * leaves free. Measured over 15 s of 10 ms cycles of the embedded default:
+ * with the scenario simulation at normal priority 190–210 cycles of 1 500
+ * had a late agent; with a simulation too small to matter, 47.
+ */
+export function idleCallingThread(
+  log: Pick<Logger, 'warn'> = childLogger({ component: 'runtime' }),
+  executor: Executor = loadExecutor(),
+): boolean {
+  if (process.platform === 'linux' && executor.kind === 'native' && executor.setThreadIdlePriority(0)) return true
+  const reason = process.platform !== 'linux' ? `scheduling classes are Linux's (this is ${process.platform})` : executor.kind !== 'native' ? 'no Rust addon' : 'the system refused'
+  log.warn({ reason }, 'thread keeps its priority: an agent may wait behind it for a scheduler tick')
+  return false
+}

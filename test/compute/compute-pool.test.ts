@@ -4,6 +4,7 @@ import { ComputePool, simulateScenarios, type ComputePoolOptions, type TaskName 
 import { executeTask } from '../../src/compute/dispatch.js'
 import { isWavesError, type WavesErrorCode } from '../../src/errors/index.js'
 import { sampleBook } from './fixtures.js'
+import { SCHED_IDLE, policyOf, threadIds } from '../fixtures/runtime/thread-policy.js'
 
 const pools: ComputePool[] = []
 function newPool(options: ComputePoolOptions): ComputePool {
@@ -83,6 +84,23 @@ describe('ComputePool', () => {
     expect(first.map((r) => r.arrival).sort()).toEqual([1, 2, 3])
     expect(results[3]).toMatchObject({ arrival: 5, complete: true })
     expect(new Set(results.map((r) => r.threadId)).size).toBe(3)
+  })
+
+  it.runIf(process.platform === 'linux').each([true, false])('runs its threads in the idle scheduling class only when asked (idlePriority %s)', async (idlePriority) => {
+    const before = threadIds()
+    const pool = newPool({ maxThreads: 2, idlePriority })
+    const arrivals = counter()
+    // Two tasks held at a rendezvous: both pool threads are up and inside a task.
+    const runs = [0, 1].map(() => pool.run('thread-rendezvous', { arrivals, parties: 3, timeoutMs: 30_000 }))
+    await arrived(arrivals, 2)
+    // Starting a worker also starts threads of Node's own (libuv's pool reading its modules); only the pool's go idle.
+    const idled = threadIds()
+      .filter((tid) => !before.includes(tid))
+      .filter((tid) => policyOf(tid) === SCHED_IDLE)
+    release(arrivals)
+    await Promise.all(runs)
+    expect(idled).toHaveLength(idlePriority ? 2 : 0)
+    expect(idled).not.toContain(process.pid)
   })
 
   it('turns a task error into ERR_COMPUTE_TASK_FAILED carrying the cause', async () => {

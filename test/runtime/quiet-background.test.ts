@@ -1,10 +1,8 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { createExecutor } from '../../src/native/index.js'
-import { quietBackground } from '../../src/runtime/quiet-background.js'
-
-const SCHED_OTHER = 0
-const SCHED_IDLE = 5
+import { idleCallingThread, quietBackground } from '../../src/runtime/quiet-background.js'
+import { SCHED_IDLE, SCHED_OTHER } from '../fixtures/runtime/thread-policy.js'
 
 describe('keeping background threads out of the cycle', () => {
   it.runIf(process.platform === 'linux')('moves the threads there at the first start to idle priority, never the main thread or a thread started later', () => {
@@ -36,6 +34,14 @@ describe('keeping background threads out of the cycle', () => {
     expect(outcome.idledThreads).toBe(0)
     expect(outcome.skipped).toBe(process.platform === 'linux' ? 'no Rust addon' : `scheduling classes are Linux's (this is ${process.platform})`)
     expect(warned).toHaveLength(1)
+  })
+
+  it('says why a thread asking for idle priority keeps its own without the addon', () => {
+    const warned: unknown[][] = []
+    const fallback = createExecutor({ env: { WAVES_NATIVE: 'off' }, logger: { warn() {}, debug() {} } })
+    expect(idleCallingThread({ warn: (...args: unknown[]) => warned.push(args) }, fallback)).toBe(false)
+    expect(warned).toHaveLength(1)
+    expect(warned[0]![0]).toStrictEqual({ reason: process.platform === 'linux' ? 'no Rust addon' : `scheduling classes are Linux's (this is ${process.platform})` })
   })
 
   it('the addon refuses a thread that is not this process', () => {

@@ -1,11 +1,13 @@
 use napi_derive::napi;
 
-/// Moves thread `tid` of this process into the idle scheduling class
-/// (`SCHED_IDLE`): it then runs only on a core nothing else wants. For
-/// Node's and V8's background threads (garbage collection helpers, compiler
-/// threads): at normal priority they hold a core for milliseconds while an
-/// agent woken for its step waits behind them. False when `tid` is not a
-/// thread of this process or the system refuses; always false off Linux.
+/// Moves thread `tid` of this process, or with `tid` 0 the calling thread,
+/// into the idle scheduling class (`SCHED_IDLE`): it then runs only on a
+/// core nothing else wants, and a woken thread of any other class preempts
+/// it at once. For Node's and V8's background threads (garbage collection
+/// helpers, compiler threads) and the compute pool's threads: at normal
+/// priority they hold a core for milliseconds while an agent woken for its
+/// step waits behind them. False when `tid` is not a thread of this process
+/// or the system refuses; always false off Linux.
 #[napi]
 pub fn set_thread_idle_priority(tid: i32) -> bool {
     idle_priority(tid)
@@ -15,7 +17,8 @@ pub fn set_thread_idle_priority(tid: i32) -> bool {
 fn idle_priority(tid: i32) -> bool {
     // Only this process's threads: a tid of another process is refused here
     // rather than left to the permission check.
-    if tid <= 0 || !std::path::Path::new(&format!("/proc/self/task/{tid}")).exists() {
+    // 0 is the calling thread to sched_setscheduler, which is always ours.
+    if tid < 0 || (tid > 0 && !std::path::Path::new(&format!("/proc/self/task/{tid}")).exists()) {
         return false;
     }
     let param = libc::sched_param { sched_priority: 0 };
