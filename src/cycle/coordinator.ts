@@ -254,11 +254,15 @@ export class Coordinator {
     }
     const failClosed = this.#slots.filter((s) => s.registration.failClosed === true).map((s) => s.index)
     const outcomes = await this.#barrier.runCycle(cycle, chain, this.safeMode ? FLAG_SAFE_MODE : 0, failClosed)
-    // Steps that never began were cut short by stop.
-    if (outcomes.length < chain.length) healthy = false
     outcomes.forEach((outcome, position) => {
       if (!this.#account(chain[position]!.step, outcome, cycle)) healthy = false
     })
+    // Stop cut it short: a step that never began, or agents still within their deadlines.
+    if (outcomes.length < chain.length || outcomes.some((o) => o.cut.length > 0)) {
+      this.metrics.recordAborted()
+      this.#log.info({ cycle, stepsBegun: outcomes.length, steps: chain.length }, 'cycle in flight aborted by stop')
+      return
+    }
     this.metrics.recordCycle(monotonicClock.nowNs() - startNs, healthy)
     this.#maybeSnapshot()
   }

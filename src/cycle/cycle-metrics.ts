@@ -4,6 +4,8 @@ export interface CycleMetricsSnapshot {
   totalCycles: number
   successfulCycles: number
   failedCycles: number
+  /** Cycles stop cut short: neither successful nor failed, and not in `totalCycles`. */
+  abortedCycles: number
   overruns: number
   /** Interval boundaries skipped because a cycle ran over them. */
   skippedCycles: number
@@ -21,6 +23,7 @@ export class CycleMetrics {
   totalCycles = 0
   successfulCycles = 0
   failedCycles = 0
+  abortedCycles = 0
   overruns = 0
   skippedCycles = 0
   crashes = 0
@@ -49,6 +52,11 @@ export class CycleMetrics {
     this.startLag.recordNs(Math.max(0, lagNs))
   }
 
+  /** A cycle stop cut short: its time says nothing about the cycle, so only its count is kept. */
+  recordAborted(): void {
+    this.abortedCycles++
+  }
+
   recordOverrun(skipped: number): void {
     this.overruns++
     this.skippedCycles += skipped
@@ -68,6 +76,7 @@ export class CycleMetrics {
       totalCycles: this.totalCycles,
       successfulCycles: this.successfulCycles,
       failedCycles: this.failedCycles,
+      abortedCycles: this.abortedCycles,
       overruns: this.overruns,
       skippedCycles: this.skippedCycles,
       crashes: this.crashes,

@@ -20,7 +20,7 @@ function statusLine(s: CycleStatus): string {
   const ready = agents.filter((a) => a.state === 'ready').length
   const m = s.metrics
   return (
-    `cycle ${s.cycle}  ok ${m.successfulCycles}  failed ${m.failedCycles}  overruns ${m.overruns}  ` +
+    `cycle ${s.cycle}  ok ${m.successfulCycles}  failed ${m.failedCycles}${m.abortedCycles > 0 ? `  aborted ${m.abortedCycles}` : ''}  overruns ${m.overruns}  ` +
     `cycle p50 ${m.cycleMs.p50.toFixed(2)} ms p99 ${m.cycleMs.p99.toFixed(2)} ms  start lag p99 ${m.startLagMs.p99.toFixed(2)} ms  ` +
     `agents ${ready}/${agents.length} ready${s.safeMode ? '  SAFE MODE' : ''}`
   )

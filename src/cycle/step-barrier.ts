@@ -65,6 +65,8 @@ export interface StepOutcome {
   acked: Array<{ index: number; ok: boolean; durationUs: number }>
   /** Agent slots that missed their deadline. */
   late: number[]
+  /** Agent slots still working, within their deadline, when stop cut the step short. */
+  cut: number[]
   /** Wall time of the whole step on the coordinator, in ns. */
   elapsedNs: number
 }
@@ -136,7 +138,7 @@ export class StepBarrier {
       ringDoorbell(words, p.index)
     }
 
-    const outcome: StepOutcome = { acked: [], late: [], elapsedNs: 0 }
+    const outcome: StepOutcome = { acked: [], late: [], cut: [], elapsedNs: 0 }
     let pending = participants.slice()
     for (;;) {
       // Read arrivals before looking at acks: an ack after the look changes
@@ -165,7 +167,7 @@ export class StepBarrier {
       pending = stillPending
       if (pending.length === 0) break
       if (this.#aborting) {
-        outcome.late.push(...pending.map((p) => p.index))
+        outcome.cut.push(...pending.map((p) => p.index))
         break
       }
       const remainingMs = Math.max(0, (nextDeadlineNs - nowNs) / 1e6)
@@ -284,7 +286,7 @@ export class StepBarrier {
       const begun = Atomics.load(words, chainStartWord(position))
       if (begun === 0) break
       const ended = Atomics.load(words, chainStartWord(position + 1))
-      const outcome: StepOutcome = { acked: [], late: [], elapsedNs: Math.max(0, (ended > 0 ? ended : nowStamp) - begun) * 1000 }
+      const outcome: StepOutcome = { acked: [], late: [], cut: [], elapsedNs: Math.max(0, (ended > 0 ? ended : nowStamp) - begun) * 1000 }
       for (const p of steps[position]!.participants) {
         if (chainAcked(words, p.index, position) && !chainExcused(words, p.index, position)) {
           outcome.acked.push({
@@ -292,8 +294,11 @@ export class StepBarrier {
             ok: Atomics.load(words, chainAckWord(p.index, position, CHAIN_ACK_STATUS)) === ACK_OK,
             durationUs: Atomics.load(words, chainAckWord(p.index, position, CHAIN_ACK_DURATION_US)),
           })
-        } else {
+        } else if (chainExcused(words, p.index, position)) {
           outcome.late.push(p.index)
+        } else {
+          // Neither in nor let go: only an abort ends a chain with such a step.
+          outcome.cut.push(p.index)
         }
       }
       outcomes.push(outcome)
@@ -303,7 +308,7 @@ export class StepBarrier {
 
   /**
    * Cuts every wait short, now and from now on: steps in flight and later
-   * ones return at once with their missing agents late. Used to stop.
+   * ones return at once with their missing agents cut, not late. Used to stop.
    */
   abort(): void {
     this.#aborting = true

@@ -127,6 +127,7 @@ describe('the step chain', () => {
     const outcomes = await barrier.runCycle(1, plan({ 0: 5_000, 1: 5_000, 2: 5_000, 3: 40 }), 0, [2])
     expect(performance.now() - startedMs).toBeLessThan(400)
     expect(outcomes[3]!.late).toEqual([3])
+    expect(outcomes.map((o) => o.cut)).toEqual([[], [], [], [], []])
     await new Promise((resolve) => setTimeout(resolve, 400))
     await stop()
   })
@@ -141,7 +142,10 @@ describe('the step chain', () => {
     const outcomes = await running
     expect(performance.now() - abortedMs).toBeLessThan(500)
     expect(outcomes).toHaveLength(3)
-    expect(outcomes[2]!.late).toEqual([1])
+    // Cut short within its deadline: not late.
+    expect(outcomes[2]!.late).toEqual([])
+    expect(outcomes[2]!.cut).toEqual([1])
+    expect(outcomes.slice(0, 2).map((o) => o.cut)).toEqual([[], []])
     await stop()
   })
 })
