@@ -45,4 +45,6 @@ export interface AgentHostHealth {
   lastError: string | undefined
   counters: Record<string, number>
   detail: Record<string, unknown>
+  /** The agent's own V8 heap: what it holds in use, and what the isolate has reserved for it, in bytes. */
+  heap: { usedBytes: number; totalBytes: number }
 }

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8'
 import { WavesError } from '../errors/index.js'
 import { monotonicClock } from '../clock/clock.js'
 import { childLogger } from '../log/logger.js'
@@ -99,7 +100,16 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
       await agent.configure?.(current)
     },
     async health(): Promise<AgentHostHealth> {
-      return { name: data.name, steps, stepFailures, lastError, counters: { ...counters }, detail: agent.health?.() ?? {} }
+      const heap = getHeapStatistics()
+      return {
+        name: data.name,
+        steps,
+        stepFailures,
+        lastError,
+        counters: { ...counters },
+        detail: agent.health?.() ?? {},
+        heap: { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size },
+      }
     },
     async snapshot() {
       return agent.snapshot?.()

@@ -52,6 +52,13 @@ describe('TradingEngineCycle', () => {
     expect(feeds.counters['ring_trades']).toBeGreaterThanOrEqual(conditions.counters['trades']!)
     expect(conditions.counters['trades']).toBeGreaterThan(0)
     expect(feeds.counters['ring_overflowed']).toBe(0)
+    // Each agent reports its own isolate's heap: in use within what is reserved, and not one figure for all.
+    const heaps = await Promise.all(DEFAULT_AGENTS.map(async (a) => (await engine!.agentHealth(a.name)).heap))
+    for (const heap of heaps) {
+      expect(heap.usedBytes).toBeGreaterThan(0)
+      expect(heap.usedBytes).toBeLessThanOrEqual(heap.totalBytes)
+    }
+    expect(new Set(heaps.map((h) => h.usedBytes)).size).toBeGreaterThan(1)
     await until(() => status.compute !== undefined, 1_000, 'compute stats')
   })
 
