@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import type { FormattedTotals } from '../accounting/index.js'
 import { loadConfig } from '../config/index.js'
 import { isWavesError } from '../errors/index.js'
 import { TradingEngineCycle, type CycleStatus } from './trading-engine-cycle.js'
@@ -7,7 +8,8 @@ export const RUN_USAGE = `usage: waves run [--config FILE] [--set path=value]...
 
 Runs the engine on its embedded default (synthetic market, no Redis, no
 exchange keys) or on FILE, with --set overriding any config path. Prints the
-cycle's status every second; Ctrl-C, or --seconds after it has started, stops it cleanly.`
+cycle's status and the account (fills, volume, fees and PnL per quote
+currency) every second; Ctrl-C, or --seconds after it has started, stops it cleanly.`
 
 export interface RunIo {
   stdout: NodeJS.WritableStream
@@ -24,6 +26,27 @@ function statusLine(s: CycleStatus): string {
     `cycle p50 ${m.cycleMs.p50.toFixed(2)} ms p99 ${m.cycleMs.p99.toFixed(2)} ms  start lag p99 ${m.startLagMs.p99.toFixed(2)} ms  ` +
     `agents ${ready}/${agents.length} ready${s.safeMode ? '  SAFE MODE' : ''}`
   )
+}
+
+/** How long the status line waits for fees_monitor's account before printing without it. */
+const ACCOUNT_TIMEOUT_MS = 500
+
+/** One line per quote currency of fees_monitor's ledger: what the engine has traded and made, net of fees. */
+export function accountLines(totals: readonly FormattedTotals[]): string[] {
+  return totals.map(
+    (t) => `  ${t.quote}  fills ${t.fills}  volume ${t.volume}  fees ${t.fees}  realized ${t.realized}  unrealized ${t.unrealized}  net ${t.netPnl}`,
+  )
+}
+
+/** The account as fees_monitor keeps it, or why it is not shown. */
+async function accountOf(engine: TradingEngineCycle): Promise<string[]> {
+  try {
+    const health = await engine.agentHealth('fees_monitor', ACCOUNT_TIMEOUT_MS)
+    const totals = (health.detail as { totals?: FormattedTotals[] }).totals ?? []
+    return totals.length > 0 ? accountLines(totals) : ['  no fills yet']
+  } catch (err) {
+    return [`  account unavailable: ${err instanceof Error ? err.message : String(err)}`]
+  }
 }
 
 /** `waves run`: returns the exit code. */
@@ -58,13 +81,23 @@ export async function runCommand(argv: string[], io: RunIo): Promise<number> {
   await engine.startCycle()
   // --seconds counts from when the engine runs: starting eleven threads takes a second or two, more on a busy machine.
   const timer = seconds === undefined ? undefined : setTimeout(stop, seconds * 1000)
-  const ticker = setInterval(() => io.stdout.write(`${statusLine(engine.getCycleStatus())}\n`), 1000)
+  // One report at a time: a slow answer from fees_monitor delays the next line rather than interleaving with it.
+  let reporting: Promise<void> = Promise.resolve()
+  const report = async (): Promise<void> => {
+    const status = statusLine(engine.getCycleStatus())
+    const account = await accountOf(engine)
+    io.stdout.write(`${status}\n${account.join('\n')}\n`)
+  }
+  const ticker = setInterval(() => (reporting = reporting.then(report)), 1000)
   await stopped
   clearInterval(ticker)
   clearTimeout(timer)
   process.off('SIGINT', stop)
   process.off('SIGTERM', stop)
+  await reporting
+  // Asked before the agents stop: afterwards there is no one to ask.
+  const account = await accountOf(engine)
   await engine.stopCycle()
-  io.stdout.write(`stopped: ${statusLine(engine.getCycleStatus())}\n`)
+  io.stdout.write(`stopped: ${statusLine(engine.getCycleStatus())}\n${account.join('\n')}\n`)
   return 0
 }

@@ -5,10 +5,19 @@ const cli = (args: string[], env: Record<string, string> = {}) =>
   spawnSync('node', ['dist/src/cli.js', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, WAVES_LOG_LEVEL: 'warn', ...env } })
 
 describe('the waves command', () => {
-  it('runs the engine on its embedded default, reports the cycle each second, and stops cleanly', () => {
-    const run = cli(['run', '--seconds', '3.5', '--set', 'cycle.intervalMs=100'])
+  it('runs the engine on its embedded default, reports the cycle and the account each second, and stops cleanly', () => {
+    const run = cli(['run', '--seconds', '6', '--set', 'cycle.intervalMs=50'])
     expect(run.status).toBe(0)
-    expect(run.stdout).toContain('waves: 11 agents, a cycle every 100 ms')
+    expect(run.stdout).toContain('waves: 11 agents, a cycle every 50 ms')
+    // Each report is the cycle's line, then the account's: fees_monitor's ledger per quote currency.
+    const reports = run.stdout.split('\n').filter((line) => /^(stopped: )?cycle \d+/.test(line)).length
+    const accounts = [...run.stdout.matchAll(/^ {2}(?:no fills yet|USDT {2}fills (\d+) {2}volume ([\d.]+) {2}fees ([\d.]+) {2}realized (-?[\d.]+) {2}unrealized (-?[\d.]+) {2}net (-?[\d.]+))$/gm)]
+    expect(accounts).toHaveLength(reports)
+    // By the end the embedded strategy has traded: fills, volume and fees, each a positive amount.
+    const final = accounts.at(-1)!
+    expect(Number(final[1])).toBeGreaterThan(0)
+    expect(Number(final[2])).toBeGreaterThan(0)
+    expect(Number(final[3])).toBeGreaterThan(0)
     const lines = [...run.stdout.matchAll(/^cycle (\d+) {2}ok (\d+) {2}failed (\d+) {2}overruns (\d+) .* start lag p99 ([\d.]+) ms {2}agents (\d+)\/11 ready/gm)]
     expect(lines.length).toBeGreaterThanOrEqual(2)
     const last = lines.at(-1)!
