@@ -32,7 +32,7 @@ function statusLine(s: CycleStatus): string {
 const ACCOUNT_TIMEOUT_MS = 500
 
 /** One line per quote currency of fees_monitor's ledger: what the engine has traded and made, net of fees. */
-export function accountLines(totals: readonly FormattedTotals[]): string[] {
+function accountLines(totals: readonly FormattedTotals[]): string[] {
   return totals.map(
     (t) => `  ${t.quote}  fills ${t.fills}  volume ${t.volume}  fees ${t.fees}  realized ${t.realized}  unrealized ${t.unrealized}  net ${t.netPnl}`,
   )

@@ -2,8 +2,9 @@ use napi_derive::napi;
 
 /// Moves thread `tid` of this process, or with `tid` 0 the calling thread,
 /// into the idle scheduling class (`SCHED_IDLE`): it then runs only on a
-/// core nothing else wants, and a woken thread of any other class preempts
-/// it at once. For Node's and V8's background threads (garbage collection
+/// core nothing else wants, and a thread of any other class woken on its
+/// core preempts it at once (one moved there by load balancing may wait for
+/// the next scheduler tick). For Node's and V8's background threads (garbage collection
 /// helpers, compiler threads) and the compute pool's threads: at normal
 /// priority they hold a core for milliseconds while an agent woken for its
 /// step waits behind them. False when `tid` is not a thread of this process
