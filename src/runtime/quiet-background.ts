@@ -58,10 +58,10 @@ export function quietBackground(
   if (!settings.idleBackgroundThreads) return { idledThreads: 0, skipped: 'cycle.idleBackgroundThreads is false' }
   if (threadsDone) return { idledThreads: 0, skipped: 'done at the first engine start in this process' }
   threadsDone = true
-  if (process.platform !== 'linux' || executor.kind !== 'native') {
-    const reason = process.platform !== 'linux' ? `scheduling classes are Linux's (this is ${process.platform})` : 'no Rust addon'
-    log.warn({ reason }, 'background threads keep their priority: an agent may wait behind them for a scheduler tick')
-    return { idledThreads: 0, skipped: reason }
+  const idle = idleClassOf(executor)
+  if (typeof idle === 'string') {
+    log.warn({ reason: idle }, 'background threads keep their priority: an agent may wait behind them for a scheduler tick')
+    return { idledThreads: 0, skipped: idle }
   }
   let threads: string[]
   try {
@@ -77,7 +77,7 @@ export function quietBackground(
     const tid = Number(name)
     // The main thread (its tid is the pid) runs the coordinator: it keeps its priority.
     if (tid === process.pid) continue
-    if (executor.setThreadIdlePriority(tid)) moved++
+    if (idle(tid)) moved++
     else refused++
   }
   log.info({ threads: moved, refused }, 'background threads moved to idle priority')
@@ -97,8 +97,15 @@ export function idleCallingThread(
   log: Pick<Logger, 'warn'> = childLogger({ component: 'runtime' }),
   executor: Executor = loadExecutor(),
 ): boolean {
-  if (process.platform === 'linux' && executor.kind === 'native' && executor.setThreadIdlePriority(0)) return true
-  const reason = process.platform !== 'linux' ? `scheduling classes are Linux's (this is ${process.platform})` : executor.kind !== 'native' ? 'no Rust addon' : 'the system refused'
+  const idle = idleClassOf(executor)
+  if (typeof idle !== 'string' && idle(0)) return true
+  const reason = typeof idle === 'string' ? idle : 'the system refused'
   log.warn({ reason }, 'thread keeps its priority: an agent may wait behind it for a scheduler tick')
   return false
+}
+
+/** How this process moves a thread (0: the calling one) to the idle class, or why it cannot. */
+function idleClassOf(executor: Executor): ((tid: number) => boolean) | string {
+  if (process.platform !== 'linux') return `scheduling classes are Linux's (this is ${process.platform})`
+  return executor.kind === 'native' ? (tid) => executor.setThreadIdlePriority(tid) : 'no Rust addon'
 }

@@ -275,10 +275,12 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
     onFastPath() {
       pump()
     },
-    health: () =>
-      ccxt !== undefined
-        ? { openOrders: ccxt.openOrders(), venues: ccxt.venueCounters(), venueHealth: health.detail(), tickToAckUs: tickToAck.histogram.summary(), tickToAckHistogram: tickToAck.histogram.encode() }
-        : { openOrders: sessions.openOrders(), venueHealth: health.detail(), tickToAckUs: tickToAck.histogram.summary(), tickToAckHistogram: tickToAck.histogram.encode() },
+    health: () => ({
+      ...(ccxt !== undefined ? { openOrders: ccxt.openOrders(), venues: ccxt.venueCounters() } : { openOrders: sessions.openOrders() }),
+      venueHealth: health.detail(),
+      tickToAckUs: tickToAck.histogram.summary(),
+      tickToAckHistogram: tickToAck.histogram.encode(),
+    }),
     snapshot: () => ({
       journal: journal.marks(),
       waiting: writer.pendingAnswers(),
