@@ -20,9 +20,10 @@ const api: AgentHostApi = {
   health: () => host.health(),
   snapshot: () => host.snapshot(),
   async stop() {
-    await host.stop()
+    const last = await host.stop()
     // Answer the caller first, then end the thread with a clean exit code.
     setImmediate(() => process.exit(0))
+    return last
   },
 }
 Comlink.expose(api, comlinkEndpoint(parentPort!))

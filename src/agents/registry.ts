@@ -28,9 +28,20 @@ export interface AgentRegistration {
    * briefly: for agents on the tick-to-order path (see low-pause-heap.ts).
    */
   readonly youngGenerationMb?: number
+  /**
+   * When it stops, among the others: agents stop in ascending `stopOrder`,
+   * each group once the one before has stopped. Default 0, first: whatever
+   * originates orders must be quiet before execution cancels what rests,
+   * and the adapters must still be there to carry those cancels to the
+   * venues, and the fee ledger to book the answers.
+   */
+  readonly stopOrder?: number
 }
 
 const { Sense, Analyze, Compose, EvaluateRisk, Execute, Monitor, Learn, Report } = CycleStep
+
+/** Stop groups of the engine's agents: see `stopOrder`. */
+export const STOP_ORDER = Object.freeze({ originators: 0, execution: 1, venues: 2, books: 3 })
 
 /** The engine's agents. Adding one is a folder under src/agents/ and a line here. */
 export const DEFAULT_AGENTS: readonly AgentRegistration[] = Object.freeze([
@@ -41,10 +52,13 @@ export const DEFAULT_AGENTS: readonly AgentRegistration[] = Object.freeze([
   { name: 'intelligence', steps: [Analyze, Learn], module: 'src/agents/intelligence/index' },
   { name: 'strategy_engine', steps: [Compose, Learn], module: 'src/agents/strategy-engine/index', fastPath: ['market'], youngGenerationMb: LOW_PAUSE_YOUNG_GENERATION_MB },
   { name: 'risk_management', steps: [EvaluateRisk], module: 'src/agents/risk-management/index', failClosed: true },
-  { name: 'execution', steps: [Execute], module: 'src/agents/execution/index', fastPath: ['market'], youngGenerationMb: LOW_PAUSE_YOUNG_GENERATION_MB },
+  // Stops once nothing sends it orders: its stop cancels the children still resting.
+  { name: 'execution', steps: [Execute], module: 'src/agents/execution/index', fastPath: ['market'], youngGenerationMb: LOW_PAUSE_YOUNG_GENERATION_MB, stopOrder: STOP_ORDER.execution },
   // async: answers fall due on timers; woken between steps when execution sends orders.
-  { name: 'adapters', steps: [Execute, Monitor], module: 'src/agents/adapters/index', wait: 'async', fastPath: ['venue', 'fast', 'market'], youngGenerationMb: LOW_PAUSE_YOUNG_GENERATION_MB },
-  { name: 'fees_monitor', steps: [Monitor], module: 'src/agents/fees-monitor/index' },
-  { name: 'failure_prevention', steps: [Monitor], module: 'src/agents/failure-prevention/index' },
-  { name: 'agent_io', steps: [Report], module: 'src/agents/agent-io/index' },
+  // Stops after execution: carries its last cancels to the venues, and their answers back.
+  { name: 'adapters', steps: [Execute, Monitor], module: 'src/agents/adapters/index', wait: 'async', fastPath: ['venue', 'fast', 'market'], youngGenerationMb: LOW_PAUSE_YOUNG_GENERATION_MB, stopOrder: STOP_ORDER.venues },
+  // Stop last: the fills of the venues' last answers are booked, and reported.
+  { name: 'fees_monitor', steps: [Monitor], module: 'src/agents/fees-monitor/index', stopOrder: STOP_ORDER.books },
+  { name: 'failure_prevention', steps: [Monitor], module: 'src/agents/failure-prevention/index', stopOrder: STOP_ORDER.books },
+  { name: 'agent_io', steps: [Report], module: 'src/agents/agent-io/index', stopOrder: STOP_ORDER.books },
 ])

@@ -34,8 +34,8 @@ export interface AgentHostApi {
   configure(config: AgentConfigPayload): Promise<void>
   health(): Promise<AgentHostHealth>
   snapshot(): Promise<unknown>
-  /** Leaves the barrier loop, runs the agent's stop, and lets the thread end. */
-  stop(): Promise<void>
+  /** Leaves the barrier loop, runs the agent's stop, and lets the thread end; returns its health as it ended. */
+  stop(): Promise<AgentHostHealth>
 }
 
 export interface AgentHostHealth {

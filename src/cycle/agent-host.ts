@@ -88,6 +88,19 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
     }
   }
 
+  function health(): AgentHostHealth {
+    const heap = getHeapStatistics()
+    return {
+      name: data.name,
+      steps,
+      stepFailures,
+      lastError,
+      counters: { ...counters },
+      detail: agent.health?.() ?? {},
+      heap: { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size },
+    }
+  }
+
   return {
     async init(config, restored) {
       current = context(config)
@@ -99,18 +112,7 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
       current = context(config)
       await agent.configure?.(current)
     },
-    async health(): Promise<AgentHostHealth> {
-      const heap = getHeapStatistics()
-      return {
-        name: data.name,
-        steps,
-        stepFailures,
-        lastError,
-        counters: { ...counters },
-        detail: agent.health?.() ?? {},
-        heap: { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size },
-      }
-    },
+    health: async () => health(),
     async snapshot() {
       return agent.snapshot?.()
     },
@@ -118,6 +120,7 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
       // The coordinator has already posted the stop command; wait for the loop to see it.
       await loop
       await agent.stop?.()
+      return health()
     },
   }
 }

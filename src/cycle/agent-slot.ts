@@ -1,4 +1,5 @@
 import type { AgentRegistration } from '../agents/registry.js'
+import type { AgentHostHealth } from './agent-host-api.js'
 import type { AgentThread } from './agent-thread.js'
 import { LatencyHistogram } from '../metrics/latency-histogram.js'
 import { CrashBreaker, type BreakerSettings } from './supervision.js'
@@ -37,6 +38,8 @@ export class AgentSlot {
   lastCycle = 0
   lastError: string | undefined
   lastSnapshot: unknown
+  /** Its thread's own account of itself as it stopped, after the agent's stop ran: what it ended with. */
+  lastHealth: AgentHostHealth | undefined
   restartTimer: NodeJS.Timeout | undefined
 
   constructor(registration: AgentRegistration, index: number, breaker: BreakerSettings) {

@@ -4,7 +4,7 @@ import { WavesError } from '../errors/index.js'
 import type { ComputeRunner, TaskName } from '../compute/index.js'
 import { comlinkEndpoint } from '../runtime/comlink-endpoint.js'
 import { compiledModuleUrl } from '../runtime/package-root.js'
-import type { AgentHostApi, AgentHostData } from './agent-host-api.js'
+import type { AgentHostApi, AgentHostData, AgentHostHealth } from './agent-host-api.js'
 
 /** Rejects with ERR_AGENT_TIMEOUT when `promise` takes longer than `ms`. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string, context: Record<string, unknown>): Promise<T> {
@@ -55,14 +55,19 @@ export class AgentThread {
     })
   }
 
-  /** Asks the agent to stop; terminates the thread if it does not within `timeoutMs`. */
-  async stop(timeoutMs: number): Promise<void> {
+  /**
+   * Asks the agent to stop and returns its last health; terminates the
+   * thread if it does not stop within `timeoutMs`, and then has no health to return.
+   */
+  async stop(timeoutMs: number): Promise<AgentHostHealth | undefined> {
     this.#stopping = true
     try {
-      await withTimeout(this.api.stop(), timeoutMs, `stopping agent ${this.name}`, { agent: this.name })
+      const last = await withTimeout(this.api.stop(), timeoutMs, `stopping agent ${this.name}`, { agent: this.name })
       await withTimeout(this.exited, timeoutMs, `agent ${this.name} thread exit`, { agent: this.name })
+      return last
     } catch {
       await this.worker.terminate()
+      return undefined
     }
   }
 

@@ -119,14 +119,18 @@ export class Coordinator {
     this.#barrier.abort()
     await this.#loop
     for (const slot of this.#slots) clearTimeout(slot.restartTimer)
-    this.#barrier.stop(this.#slots.map((s) => s.index))
-    await Promise.all(
-      this.#slots.map(async (slot) => {
-        await slot.thread?.stop(STOP_TIMEOUT_MS)
-        slot.thread = undefined
-        slot.state = 'stopped'
-      }),
-    )
+    // Group by group (see AgentRegistration.stopOrder): a later group still runs while an earlier one winds down.
+    for (const group of stopGroups(this.#slots)) {
+      this.#barrier.stop(group.map((s) => s.index))
+      await Promise.all(
+        group.map(async (slot) => {
+          const last = await slot.thread?.stop(STOP_TIMEOUT_MS)
+          if (last !== undefined) slot.lastHealth = last
+          slot.thread = undefined
+          slot.state = 'stopped'
+        }),
+      )
+    }
     this.#state = 'stopped'
     this.#log.info({ cycles: this.metrics.totalCycles }, 'coordinator stopped')
   }
@@ -363,4 +367,10 @@ export class Coordinator {
       this.metrics.bookResyncs++
     }
   }
+}
+
+/** The slots in groups of equal `stopOrder`, lowest first, each in registration order. */
+export function stopGroups(slots: readonly AgentSlot[]): AgentSlot[][] {
+  const orders = [...new Set(slots.map((s) => s.registration.stopOrder ?? 0))].sort((a, b) => a - b)
+  return orders.map((order) => slots.filter((s) => (s.registration.stopOrder ?? 0) === order))
 }

@@ -95,9 +95,9 @@ export async function runCommand(argv: string[], io: RunIo): Promise<number> {
   process.off('SIGINT', stop)
   process.off('SIGTERM', stop)
   await reporting
-  // Asked before the agents stop: afterwards there is no one to ask.
-  const account = await accountOf(engine)
   await engine.stopCycle()
+  // fees_monitor's account as it stopped, after the venues' last answers.
+  const account = await accountOf(engine)
   io.stdout.write(`stopped: ${statusLine(engine.getCycleStatus())}\n${account.join('\n')}\n`)
   return 0
 }

@@ -143,10 +143,16 @@ export class TradingEngineCycle {
     }
   }
 
-  /** An agent's own account of itself (counters, detail), asked over its control channel. */
+  /**
+   * An agent's own account of itself (counters, detail), asked over its
+   * control channel; once the engine has stopped, the account it gave as
+   * its thread ended, after its own stop ran (the fee ledger then holds the
+   * fills of the last cancels' answers).
+   */
   async agentHealth(agent: string, timeoutMs = 2_000): Promise<AgentHostHealth> {
     const slot = this.#coordinator?.slots.find((s) => s.name === agent)
     if (!slot) throw new WavesError('ERR_AGENT_UNKNOWN', `no agent named ${agent}`, { agent })
+    if (this.#coordinator?.state === 'stopped' && slot.lastHealth !== undefined) return slot.lastHealth
     if (!slot.thread) throw new WavesError('ERR_CYCLE_STATE', `agent ${agent} has no running thread (${slot.state})`, { agent, state: slot.state })
     return withTimeout(slot.thread.api.health(), timeoutMs, `health of agent ${agent}`, { agent })
   }
@@ -156,7 +162,12 @@ export class TradingEngineCycle {
     return this.#coordinator?.resetBreaker(agent) ?? []
   }
 
-  /** Aborts the cycle in flight, stops every agent thread and the compute pool. Safe to call twice. */
+  /**
+   * Aborts the cycle in flight, stops every agent thread (in the agents'
+   * stop order: what sends orders, then execution, which cancels what
+   * rests, then the adapters, which carry the cancels out and the answers
+   * back, then the ledger) and the compute pool. Safe to call twice.
+   */
   stopCycle(): Promise<void> {
     this.#stopping ??= (async () => {
       process.off('SIGINT', this.#onSignal)

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { DEFAULT_AGENTS } from '../../src/agents/registry.js'
 import { CYCLE_STEPS, CycleStep } from '../../src/cycle/steps.js'
-import { readLog } from '../fixtures/cycle/instrumented-agent.js'
+import { readLog, STOP_BEGAN, STOP_ENDED } from '../fixtures/cycle/instrumented-agent.js'
 import { makeCoordinator, until, type Harness } from './harness.js'
 
 let running: Harness | undefined
@@ -140,5 +141,34 @@ describe('stopping', () => {
     const metrics = h.coordinator.metrics.snapshot()
     expect(metrics).toMatchObject({ totalCycles: 0, successfulCycles: 0, failedCycles: 0, abortedCycles: 1 })
     expect(h.coordinator.slots[h.ids.get('intelligence')!]!.lateCount).toBe(0)
+  }, 30_000)
+
+  it('stops the agents group by group in their stop order, each group once the one before has ended, and keeps what each said as it ended', async () => {
+    const behaviour = Object.fromEntries(DEFAULT_AGENTS.map((r) => [r.name, { logStop: true, stopDelayMs: 200 }]))
+    const h = start({ behaviour, settings: { intervalMs: 20 } })
+    await h.coordinator.start()
+    await until(() => h.coordinator.metrics.totalCycles >= 3, 10_000, 'three cycles')
+    await h.coordinator.stop()
+    const entries = readLog(h.log)
+    // Positions in the log, which orders every entry of every thread.
+    const at = (name: string, step: number): number => entries.findIndex((e) => e.id === h.ids.get(name) && e.step === step)
+    const orderOf = (name: string): number => DEFAULT_AGENTS.find((r) => r.name === name)!.stopOrder ?? 0
+    const names = DEFAULT_AGENTS.map((r) => r.name)
+    expect(new Set(names.map(orderOf)).size).toBeGreaterThanOrEqual(3)
+    for (const name of names) {
+      expect(at(name, STOP_BEGAN), name).toBeGreaterThan(-1)
+      expect(at(name, STOP_ENDED), name).toBeGreaterThan(at(name, STOP_BEGAN))
+    }
+    for (const earlier of names) {
+      for (const later of names) {
+        if (orderOf(earlier) < orderOf(later)) expect(at(later, STOP_BEGAN), `${later} after ${earlier}`).toBeGreaterThan(at(earlier, STOP_ENDED))
+        // A group stops together: each of its agents had begun before any of them ended.
+        if (orderOf(earlier) === orderOf(later)) expect(at(later, STOP_BEGAN), `${later} with ${earlier}`).toBeLessThan(at(earlier, STOP_ENDED))
+      }
+    }
+    for (const slot of h.coordinator.slots) {
+      const stepsLogged = entries.filter((e) => e.id === h.ids.get(slot.name) && e.step > 0).length
+      expect(slot.lastHealth?.detail, slot.name).toMatchObject({ stepsRun: stepsLogged })
+    }
   }, 30_000)
 })

@@ -4,8 +4,10 @@ import type { FillRingWriter } from '../../src/agents/adapters/fill-ring-writer.
 import type { VenueHealthKeeper } from '../../src/agents/adapters/venue-health-keeper.js'
 import { monotonicClock } from '../../src/clock/clock.js'
 import { childLogger } from '../../src/log/logger.js'
+import { DEFAULT_AGENTS } from '../../src/agents/registry.js'
 import { TradingEngineCycle } from '../../src/cycle/trading-engine-cycle.js'
 import { Side } from '../../src/schemas/index.js'
+import { RESTING_BUY } from '../fixtures/cycle/resting-order-strategy.js'
 import { API_KEY, BTC, SECRET, startMockBinance, type MockBinance } from '../fixtures/venues/mock-binance.js'
 
 let engine: TradingEngineCycle | undefined
@@ -114,6 +116,37 @@ describe.each(['ccxt', 'ccxt-pro'] as const)('TradingEngineCycle on a ccxt venue
     expect(fees['fills']).toBeGreaterThan(0)
     expect(mock.counters.unexpected).toEqual([])
   }, 240_000)
+})
+
+describe('stopping the engine on a ccxt venue', () => {
+  it('leaves no order of its own open at the exchange: execution cancels what rests, and the adapters, stopping after it, carry the cancel out', async () => {
+    env = await startMockBinance([BTC])
+    quoteAround(env.mock, 3_000_000, undefined)
+    process.env['WAVES_BINANCE_API_KEY'] = API_KEY
+    process.env['WAVES_BINANCE_SECRET'] = SECRET
+    const agents = DEFAULT_AGENTS.map((r) => (r.name === 'strategy_engine' ? { ...r, module: 'test/fixtures/cycle/resting-order-strategy' } : r))
+    engine = new TradingEngineCycle(
+      {
+        cycle: { intervalMs: 50 },
+        data_feeds: { source: 'ccxt', instruments: ['BTC-USDT'], venues: ['binance'], ccxtRestUrl: env.urls.rest, ccxtPollIntervalMs: 100, ccxtBookDepth: 5 },
+        // The child rests until the engine stops, not until a rest timeout cancels it.
+        execution: { venue: 'ccxt:binance', childTimeoutMs: 600_000 },
+        adapters: { ccxtRestUrl: env.urls.rest, ccxtPollIntervalMs: 100 },
+      },
+      { handleSignals: false, agents },
+    )
+    await engine.startCycle()
+    const venue = env.engine
+    snapshot = async () => ({ open: venue.openOrders(), adapters: await engine!.agentHealth('adapters'), execution: (await engine!.agentHealth('execution')).counters })
+    await eventually(async () => venue.openOrders().length === 1, 60_000, 'the buy resting at the exchange')
+    expect(venue.openOrders()[0]).toMatchObject({ side: Side.Buy, priceTicks: RESTING_BUY.priceTicks, remainingLots: RESTING_BUY.sizeLots })
+    await engine.stopCycle()
+    expect(venue.openOrders()).toEqual([])
+    expect(env.mock.served('DELETE /api/v3/order')).toBe(1)
+    // What the agents said as they stopped: the cancel went out, and its answer came back to the adapters.
+    expect((await engine.agentHealth('adapters')).counters).toMatchObject({ cancels_sent: 1 })
+    engine = undefined
+  }, 120_000)
 })
 
 describe('the ccxt venue without keys', () => {

@@ -80,6 +80,11 @@ describe('TradingEngineCycle', () => {
     const fees = await engine.agentHealth('fees_monitor')
     const roundTrips = (await engine.agentHealth('execution')).detail['venueRoundTripUs'] as Array<{ count: number; p50: number }>
     await engine.stopCycle()
+    // As they stopped, the adapters after execution and the ledger last: every fill the venues put on the ring is booked, once.
+    const told = (await engine.agentHealth('adapters')).counters
+    const booked = (await engine.agentHealth('fees_monitor')).counters
+    expect(told['fills_written']).toBeGreaterThanOrEqual(fees.counters['fills']!)
+    expect((booked['fills'] ?? 0) + (booked['fills_refused'] ?? 0)).toBe(told['fills_written'])
     expect(execution['children_sent']).toBeGreaterThan(0)
     // Every order the venues took came from execution's children or the fast path.
     expect(adapters['orders_submitted']).toBeGreaterThanOrEqual(execution['children_sent']!)

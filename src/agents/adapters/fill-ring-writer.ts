@@ -45,7 +45,10 @@ export class FillRingWriter {
   readonly #pending: PendingAnswer[] = []
   /** Told of every order event as it is given (its order's client id and time). */
   readonly #onEvent: ((clientOrderId: number, tsNs: number) => void) | undefined
+  /** Answers written to the ring, order events and fills. */
   written = 0
+  /** Of those, fills: what the fee ledger, having read the ring to its end, has booked. */
+  fillsWritten = 0
 
   constructor(ring: SingleProducerSequencer, onEvent?: (clientOrderId: number, tsNs: number) => void) {
     this.#ring = ring
@@ -110,7 +113,10 @@ export class FillRingWriter {
       if (s < 0) break
       const next = this.#pending[written]!
       if (next.kind === 'event') this.#writeEvent(s, next.fields)
-      else this.#writeFill(s, next.fields)
+      else {
+        this.#writeFill(s, next.fields)
+        this.fillsWritten++
+      }
       this.#ring.publish(s)
       written++
     }

@@ -110,6 +110,12 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
     counters['requests_unknown_type'] = requests.unknownMessages + fastRequests.unknownMessages
   }
 
+  const countAnswers = (): void => {
+    counters['answers_written'] = writer.written
+    counters['fills_written'] = writer.fillsWritten
+    counters['answers_pending'] = writer.pending
+  }
+
   /** Everything in one turn: the market first (orders meet the book as of now), then orders, then what is due. */
   const pump = (): void => {
     if (ccxt !== undefined) return pumpCcxt()
@@ -123,8 +129,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
     counters['orders_submitted'] = sessions.submitted
     counters['orders_unknown_venue'] = sessions.unknownVenue
     countRequests(sessions.requests)
-    counters['answers_written'] = writer.written
-    counters['answers_pending'] = writer.pending
+    countAnswers()
     clearTimeout(timer)
     timer = undefined
     if (nextNs !== undefined) timer = setTimeout(pump, Math.max(0, (nextNs - nowNs()) / 1e6))
@@ -145,8 +150,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
     counters['cancels_held_venue_down'] = c.cancelsHeld
     counters['venue_poll_failures'] = c.pollFailures
     countRequests(c)
-    counters['answers_written'] = writer.written
-    counters['answers_pending'] = writer.pending
+    countAnswers()
   }
 
   /**
@@ -215,7 +219,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
             logger: ctx.logger,
             health,
             onAnswers: () => {
-              counters['answers_written'] = writer.written
+              countAnswers()
               notify()
             },
           },
@@ -289,11 +293,13 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
     async stop() {
       clearInterval(monitor)
       clearTimeout(timer)
-      if (ccxt === undefined) return
-      // Requests already on the rings (execution's last cancels as it stops) still reach the exchange, within a bound.
-      pumpCcxt()
-      await ccxt.drain(stopDrainMs)
-      await ccxt.close()
+      if (ccxt !== undefined) {
+        // Requests already on the rings (execution's last cancels as it stops) still reach the exchange, within a bound.
+        pumpCcxt()
+        await ccxt.drain(stopDrainMs)
+        await ccxt.close()
+      }
+      countAnswers()
     },
   }
 }

@@ -337,9 +337,11 @@ export default function createExecution(): Agent<ExecutionSnapshot, ExecutionCon
       if (dispatch.cancelDue(CancelReason.ChildTimeout) > 0) ctx.notifyFastPath('venue')
     },
     stop() {
+      // What the venues said since the last step first: a child that filled or ended needs no cancel.
+      drainAnswers()
       const resting = childOrders.resting()
       if (resting.length === 0) return
-      // Best effort: the adapters may be stopping too, and a venue session that is gone sends nothing.
+      // The adapters stop after execution and carry these out; a venue session already gone sends nothing.
       if (venueRing.closed) {
         log?.warn({ resting: resting.length }, 'stopping with children resting and the venue ring closed: none cancelled')
         return

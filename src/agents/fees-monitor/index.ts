@@ -199,6 +199,13 @@ export default function createFeesMonitor(): Agent<Snapshot> {
         publish(command.cycle, ctx.clock.nowNs())
       }
     },
+    stop() {
+      // It stops after the adapters: the venues' last answers (fills of the
+      // orders in flight, execution's shutdown cancels) are on the ring now.
+      market.drain(onMarket)
+      fills.drain(onMessage)
+      markAtMids()
+    },
     health: () => ({
       feesMakerQuoteUnits: feesMaker.toString(),
       feesTakerQuoteUnits: feesTaker.toString(),
