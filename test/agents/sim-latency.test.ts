@@ -25,6 +25,7 @@ async function simVenue(adapters: Record<string, unknown>) {
     orders: new RequestWriter(engine.context('execution').rings.venue!),
     market: new MarketWriter(engine.context('data_feeds').rings.market!),
     answers,
+    counters: ctx.counters,
     /** The venue's turn, then `advanceUs` pass. */
     async pump(advanceUs: number): Promise<void> {
       agent.onFastPath!(ctx as never)
@@ -67,6 +68,24 @@ describe("the sim venues' latency in the engine", () => {
     for (const ns of taken) expect(halves.some((a) => halves.includes(ns - a))).toBe(true)
     expect(new Set(taken).size).toBeGreaterThan(1)
     await v.stop()
+  })
+
+  it('deliver what is in flight as the adapters stop: an order sent just before is answered on the ring before the thread ends', async () => {
+    const v = await simVenue({ simOrderLatencyUs: 5_000, simResponseLatencyUs: 5_000 })
+    const sentAtNs = v.engine.clock.nowNs()
+    v.orders.order(restingBid(1))
+    // The venue takes the order off the ring; it reaches the venue in 5 ms, its answer is back 5 ms later.
+    await v.pump(0)
+    expect(v.acks().size).toBe(0)
+    // The engine's clock goes on while the thread stops, as a real one does.
+    const ticking = setInterval(() => v.engine.clock.advanceNs(1e6), 1)
+    try {
+      await v.stop()
+    } finally {
+      clearInterval(ticking)
+    }
+    expect(v.acks()).toEqual(new Map([[1, sentAtNs + 10_000_000]]))
+    expect(v.counters['answers_delivered_at_stop']).toBe(1)
   })
 
   it('refuses an empty list of round trips, or a negative one, naming the path', () => {

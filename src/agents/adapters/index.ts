@@ -1,6 +1,7 @@
 import type { WavesConfig } from '../../config/index.js'
 import { venueFeeAccountsOf } from '../../accounting/index.js'
 import { epochNsOf } from '../../clock/clock.js'
+import type { Logger } from '../../log/logger.js'
 import { instrumentSpecsOf, universeOf } from '../../market/instruments.js'
 import { RingConsumer, SingleProducerSequencer, type RingBuffer } from '../../ring/index.js'
 import { BookDelta, MessageType, Trade } from '../../schemas/index.js'
@@ -35,7 +36,7 @@ interface AdaptersSnapshot {
 
 type Replay = (requests: VenueSessions, answers: AnswerReplay) => void
 
-/** Longest a stopping ccxt session waits for its last requests: well inside the engine's wait for an agent to stop. */
+/** Longest a stopping session waits for its last requests' answers: well inside the engine's wait for an agent to stop. */
 const STOP_DRAIN_MS = 3_000
 
 /**
@@ -82,6 +83,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
   let monitor: ReturnType<typeof setInterval> | undefined
   let counters: Record<string, number> = {}
   let timer: ReturnType<typeof setTimeout> | undefined
+  let log: Logger | undefined
   let notify = (): void => {}
   let stopDrainMs = 0
   let nowNs = (): number => 0
@@ -117,8 +119,11 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
   }
 
   /** Everything in one turn: the market first (orders meet the book as of now), then orders, then what is due. */
-  const pump = (): void => {
-    if (ccxt !== undefined) return pumpCcxt()
+  const pump = (): number | undefined => {
+    if (ccxt !== undefined) {
+      pumpCcxt()
+      return undefined
+    }
     market.drain(onMarket)
     orders.drain(requests.handler)
     fastOrders.drain(fastRequests.handler)
@@ -133,6 +138,29 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
     clearTimeout(timer)
     timer = undefined
     if (nextNs !== undefined) timer = setTimeout(pump, Math.max(0, (nextNs - nowNs()) / 1e6))
+    return nextNs
+  }
+
+  /**
+   * At stop, what the sim venues still have on its way (orders in flight to
+   * them, answers in flight back, execution's shutdown cancels) arrives, as
+   * it would from a venue that stays up: turn after turn, while the next is due within `boundMs`.
+   */
+  const deliverInFlight = async (boundMs: number): Promise<void> => {
+    const before = writer.written
+    const endNs = nowNs() + boundMs * 1e6
+    let turnNs = nowNs()
+    let nextNs = pump()
+    while (nextNs !== undefined && nextNs <= endNs) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, (nextNs! - nowNs()) / 1e6)))
+      // A clock that does not move (a test's) brings nothing more due.
+      if (nowNs() === turnNs) break
+      turnNs = nowNs()
+      nextNs = pump()
+    }
+    const delivered = writer.written - before
+    counters['answers_delivered_at_stop'] = delivered
+    if (delivered > 0 || nextNs !== undefined) log?.info({ delivered, moreDue: nextNs !== undefined }, 'sim venues stopping: answers in flight delivered')
   }
 
   /** The ccxt turn: orders go out without waiting; answers are written when they arrive (CcxtSessions). */
@@ -191,6 +219,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
       writer = new FillRingWriter(fills, (id, tsNs) => tickToAck.answered(id, tsNs))
       journal = new SessionJournal(orders, fastOrders, fills)
       counters = ctx.counters
+      log = ctx.logger
       nowNs = () => ctx.clock.nowNs()
       notify = () => ctx.notifyFastPath('fills')
       health = new VenueHealthKeeper({
@@ -292,13 +321,14 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
     }),
     async stop() {
       clearInterval(monitor)
-      clearTimeout(timer)
       if (ccxt !== undefined) {
+        clearTimeout(timer)
         // Requests already on the rings (execution's last cancels as it stops) still reach the exchange, within a bound.
         pumpCcxt()
         await ccxt.drain(stopDrainMs)
         await ccxt.close()
-      }
+      } else await deliverInFlight(STOP_DRAIN_MS)
+      clearTimeout(timer)
       countAnswers()
     },
   }
