@@ -9,7 +9,7 @@
  * ```
  *
  * Rows: `waves barrier` and `comlink barrier` (p50/p99/p99.9 µs per full
- * cycle, cycles back to back), and `waves sustained`: the smallest interval
+ * cycle, cycles back to back; the median of `--runs` runs taken in turns), and `waves sustained`: the smallest interval
  * whose cycles ran for the whole window with no overrun, as cycles/s.
  */
 import { Worker } from 'node:worker_threads'
@@ -22,7 +22,7 @@ import { createBoards } from '../../src/boards/index.js'
 import { comlinkEndpoint } from '../../src/runtime/comlink-endpoint.js'
 import { compiledModuleUrl } from '../../src/runtime/package-root.js'
 import { quietBackground } from '../../src/runtime/quiet-background.js'
-import { failIfNot, latencyPercentiles, ratio, round, wants, type BenchDocument, type BenchOptions, type BenchRow } from '../harness/report.js'
+import { failIfNot, latencyPercentiles, median, ratio, round, wants, type BenchDocument, type BenchOptions, type BenchRow } from '../harness/report.js'
 
 const NOOP: AgentRegistration[] = DEFAULT_AGENTS.map((r) => ({ ...r, module: 'bench/cycle/noop-agent' }))
 
@@ -132,15 +132,22 @@ export async function cycleSuite(options: BenchOptions): Promise<BenchDocument> 
   const warmup = options.quick ? 300 : 4000
   const rows: BenchRow[] = []
   const p99 = new Map<string, number>()
-  if (wants(options, 'waves barrier')) {
-    const [p50, p99v, p999] = await wavesBarrier(warmup, cycles)
-    rows.push({ name: 'waves barrier', msgsPerSec: null, p50us: round(p50! / 1000), p99us: round(p99v! / 1000), p999us: round(p999! / 1000) })
-    p99.set('waves', p99v! / 1000)
+  // Each barrier `runs` times, in turns (waves, comlink, waves, …), each row the median run of its
+  // contender at each percentile: a change in the machine during the suite falls on both.
+  const runs: Record<'waves' | 'comlink', number[][]> = { waves: [], comlink: [] }
+  for (let r = 0; r < options.runs; r++) {
+    if (wants(options, 'waves barrier')) runs.waves.push((await wavesBarrier(warmup, cycles)).map((ns) => ns / 1000))
+    if (wants(options, 'comlink barrier')) {
+      const percentiles = latencyPercentiles(await comlinkBarrier(warmup, cycles))
+      runs.comlink.push([percentiles.p50us!, percentiles.p99us!, percentiles.p999us!])
+    }
   }
-  if (wants(options, 'comlink barrier')) {
-    const percentiles = latencyPercentiles(await comlinkBarrier(warmup, cycles))
-    rows.push({ name: 'comlink barrier', msgsPerSec: null, ...percentiles })
-    p99.set('comlink', percentiles.p99us!)
+  for (const contender of ['waves', 'comlink'] as const) {
+    if (runs[contender].length === 0) continue
+    const [p50us, p99us, p999us] = [0, 1, 2].map((q) => round(median(runs[contender].map((run) => run[q]!))))
+    rows.push({ name: `${contender} barrier`, msgsPerSec: null, p50us: p50us!, p99us: p99us!, p999us: p999us! })
+    p99.set(contender, p99us!)
+    process.stderr.write(`cycle: ${contender} barrier p50/p99 µs by run: ${runs[contender].map((run) => `${round(run[0]!, 0)}/${round(run[1]!, 0)}`).join(', ')}\n`)
   }
   if (wants(options, 'waves sustained')) {
     const result = await sustained(options.quick ? 5_000 : 60_000, options.quick ? 300 : 2_000)
