@@ -6,7 +6,8 @@
  * ```
  *
  * Throughput: 64- and 256-byte messages, published one at a time (`single`)
- * or 64 per publish (`batch`), busy consumer. Latency: one message every
+ * or 64 per publish (`batch`), busy consumer; the contenders run in turns,
+ * `--runs` rounds, each row its median run. Latency: one message every
  * 200 µs, so the consumer goes idle between them, and the one-way time from
  * the producer's stamp to the consumer's read, per wait strategy.
  * Every consumer checks every message; a wrong one fails the run.
@@ -93,13 +94,17 @@ export async function ringSuite(options: BenchOptions): Promise<BenchDocument> {
   await throughputRun('waves', 64, 1, true)
   for (const bytes of [64, 256]) {
     for (const [mode, batch] of [['single', 1], ['batch', BATCH]] as const) {
-      for (const contender of contenders) {
+      // The contenders in turns, `runs` rounds, each row its median run: a change in the machine
+      // during the suite (these rows move with where the two virtual cores land) falls on all of them.
+      const wanted = contenders.filter((contender) => wants(options, `${contender} ${bytes}B ${mode}`))
+      const runs = new Map<Contender, number[]>(wanted.map((contender) => [contender, []]))
+      for (let r = 0; r < options.runs; r++) {
+        for (const contender of wanted) runs.get(contender)!.push(await throughputRun(contender, bytes, batch, options.quick))
+      }
+      for (const contender of wanted) {
         const name = `${contender} ${bytes}B ${mode}`
-        if (!wants(options, name)) continue
-        const runs: number[] = []
-        for (let r = 0; r < options.runs; r++) runs.push(await throughputRun(contender, bytes, batch, options.quick))
-        rate.set(name, median(runs))
-        rows.push(throughputRow(name, median(runs)))
+        rate.set(name, median(runs.get(contender)!))
+        rows.push(throughputRow(name, median(runs.get(contender)!)))
       }
     }
   }
