@@ -32,8 +32,8 @@
  * on this path (see low-pause-heap.ts).
  *
  * msgs/s is orders acknowledged per second of the run (set by the pacing);
- * percentiles come from every timed order of every run, through the HDR
- * histogram. `waves tick-to-order sent` splits the waves row: the same
+ * percentiles come from every timed order of every run (the contenders run
+ * in turns), through the HDR histogram. `waves tick-to-order sent` splits the waves row: the same
  * orders timed by the strategy thread as each is published on the venue
  * ring, before the venue hop and the sim venue's matching.
  * The run fails unless every tick reached the strategy, every order the
@@ -143,10 +143,14 @@ export async function tickToOrderRows(options: BenchOptions): Promise<{ rows: Be
   const rows: BenchRow[] = []
   const p50 = new Map<string, number>()
   const p99 = new Map<string, number>()
-  for (const [name, contender] of [[WAVES_ROW, 'waves'], [POST_ROW, 'postMessage']] as const) {
-    if (!wants(options, name)) continue
-    const runs: TickToOrderRun[] = []
-    for (let r = 0; r < options.runs; r++) runs.push(await tickToOrderRun(contender, ticks))
+  const contenders = ([[WAVES_ROW, 'waves'], [POST_ROW, 'postMessage']] as const).filter(([name]) => wants(options, name))
+  // In turns, so that a change in the machine during the suite falls on both.
+  const runsOf = new Map<string, TickToOrderRun[]>(contenders.map(([name]) => [name, []]))
+  for (let r = 0; r < options.runs; r++) {
+    for (const [name, contender] of contenders) runsOf.get(name)!.push(await tickToOrderRun(contender, ticks))
+  }
+  for (const [name] of contenders) {
+    const runs = runsOf.get(name)!
     const percentiles = latencyPercentiles(concat(runs.map((r) => r.samplesNs)))
     p50.set(name, percentiles.p50us!)
     p99.set(name, percentiles.p99us!)
