@@ -11,6 +11,7 @@ import { AgentThread, withTimeout } from './agent-thread.js'
 import { FLAG_SAFE_MODE } from './control-layout.js'
 import { CycleMetrics } from './cycle-metrics.js'
 import type { RingName } from './topology.js'
+import { OverrunLog, overrunOf } from './overrun.js'
 import { nextCycleStart } from './schedule.js'
 import { StepBarrier, type BarrierParticipant, type ChainStep, type StepOutcome } from './step-barrier.js'
 import { CYCLE_STEPS, CycleStep, stepName } from './steps.js'
@@ -62,6 +63,7 @@ export class Coordinator {
   readonly #bookResync: BookResync
   readonly #compute: ComputeRunner
   readonly #log = childLogger({ component: 'coordinator' })
+  readonly #overrunLog = new OverrunLog(this.#log)
   #state: CoordinatorState = 'idle'
   #cycle = 0
   #loop: Promise<void> | undefined
@@ -210,10 +212,16 @@ export class Coordinator {
     while (this.#state === 'running') {
       await this.#sleepUntil(plannedMs)
       if (this.#state !== 'running') break
-      this.metrics.recordStartLag(monotonicClock.nowNs() - plannedMs * 1e6)
-      await this.#runCycle()
-      const next = nextCycleStart(firstStartMs, this.settings.intervalMs, plannedMs, monotonicClock.nowNs() / 1e6)
-      if (next.overrun) this.metrics.recordOverrun(next.skipped)
+      const startNs = monotonicClock.nowNs()
+      this.metrics.recordStartLag(startNs - plannedMs * 1e6)
+      const slowest = await this.#runCycle()
+      const endedNs = monotonicClock.nowNs()
+      const next = nextCycleStart(firstStartMs, this.settings.intervalMs, plannedMs, endedNs / 1e6)
+      if (next.overrun) {
+        const overrun = overrunOf(this.#cycle, plannedMs * 1e6, startNs, endedNs, slowest, next.skipped)
+        this.metrics.recordOverrun(overrun)
+        this.#overrunLog.record(overrun, endedNs / 1e6)
+      }
       plannedMs = next.startMs
     }
   }
@@ -241,7 +249,8 @@ export class Coordinator {
     if (this.#state === 'running' && remainingMs > 0) Atomics.wait(this.#fineWait, 0, 0, remainingMs)
   }
 
-  async #runCycle(): Promise<void> {
+  /** Runs one cycle; returns its slowest step, or nothing when stop cut it short. */
+  async #runCycle(): Promise<{ step: string; elapsedNs: number } | undefined> {
     const cycle = ++this.#cycle
     const startNs = monotonicClock.nowNs()
     let healthy = true
@@ -265,10 +274,15 @@ export class Coordinator {
     if (outcomes.length < chain.length || outcomes.some((o) => o.cut.length > 0)) {
       this.metrics.recordAborted()
       this.#log.info({ cycle, stepsBegun: outcomes.length, steps: chain.length }, 'cycle in flight aborted by stop')
-      return
+      return undefined
     }
     this.metrics.recordCycle(monotonicClock.nowNs() - startNs, healthy)
     this.#maybeSnapshot()
+    let slowest = 0
+    outcomes.forEach((outcome, position) => {
+      if (outcome.elapsedNs > outcomes[slowest]!.elapsedNs) slowest = position
+    })
+    return outcomes.length === 0 ? undefined : { step: stepName(chain[slowest]!.step), elapsedNs: outcomes[slowest]!.elapsedNs }
   }
 
   /** Folds one step's outcome into the agents' states and statistics; false if anything went wrong. */

@@ -1,4 +1,5 @@
 import { LatencyHistogram } from '../metrics/latency-histogram.js'
+import type { Overrun } from './overrun.js'
 
 export interface CycleMetricsSnapshot {
   totalCycles: number
@@ -7,6 +8,8 @@ export interface CycleMetricsSnapshot {
   /** Cycles stop cut short: neither successful nor failed, and not in `totalCycles`. */
   abortedCycles: number
   overruns: number
+  /** The latest overrun and what made it: a late start, or which step ran long. */
+  lastOverrun: Overrun | undefined
   /** Interval boundaries skipped because a cycle ran over them. */
   skippedCycles: number
   crashes: number
@@ -25,6 +28,7 @@ export class CycleMetrics {
   failedCycles = 0
   abortedCycles = 0
   overruns = 0
+  lastOverrun: Overrun | undefined
   skippedCycles = 0
   crashes = 0
   bookResyncs = 0
@@ -57,9 +61,10 @@ export class CycleMetrics {
     this.abortedCycles++
   }
 
-  recordOverrun(skipped: number): void {
+  recordOverrun(overrun: Overrun): void {
     this.overruns++
-    this.skippedCycles += skipped
+    this.skippedCycles += overrun.skipped
+    this.lastOverrun = overrun
   }
 
   /** Starts the latency histograms afresh (after a warm-up, say); counts are kept. */
@@ -78,6 +83,7 @@ export class CycleMetrics {
       failedCycles: this.failedCycles,
       abortedCycles: this.abortedCycles,
       overruns: this.overruns,
+      lastOverrun: this.lastOverrun,
       skippedCycles: this.skippedCycles,
       crashes: this.crashes,
       bookResyncs: this.bookResyncs,

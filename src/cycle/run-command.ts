@@ -21,8 +21,11 @@ function statusLine(s: CycleStatus): string {
   const agents = Object.values(s.agents)
   const ready = agents.filter((a) => a.state === 'ready').length
   const m = s.metrics
+  const last = m.lastOverrun
+  // The latest overrun's cause, so an interval too short for the work says which step it is too short for.
+  const cause = last === undefined ? '' : ` (last: cycle ${last.cycle}, ${last.cycleMs.toFixed(1)} ms, ${last.slowestStep ?? 'no step'} ${last.slowestStepMs.toFixed(1)} ms, began ${last.startLagMs.toFixed(1)} ms late)`
   return (
-    `cycle ${s.cycle}  ok ${m.successfulCycles}  failed ${m.failedCycles}${m.abortedCycles > 0 ? `  aborted ${m.abortedCycles}` : ''}  overruns ${m.overruns}  ` +
+    `cycle ${s.cycle}  ok ${m.successfulCycles}  failed ${m.failedCycles}${m.abortedCycles > 0 ? `  aborted ${m.abortedCycles}` : ''}  overruns ${m.overruns}${cause}  ` +
     `cycle p50 ${m.cycleMs.p50.toFixed(2)} ms p99 ${m.cycleMs.p99.toFixed(2)} ms  start lag p99 ${m.startLagMs.p99.toFixed(2)} ms  ` +
     `agents ${ready}/${agents.length} ready${s.safeMode ? '  SAFE MODE' : ''}`
   )

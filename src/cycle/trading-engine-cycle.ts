@@ -181,5 +181,5 @@ export class TradingEngineCycle {
 }
 
 function emptyMetrics(): CycleMetricsSnapshot {
-  return { totalCycles: 0, successfulCycles: 0, failedCycles: 0, abortedCycles: 0, overruns: 0, skippedCycles: 0, crashes: 0, bookResyncs: 0, cycleMs: { p50: 0, p99: 0, max: 0 }, startLagMs: { p50: 0, p99: 0, max: 0 }, steps: {} }
+  return { totalCycles: 0, successfulCycles: 0, failedCycles: 0, abortedCycles: 0, overruns: 0, lastOverrun: undefined, skippedCycles: 0, crashes: 0, bookResyncs: 0, cycleMs: { p50: 0, p99: 0, max: 0 }, startLagMs: { p50: 0, p99: 0, max: 0 }, steps: {} }
 }

@@ -124,6 +124,25 @@ describe('the cycle', () => {
   })
 })
 
+describe('overruns', () => {
+  it('counts a cycle that runs past the next boundary, and keeps what made it late: here the monitor step', async () => {
+    const h = start({
+      behaviour: { fees_monitor: { sleepMs: { [CycleStep.Monitor]: 60 }, sleepUntilCycle: 2 } },
+      settings: { intervalMs: 20 },
+    })
+    await h.coordinator.start()
+    await until(() => h.coordinator.metrics.totalCycles >= 5, 10_000, 'five cycles')
+    await h.coordinator.stop()
+    const metrics = h.coordinator.metrics.snapshot()
+    expect(metrics.overruns).toBeGreaterThanOrEqual(2)
+    expect(metrics.skippedCycles).toBeGreaterThanOrEqual(metrics.overruns * 2)
+    expect(metrics.lastOverrun).toMatchObject({ slowestStep: 'monitor', skipped: expect.any(Number) as number })
+    expect(metrics.lastOverrun!.cycle).toBeLessThanOrEqual(2)
+    expect(metrics.lastOverrun!.slowestStepMs).toBeGreaterThanOrEqual(59)
+    expect(metrics.lastOverrun!.cycleMs).toBeGreaterThanOrEqual(metrics.lastOverrun!.slowestStepMs)
+  }, 30_000)
+})
+
 describe('stopping', () => {
   it('aborts the cycle in flight instead of waiting out a long step deadline', async () => {
     const h = start({
