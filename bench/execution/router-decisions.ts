@@ -2,7 +2,7 @@
  * The routing decisions the execution bench replays: 8 venues × 50 levels
  * each, seeded so every run and both contenders see the same books.
  */
-import { Xoshiro128 } from '../../src/compute/prng.js'
+import { Xoshiro128 } from '../../src/random/seeded-random.js'
 import { RouteTicket } from '../../src/native/index.js'
 
 export const VENUES = 8

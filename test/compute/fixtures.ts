@@ -1,4 +1,4 @@
-import { NormalSampler, Xoshiro128 } from '../../src/compute/prng.js'
+import { NormalSampler, Xoshiro128 } from '../../src/random/seeded-random.js'
 import type { ScenarioSimulationInput } from '../../src/compute/index.js'
 
 /** Independent Gaussian log returns, reproducible from a seed. */

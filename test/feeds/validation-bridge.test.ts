@@ -2,7 +2,7 @@ import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../src/clock/clock.js'
-import { Xoshiro128 } from '../../src/compute/prng.js'
+import { Xoshiro128 } from '../../src/random/seeded-random.js'
 import {
   MARKET_WIDE_INSTRUMENT,
   type FeedBookDelta,

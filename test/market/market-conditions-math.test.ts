@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ANOMALY, ConditionsTracker } from '../../src/agents/market-conditions/conditions-tracker.js'
-import { Xoshiro128, NormalSampler } from '../../src/compute/prng.js'
+import { Xoshiro128, NormalSampler } from '../../src/random/seeded-random.js'
 import { confirmRegime } from '../../src/market/regime-confirmation.js'
 import { lag1Autocorrelation, returnRegime, varianceRatio } from '../../src/market/return-regime.js'
 import { MAX_Z, RollingRobustZ } from '../../src/market/robust-zscore.js'

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { Xoshiro128 } from '../../src/compute/prng.js'
+import { Xoshiro128 } from '../../src/random/seeded-random.js'
 import { isWavesError } from '../../src/errors/index.js'
 import { OrderStatus, OrderType, Side, TimeInForce } from '../../src/schemas/index.js'
 import { CcxtVenue } from '../../src/venues/ccxt/index.js'

@@ -1,4 +1,4 @@
-import { NormalSampler, Xoshiro128 } from '../../compute/prng.js'
+import { NormalSampler, Xoshiro128 } from '../../random/seeded-random.js'
 import type { FeedBookDelta, FeedTrade } from '../../feeds/feed-source.js'
 import type { QuoteFields } from '../../market/quote-fields.js'
 import { BookAction, Side } from '../../schemas/index.js'

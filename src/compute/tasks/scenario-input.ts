@@ -1,5 +1,5 @@
 import { WavesError } from '../../errors/index.js'
-import { MAX_SEED } from '../prng.js'
+import { MAX_SEED } from '../../random/seeded-random.js'
 
 export type SimulationMethod = 'bootstrap' | 'gaussian'
 

@@ -1,7 +1,7 @@
 import { cholesky } from '../math/cholesky.js'
 import { sampleMoments } from '../math/covariance.js'
 import { ewmaFilter } from '../math/ewma-filter.js'
-import { NormalSampler, type Xoshiro128 } from '../prng.js'
+import { NormalSampler, type Xoshiro128 } from '../../random/seeded-random.js'
 
 /**
  * Path generators. Each returns the cumulative log return of every

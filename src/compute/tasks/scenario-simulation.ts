@@ -1,5 +1,5 @@
 import { expectedShortfallSorted, meanAndStdev, quantileSorted, tailWeights } from '../math/sample-stats.js'
-import { Xoshiro128 } from '../prng.js'
+import { Xoshiro128 } from '../../random/seeded-random.js'
 import { bootstrapPaths, gaussianPaths } from './scenario-paths.js'
 import { DEFAULT_DECAY, validateScenarioInput, type ScenarioSimulationInput, type SimulationMethod } from './scenario-input.js'
 

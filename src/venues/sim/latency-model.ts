@@ -1,4 +1,4 @@
-import { Xoshiro128 } from '../../compute/prng.js'
+import { Xoshiro128 } from '../../random/seeded-random.js'
 import { WavesError } from '../../errors/index.js'
 
 /**

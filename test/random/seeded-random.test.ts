@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { NormalSampler, splitmix32, Xoshiro128 } from '../../src/compute/prng.js'
+import { NormalSampler, splitmix32, Xoshiro128 } from '../../src/random/seeded-random.js'
 import { meanAndStdev } from '../../src/compute/math/sample-stats.js'
 
 describe('Xoshiro128', () => {
