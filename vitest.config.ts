@@ -8,5 +8,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The engine logs its life at info; in a test run only warnings and errors say something. WAVES_LOG_LEVEL overrides.
+    env: { WAVES_LOG_LEVEL: process.env['WAVES_LOG_LEVEL'] ?? 'warn' },
   },
 })
