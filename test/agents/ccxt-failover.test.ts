@@ -196,9 +196,6 @@ describe('failover to a backup ccxt venue, execution and adapters in-process', (
         ccxtRecvWindowMs: 3_000,
         venueBreakerFailures: 2,
         venueBreakerCooldownMs: 500,
-        // What this follows is polling settling creates of unknown outcome; the mock's faults hit its
-        // REST routes only, so a user stream would stay up through the outage a real one would share.
-        ccxtUserStreams: false,
       },
     })
     const execCtx = engine.context('execution')
@@ -232,7 +229,9 @@ describe('failover to a backup ccxt venue, execution and adapters in-process', (
     parents(1)
     await eventually(() => completed(1)() && lotsAt(1) === 10, 'parent 1 filled on the primary', turn, state)
 
+    // An outage: every call and every new connection dropped, the user stream with them.
     primary.mock.faults.inject('*', CONNECTIONS_DROPPED, 100_000)
+    primary.mock.dropSockets()
     parents(2, 3)
     await eventually(() => board.state(1) === VenueState.Down, 'the primary to go down', turn, state)
     expect(adaptersCtx.counters['venue_down']).toBe(1)
@@ -248,6 +247,9 @@ describe('failover to a backup ccxt venue, execution and adapters in-process', (
     parents(6)
     await eventually(completed(6), 'parent 6 filled', turn, state)
     await eventually(() => lotsAt(1) === 40, 'every fill of the primary on the ring', turn, state)
+    // Its user stream went down with it and came back after: subscribed before the outage and again since.
+    expect(primary.mock.streams.counters.socketsDropped).toBeGreaterThanOrEqual(1)
+    await eventually(() => primary.mock.streams.counters.userStreamSubscriptions >= 2, 'the user stream back on the primary', turn, state)
 
     expect(execCtx.counters).toMatchObject({ routed: 6, children_venue_down: 2, rerouted: 2, rerouted_lots: 20, orders_completed: 6, open_parents: 0 })
     expect(adaptersCtx.counters).toMatchObject({ orders_not_placed: 2, venue_up: 1 })

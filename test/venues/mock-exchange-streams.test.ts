@@ -61,3 +61,35 @@ describe('ccxt pro user data over the mock WebSocket API', () => {
     expect(env.mock.streams.counters.userStreamSubscriptions).toBe(0)
   })
 })
+
+describe('an outage of the mock WebSocket API and streams', () => {
+  /** How a connection attempt ends: open, refused with an HTTP status, or dropped. */
+  const connect = async (url: string): Promise<'open' | 'dropped' | number> => {
+    const { WebSocket } = await import('ws')
+    return new Promise((resolve) => {
+      const ws = new WebSocket(url)
+      ws.on('open', () => {
+        ws.close()
+        resolve('open')
+      })
+      ws.on('unexpected-response', (_request, response) => {
+        resolve(response.statusCode ?? 0)
+        ws.terminate()
+      })
+      ws.on('error', () => resolve('dropped'))
+    })
+  }
+
+  test('refuses new connections while a fault is armed for them, as a request is refused, and serves them again after', async () => {
+    env.mock.faults.inject('UPGRADE /ws-api/v3', { kind: 'status', status: 503 })
+    env.mock.faults.inject('*', { kind: 'drop', process: false }, 2)
+    expect(await connect(env.urls.wsApi)).toBe(503)
+    expect(await connect(env.urls.wsApi)).toBe('dropped')
+    expect(await connect(env.urls.ws)).toBe('dropped')
+    expect(env.mock.faults.pending).toBe(0)
+    expect(await connect(env.urls.wsApi)).toBe('open')
+    expect(await connect(env.urls.ws)).toBe('open')
+    expect([env.mock.served('UPGRADE /ws-api/v3'), env.mock.served('UPGRADE /stream/ws')]).toEqual([3, 2])
+    expect(env.mock.streams.counters.connections).toBe(2)
+  })
+})

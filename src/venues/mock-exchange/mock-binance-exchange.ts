@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { monotonicClock, type Clock } from '../../clock/clock.js'
 import { WavesError } from '../../errors/index.js'
 import type { InstrumentSpec } from '../../market/instrument-spec.js'
@@ -53,8 +54,9 @@ export interface MockExchangeCounters {
  * trades against it. Orders go to the sim `MatchingEngine`; market data is
  * driven by the test (`setBookLevel`, `printTrade`) or a feed.
  *
- * Faults are programmable per route and per call (`faults.inject`), and
- * `dropSockets` kills every WebSocket as a network fault would.
+ * Faults are programmable per route and per call (`faults.inject`), for
+ * WebSocket connections too ('UPGRADE /ws-api/v3'), and `dropSockets` kills
+ * every open WebSocket as a network fault would: an outage is both.
  */
 export class MockBinanceExchange {
   readonly faults = new FaultPlan()
@@ -72,7 +74,7 @@ export class MockBinanceExchange {
     this.streams = new StreamHub(options.apiKey, options.secret)
     this.venue = new MockVenue(options.instruments, options.engine, this.streams, options.balances ?? {}, options.clock ?? monotonicClock, () => Date.now())
     this.#server = createServer((req, res) => this.#request(req, res))
-    this.#server.on('upgrade', (req, socket, head) => this.streams.upgrade(req, socket, head))
+    this.#server.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head))
   }
 
   async start(): Promise<MockBinanceUrls> {
@@ -135,6 +137,21 @@ export class MockBinanceExchange {
 
   served(route: string): number {
     return this.counters.served.get(route) ?? 0
+  }
+
+  /**
+   * A WebSocket connection meets the fault plan as a request does, as
+   * 'UPGRADE /path' (a '*' fault hits it too): a faulted one is refused, with
+   * the fault's HTTP status or by dropping the connection, as an exchange in
+   * an outage refuses its streams along with its REST API.
+   */
+  #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const routeKey = `UPGRADE ${new URL(req.url ?? '/', 'http://127.0.0.1').pathname}`
+    this.counters.served.set(routeKey, (this.counters.served.get(routeKey) ?? 0) + 1)
+    const fault = this.faults.take(routeKey)
+    if (fault === undefined) this.streams.upgrade(req, socket, head)
+    else if (fault.kind === 'status') socket.end(`HTTP/1.1 ${fault.status} ${STATUS_CODES[fault.status] ?? ''}\r\nConnection: close\r\n\r\n`)
+    else socket.destroy()
   }
 
   #request(req: IncomingMessage, res: ServerResponse): void {
