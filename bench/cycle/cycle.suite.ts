@@ -109,6 +109,7 @@ async function sustained(windowMs: number, warmup: number): Promise<{ intervalMs
     let windowStartMs = Infinity
     let baseline = 0
     let counted = 0
+    let cause = ''
     await runCoordinator(intervalMs, (c) => {
       if (windowStartMs === Infinity) {
         // Overruns while warming up are not the steady state: the window starts after them.
@@ -120,9 +121,10 @@ async function sustained(windowMs: number, warmup: number): Promise<{ intervalMs
       return c.metrics.overruns > baseline || performance.now() - windowStartMs >= windowMs
     }).then((c) => {
       if (c.metrics.overruns > baseline) counted = -1
+      cause = JSON.stringify(c.metrics.lastOverrun)
     })
     if (counted >= 0) return { intervalMs, cycles: counted }
-    process.stderr.write(`cycle: ${intervalMs} ms overran within the window; trying longer\n`)
+    process.stderr.write(`cycle: ${intervalMs} ms overran within the window (${cause}); trying longer\n`)
   }
   return { intervalMs: Infinity, cycles: 0 }
 }
