@@ -20,6 +20,9 @@ export interface RunIo {
 function statusLine(s: CycleStatus): string {
   const agents = Object.values(s.agents)
   const ready = agents.filter((a) => a.state === 'ready').length
+  // Which ones are not, while the engine runs: a degraded or restarting agent is named, not just counted.
+  const notReady = s.state === 'running' ? Object.entries(s.agents).filter(([, a]) => a.state !== 'ready') : []
+  const which = notReady.length === 0 ? '' : ` (${notReady.map(([name, a]) => `${name} ${a.state}`).join(', ')})`
   const m = s.metrics
   const last = m.lastOverrun
   // The latest overrun's cause, so an interval too short for the work says which step it is too short for.
@@ -27,7 +30,7 @@ function statusLine(s: CycleStatus): string {
   return (
     `cycle ${s.cycle}  ok ${m.successfulCycles}  failed ${m.failedCycles}${m.abortedCycles > 0 ? `  aborted ${m.abortedCycles}` : ''}  overruns ${m.overruns}${cause}  ` +
     `cycle p50 ${m.cycleMs.p50.toFixed(2)} ms p99 ${m.cycleMs.p99.toFixed(2)} ms  start lag p99 ${m.startLagMs.p99.toFixed(2)} ms  ` +
-    `agents ${ready}/${agents.length} ready${s.safeMode ? '  SAFE MODE' : ''}`
+    `agents ${ready}/${agents.length} ready${which}${s.safeMode ? '  SAFE MODE' : ''}`
   )
 }
 
@@ -49,6 +52,18 @@ async function accountOf(engine: TradingEngineCycle): Promise<string[]> {
     return totals.length > 0 ? accountLines(totals) : ['  no fills yet']
   } catch (err) {
     return [`  account unavailable: ${err instanceof Error ? err.message : String(err)}`]
+  }
+}
+
+/** What the stop did at the venues, from the agents' last health: the resting children cancelled, the answers still in flight delivered. */
+async function windDownLine(engine: TradingEngineCycle): Promise<string> {
+  try {
+    const [execution, adapters] = await Promise.all([engine.agentHealth('execution'), engine.agentHealth('adapters')])
+    const cancelled = execution.counters['cancels_at_stop'] ?? 0
+    const delivered = adapters.counters['answers_delivered_at_stop'] ?? 0
+    return `  stop: ${cancelled} resting ${cancelled === 1 ? 'child' : 'children'} cancelled, ${delivered} ${delivered === 1 ? 'answer' : 'answers'} in flight delivered`
+  } catch (err) {
+    return `  stop: not known (${err instanceof Error ? err.message : String(err)})`
   }
 }
 
@@ -101,6 +116,6 @@ export async function runCommand(argv: string[], io: RunIo): Promise<number> {
   await engine.stopCycle()
   // fees_monitor's account as it stopped, after the venues' last answers.
   const account = await accountOf(engine)
-  io.stdout.write(`stopped: ${statusLine(engine.getCycleStatus())}\n${account.join('\n')}\n`)
+  io.stdout.write(`stopped: ${statusLine(engine.getCycleStatus())}\n${account.join('\n')}\n${await windDownLine(engine)}\n`)
   return 0
 }

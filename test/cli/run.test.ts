@@ -30,6 +30,8 @@ describe('the waves command', () => {
     const stopped = /^stopped: cycle (\d+) {2}ok (\d+)/m.exec(run.stdout)
     expect(stopped).not.toBeNull()
     expect(Number(stopped![1])).toBeGreaterThanOrEqual(Number(last[1]))
+    // And what the stop did at the venues.
+    expect(run.stdout).toMatch(/^ {2}stop: \d+ resting child(ren)? cancelled, \d+ answers? in flight delivered$/m)
   })
 
   it('names every wrong field of a bad config and exits 1 without starting', () => {

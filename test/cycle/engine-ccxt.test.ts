@@ -144,6 +144,7 @@ describe('stopping the engine on a ccxt venue', () => {
     expect(venue.openOrders()).toEqual([])
     expect(env.mock.served('DELETE /api/v3/order')).toBe(1)
     // What the agents said as they stopped: the cancel went out, and its answer came back to the adapters.
+    expect((await engine.agentHealth('execution')).counters).toMatchObject({ cancels_at_stop: 1 })
     expect((await engine.agentHealth('adapters')).counters).toMatchObject({ cancels_sent: 1 })
     engine = undefined
   }, 120_000)

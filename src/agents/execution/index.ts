@@ -349,6 +349,7 @@ export default function createExecution(): Agent<ExecutionSnapshot, ExecutionCon
       let sent = 0
       for (const id of resting) if (childOrders.status(id) !== OrderStatus.CancelPending && dispatch.cancel(id, CancelReason.Shutdown)) sent++
       notifyVenue()
+      bump('cancels_at_stop', sent)
       log?.info({ resting: resting.length, cancelsSent: sent }, 'stopping: resting children cancelled (best effort)')
     },
     health: () => ({
