@@ -121,6 +121,10 @@ export class Coordinator {
     this.#barrier.abort()
     await this.#loop
     for (const slot of this.#slots) clearTimeout(slot.restartTimer)
+    const absent = this.#slots.filter((s) => s.thread === undefined)
+    if (absent.length > 0) {
+      this.#log.warn({ agents: absent.map((s) => `${s.name} (${s.state})`) }, 'stopping with agents not running, which take no part in the wind-down')
+    }
     // Group by group (see AgentRegistration.stopOrder): a later group still runs while an earlier one winds down.
     for (const group of stopGroups(this.#slots)) {
       this.#barrier.stop(group.map((s) => s.index))
