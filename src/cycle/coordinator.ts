@@ -11,7 +11,7 @@ import { AgentThread, withTimeout } from './agent-thread.js'
 import { FLAG_SAFE_MODE } from './control-layout.js'
 import { CycleMetrics } from './cycle-metrics.js'
 import type { RingName } from './topology.js'
-import { OverrunLog, overrunOf } from './overrun.js'
+import { OverrunLog, overrunOf, type CycleSteps } from './overrun.js'
 import { nextCycleStart } from './schedule.js'
 import { StepBarrier, type BarrierParticipant, type ChainStep, type StepOutcome } from './step-barrier.js'
 import { CYCLE_STEPS, CycleStep, stepName } from './steps.js'
@@ -253,8 +253,8 @@ export class Coordinator {
     if (this.#state === 'running' && remainingMs > 0) Atomics.wait(this.#fineWait, 0, 0, remainingMs)
   }
 
-  /** Runs one cycle; returns its slowest step, or nothing when stop cut it short. */
-  async #runCycle(): Promise<{ step: string; elapsedNs: number } | undefined> {
+  /** Runs one cycle; returns how its steps took their time, or nothing when stop cut it short. */
+  async #runCycle(): Promise<CycleSteps | undefined> {
     const cycle = ++this.#cycle
     const startNs = monotonicClock.nowNs()
     let healthy = true
@@ -282,11 +282,14 @@ export class Coordinator {
     }
     this.metrics.recordCycle(monotonicClock.nowNs() - startNs, healthy)
     this.#maybeSnapshot()
+    if (outcomes.length === 0) return undefined
     let slowest = 0
+    let totalNs = 0
     outcomes.forEach((outcome, position) => {
+      totalNs += outcome.elapsedNs
       if (outcome.elapsedNs > outcomes[slowest]!.elapsedNs) slowest = position
     })
-    return outcomes.length === 0 ? undefined : { step: stepName(chain[slowest]!.step), elapsedNs: outcomes[slowest]!.elapsedNs }
+    return { slowest: stepName(chain[slowest]!.step), slowestNs: outcomes[slowest]!.elapsedNs, totalNs }
   }
 
   /** Folds one step's outcome into the agents' states and statistics; false if anything went wrong. */

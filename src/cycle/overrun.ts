@@ -10,6 +10,8 @@ export interface Overrun {
   /** The step that took longest, and how long; absent for a cycle stop cut short. */
   slowestStep: string | undefined
   slowestStepMs: number
+  /** All its steps together: what `cycleMs` has beyond them is the main thread's (building the cycle, noticing its end). */
+  stepsMs: number
   /** Interval boundaries the next cycle skips. */
   skipped: number
 }
@@ -17,8 +19,23 @@ export interface Overrun {
 const ms = (ns: number): number => Math.round(ns / 1e3) / 1e3
 
 /** A cycle's overrun from its clock readings, in ns: planned start, actual start, end; its times kept to the µs. */
-export function overrunOf(cycle: number, plannedNs: number, startNs: number, endNs: number, slowest: { step: string; elapsedNs: number } | undefined, skipped: number): Overrun {
-  return { cycle, startLagMs: ms(startNs - plannedNs), cycleMs: ms(endNs - startNs), slowestStep: slowest?.step, slowestStepMs: ms(slowest?.elapsedNs ?? 0), skipped }
+export function overrunOf(cycle: number, plannedNs: number, startNs: number, endNs: number, steps: CycleSteps | undefined, skipped: number): Overrun {
+  return {
+    cycle,
+    startLagMs: ms(startNs - plannedNs),
+    cycleMs: ms(endNs - startNs),
+    slowestStep: steps?.slowest,
+    slowestStepMs: ms(steps?.slowestNs ?? 0),
+    stepsMs: ms(steps?.totalNs ?? 0),
+    skipped,
+  }
+}
+
+/** How a cycle's steps took their time: the slowest, and all of them. */
+export interface CycleSteps {
+  slowest: string
+  slowestNs: number
+  totalNs: number
 }
 
 /** The part of the logger an OverrunLog writes with. */

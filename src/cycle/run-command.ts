@@ -26,7 +26,10 @@ function statusLine(s: CycleStatus): string {
   const m = s.metrics
   const last = m.lastOverrun
   // The latest overrun's cause, so an interval too short for the work says which step it is too short for.
-  const cause = last === undefined ? '' : ` (last: cycle ${last.cycle}, ${last.cycleMs.toFixed(1)} ms, ${last.slowestStep ?? 'no step'} ${last.slowestStepMs.toFixed(1)} ms, began ${last.startLagMs.toFixed(1)} ms late)`
+  const cause =
+    last === undefined
+      ? ''
+      : ` (last: cycle ${last.cycle}, ${last.cycleMs.toFixed(1)} ms, steps ${last.stepsMs.toFixed(1)} ms, slowest ${last.slowestStep ?? 'none'} ${last.slowestStepMs.toFixed(1)} ms, began ${last.startLagMs.toFixed(1)} ms late)`
   return (
     `cycle ${s.cycle}  ok ${m.successfulCycles}  failed ${m.failedCycles}${m.abortedCycles > 0 ? `  aborted ${m.abortedCycles}` : ''}  overruns ${m.overruns}${cause}  ` +
     `cycle p50 ${m.cycleMs.p50.toFixed(2)} ms p99 ${m.cycleMs.p99.toFixed(2)} ms  start lag p99 ${m.startLagMs.p99.toFixed(2)} ms  ` +

@@ -7,19 +7,20 @@ function recordingLog() {
   return { lines, warn: (fields: Record<string, unknown>, msg: string) => void lines.push({ fields, msg }) }
 }
 
-const overrun = (cycle: number): Overrun => overrunOf(cycle, 1_000_000, 1_250_000, 13_987_654_321, { step: 'analyze', elapsedNs: 12_345_678 }, 1)
+const overrun = (cycle: number): Overrun => overrunOf(cycle, 1_000_000, 1_250_000, 13_987_654_321, { slowest: 'analyze', slowestNs: 12_345_678, totalNs: 20_000_000 }, 1)
 
 describe('overruns', () => {
-  it('say what made the cycle late: its start lag, its length, its slowest step, to the microsecond', () => {
-    expect(overrunOf(7, 1_000_000, 1_250_400, 13_250_400, { step: 'analyze', elapsedNs: 11_400_600 }, 2)).toEqual({
+  it('say what made the cycle late: its start lag, its length, its slowest step and all its steps, to the microsecond', () => {
+    expect(overrunOf(7, 1_000_000, 1_250_400, 13_250_400, { slowest: 'analyze', slowestNs: 11_400_600, totalNs: 11_900_000 }, 2)).toEqual({
       cycle: 7,
       startLagMs: 0.25,
       cycleMs: 12,
       slowestStep: 'analyze',
       slowestStepMs: 11.401,
+      stepsMs: 11.9,
       skipped: 2,
     })
-    expect(overrunOf(8, 0, 0, 5_000_000, undefined, 0)).toMatchObject({ slowestStep: undefined, slowestStepMs: 0 })
+    expect(overrunOf(8, 0, 0, 5_000_000, undefined, 0)).toMatchObject({ slowestStep: undefined, slowestStepMs: 0, stepsMs: 0 })
   })
 
   it('are logged the first at once, then at most one line a second, each with how many overran since the line before', () => {
@@ -37,7 +38,7 @@ describe('overruns', () => {
       [6, 2],
     ])
     expect(log.lines[0]).toEqual({
-      fields: { cycle: 1, startLagMs: 0.25, cycleMs: 13986.404, slowestStep: 'analyze', slowestStepMs: 12.346, skipped: 1, overruns: 1 },
+      fields: { cycle: 1, startLagMs: 0.25, cycleMs: 13986.404, slowestStep: 'analyze', slowestStepMs: 12.346, stepsMs: 20, skipped: 1, overruns: 1 },
       msg: 'cycle overran its interval; the next starts on the next boundary',
     })
   })
