@@ -157,7 +157,7 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
       turnNs = nowNs()
       nextNs = pump()
     }
-    if (nextNs !== undefined) log?.warn({ dueInMs: (nextNs - nowNs()) / 1e6 }, 'sim venues stopping with more still due past the bound: it goes with them')
+    if (nextNs !== undefined) log?.warn({ dueInMs: (nextNs - nowNs()) / 1e6 }, 'sim venues stopped with events still due: what they would have answered never reaches the ring')
   }
 
   /** The ccxt turn: orders go out without waiting; answers are written when they arrive (CcxtSessions). */
