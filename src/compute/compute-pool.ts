@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
-import { WavesError } from '../errors/index.js'
+import { messageOf, WavesError } from '../errors/index.js'
 import { childLogger, type Logger } from '../log/logger.js'
 import { compiledModuleUrl } from '../runtime/package-root.js'
 import type { TaskReply, TaskRequest } from './dispatch.js'
@@ -160,7 +160,7 @@ export class ComputePool implements ComputeRunner {
   }
 
   #translate(name: TaskName, err: unknown): WavesError {
-    const message = err instanceof Error ? err.message : String(err)
+    const message = messageOf(err)
     if (err instanceof Error && err.name === 'AbortError') {
       return new WavesError('ERR_COMPUTE_ABORTED', `compute task '${name}' aborted`, { task: name, cause: message }, { cause: err })
     }

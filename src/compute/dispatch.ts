@@ -1,5 +1,5 @@
 import { monotonicClock } from '../clock/clock.js'
-import { isWavesError, type WavesErrorCode } from '../errors/index.js'
+import { isWavesError, messageOf, type WavesErrorCode } from '../errors/index.js'
 import { isTaskName, tasks } from './tasks/index.js'
 
 /** What the pool posts to a thread: a task name and its input. */
@@ -28,7 +28,7 @@ export function executeTask(request: TaskRequest): TaskReply {
     const output = task(request.input)
     return { ok: true, output, runNs: monotonicClock.nowNs() - start }
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err)
+    const message = messageOf(err)
     return { ok: false, code: isWavesError(err) ? err.code : null, message, runNs: monotonicClock.nowNs() - start }
   }
 }

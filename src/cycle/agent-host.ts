@@ -1,5 +1,5 @@
 import { getHeapStatistics } from 'node:v8'
-import { WavesError } from '../errors/index.js'
+import { messageOf, WavesError } from '../errors/index.js'
 import { monotonicClock } from '../clock/clock.js'
 import { childLogger } from '../log/logger.js'
 import { RingBuffer } from '../ring/index.js'
@@ -80,7 +80,7 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
       } catch (err) {
         ok = false
         stepFailures++
-        lastError = err instanceof Error ? err.message : String(err)
+        lastError = messageOf(err)
         logger.error({ err, cycle: command.cycle, step: command.step }, 'agent step failed')
       }
       steps++

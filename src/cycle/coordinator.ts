@@ -1,5 +1,6 @@
 import { BookResync } from '../feeds/book-resync.js'
 import { monotonicClock } from '../clock/clock.js'
+import { messageOf } from '../errors/index.js'
 import type { ComputeRunner } from '../agents/agent.js'
 import type { AgentRegistration } from '../agents/registry.js'
 import { childLogger } from '../log/logger.js'
@@ -195,7 +196,7 @@ export class Coordinator {
         agent: slot.name,
       })
     } catch (err) {
-      slot.lastError = err instanceof Error ? err.message : String(err)
+      slot.lastError = messageOf(err)
       this.#log.error({ agent: slot.name, err }, 'agent init failed')
       await thread.terminate()
       if (slot.thread === thread) this.#onCrash(slot, thread, `init failed: ${slot.lastError}`)
@@ -271,8 +272,12 @@ export class Coordinator {
     }
     const failClosed = this.#slots.filter((s) => s.registration.failClosed === true).map((s) => s.index)
     const outcomes = await this.#barrier.runCycle(cycle, chain, this.safeMode ? FLAG_SAFE_MODE : 0, failClosed)
+    let slowest = 0
+    let totalNs = 0
     outcomes.forEach((outcome, position) => {
       if (!this.#account(chain[position]!.step, outcome, cycle)) healthy = false
+      totalNs += outcome.elapsedNs
+      if (outcome.elapsedNs > outcomes[slowest]!.elapsedNs) slowest = position
     })
     // Stop cut it short: a step that never began, or agents still within their deadlines.
     if (outcomes.length < chain.length || outcomes.some((o) => o.cut.length > 0)) {
@@ -283,12 +288,6 @@ export class Coordinator {
     this.metrics.recordCycle(monotonicClock.nowNs() - startNs, healthy)
     this.#maybeSnapshot()
     if (outcomes.length === 0) return undefined
-    let slowest = 0
-    let totalNs = 0
-    outcomes.forEach((outcome, position) => {
-      totalNs += outcome.elapsedNs
-      if (outcome.elapsedNs > outcomes[slowest]!.elapsedNs) slowest = position
-    })
     return { slowest: stepName(chain[slowest]!.step), slowestNs: outcomes[slowest]!.elapsedNs, totalNs }
   }
 
@@ -391,7 +390,7 @@ export class Coordinator {
 }
 
 /** The slots in groups of equal `stopOrder`, lowest first, each in registration order. */
-export function stopGroups(slots: readonly AgentSlot[]): AgentSlot[][] {
+function stopGroups(slots: readonly AgentSlot[]): AgentSlot[][] {
   const orders = [...new Set(slots.map((s) => s.registration.stopOrder ?? 0))].sort((a, b) => a - b)
   return orders.map((order) => slots.filter((s) => (s.registration.stopOrder ?? 0) === order))
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import type { FormattedTotals } from '../accounting/index.js'
 import { loadConfig } from '../config/index.js'
-import { isWavesError } from '../errors/index.js'
+import { isWavesError, messageOf } from '../errors/index.js'
 import { TradingEngineCycle, type CycleStatus } from './trading-engine-cycle.js'
 
 export const RUN_USAGE = `usage: waves run [--config FILE] [--set path=value]... [--seconds N]
@@ -54,7 +54,7 @@ async function accountOf(engine: TradingEngineCycle): Promise<string[]> {
     const totals = (health.detail as { totals?: FormattedTotals[] }).totals ?? []
     return totals.length > 0 ? accountLines(totals) : ['  no fills yet']
   } catch (err) {
-    return [`  account unavailable: ${err instanceof Error ? err.message : String(err)}`]
+    return [`  account unavailable: ${messageOf(err)}`]
   }
 }
 
@@ -66,7 +66,7 @@ async function windDownLine(engine: TradingEngineCycle): Promise<string> {
     const delivered = adapters.counters['answers_delivered_at_stop'] ?? 0
     return `  stop: ${cancelled} resting ${cancelled === 1 ? 'child' : 'children'} cancelled, ${delivered} ${delivered === 1 ? 'answer' : 'answers'} in flight delivered`
   } catch (err) {
-    return `  stop: not known (${err instanceof Error ? err.message : String(err)})`
+    return `  stop: not known (${messageOf(err)})`
   }
 }
 

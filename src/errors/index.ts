@@ -87,6 +87,11 @@ export class WavesError extends Error {
   }
 }
 
+/** What went wrong, in words: an Error's message, or anything else as a string. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
 export function isWavesError(err: unknown, code?: WavesErrorCode): err is WavesError {
   return err instanceof WavesError && (code === undefined || err.code === code)
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { messageOf } from '../errors/index.js'
 import { childLogger, type Logger } from '../log/logger.js'
 import { PACKAGE_NAME, findPackageRoot } from '../runtime/package-root.js'
 import { fallbackFunctions } from './fallback/index.js'
@@ -73,10 +74,6 @@ function nativeFunctions(addon: RawAddon): ExecutorFunctions {
     createRouter: (options) => createNativeRouter(addon, options),
     createSlippageTracker: (options) => createNativeSlippageTracker(addon, options),
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }
 
 /**

@@ -151,6 +151,8 @@ export default function createAdapters(): Agent<AdaptersSnapshot, AdaptersConfig
     let turnNs = nowNs()
     let nextNs = pump()
     while (nextNs !== undefined && nextNs <= endNs) {
+      // This loop takes the turns now, not the timer pump set for itself.
+      clearTimeout(timer)
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, (nextNs! - nowNs()) / 1e6)))
       // A clock that does not move (a test's) brings nothing more due.
       if (nowNs() === turnNs) break

@@ -106,6 +106,12 @@ export default function createFeesMonitor(): Agent<Snapshot> {
   }
 
   /** Each open position at its venue's mid, where the book shows one; else it keeps its last fill's mark. */
+  /** The marks first, then the fills: what came since the last read. */
+  const readRings = (): void => {
+    market.drain(onMarket)
+    fills.drain(onMessage)
+  }
+
   const markAtMids = (): void => {
     for (const p of ledger.positions()) {
       const book = books.book(p.instrumentId, p.venueId)
@@ -192,8 +198,7 @@ export default function createFeesMonitor(): Agent<Snapshot> {
       }
     },
     step(command, ctx) {
-      market.drain(onMarket)
-      fills.drain(onMessage)
+      readRings()
       if (command.step === CycleStep.Monitor) {
         markAtMids()
         publish(command.cycle, ctx.clock.nowNs())
@@ -202,8 +207,7 @@ export default function createFeesMonitor(): Agent<Snapshot> {
     stop() {
       // It stops after the adapters: the venues' last answers (fills of the
       // orders in flight, execution's shutdown cancels) are on the ring now.
-      market.drain(onMarket)
-      fills.drain(onMessage)
+      readRings()
       markAtMids()
     },
     health: () => ({

@@ -8,6 +8,7 @@ import type { WavesConfig } from '../../config/index.js'
 import type { Agent, AgentContext } from '../agent.js'
 import { FastPathWiring, type FastPathState } from './fast-path-wiring.js'
 import { MeanReversion } from './mean-reversion.js'
+import { writeOrderIntent } from './order-intent-fields.js'
 
 const MEAN_REVERSION_ID = 1
 
@@ -86,17 +87,18 @@ export default function createStrategyEngine(): Agent<Snapshot, WavesConfig['str
             ctx.counters['intents_dropped_ring_full'] = (ctx.counters['intents_dropped_ring_full'] ?? 0) + 1
             continue
           }
-          intent.__init(intents.setHeader(s, OrderIntent.sizeOf(), MessageType.OrderIntent), intents.ring.byteBuffer)
-          intent.mutate_ts_ns(ctx.clock.nowNs())
-          intent.mutate_intent_id(nextIntentId++)
-          intent.mutate_strategy_id(MEAN_REVERSION_ID)
-          intent.mutate_instrument_id(p.instrumentId)
-          intent.mutate_side(p.side)
-          intent.mutate_order_type(OrderType.Limit)
-          intent.mutate_time_in_force(TimeInForce.ImmediateOrCancel)
-          intent.mutate_horizon(Horizon.Hft)
-          intent.mutate_price_ticks(p.priceTicks)
-          intent.mutate_size_lots(p.sizeLots)
+          writeOrderIntent(intent.__init(intents.setHeader(s, OrderIntent.sizeOf(), MessageType.OrderIntent), intents.ring.byteBuffer), {
+            tsNs: ctx.clock.nowNs(),
+            intentId: nextIntentId++,
+            strategyId: MEAN_REVERSION_ID,
+            instrumentId: p.instrumentId,
+            side: p.side,
+            orderType: OrderType.Limit,
+            timeInForce: TimeInForce.ImmediateOrCancel,
+            horizon: Horizon.Hft,
+            priceTicks: p.priceTicks,
+            sizeLots: p.sizeLots,
+          })
           intents.publish(s)
           ctx.counters['intents'] = (ctx.counters['intents'] ?? 0) + 1
         }

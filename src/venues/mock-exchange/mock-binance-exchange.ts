@@ -139,6 +139,10 @@ export class MockBinanceExchange {
     return this.counters.served.get(route) ?? 0
   }
 
+  #countServed(routeKey: string): void {
+    this.counters.served.set(routeKey, this.served(routeKey) + 1)
+  }
+
   /**
    * A WebSocket connection meets the fault plan as a request does, as
    * 'UPGRADE /path' (a '*' fault hits it too): a faulted one is refused, with
@@ -147,7 +151,7 @@ export class MockBinanceExchange {
    */
   #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const routeKey = `UPGRADE ${new URL(req.url ?? '/', 'http://127.0.0.1').pathname}`
-    this.counters.served.set(routeKey, (this.counters.served.get(routeKey) ?? 0) + 1)
+    this.#countServed(routeKey)
     const fault = this.faults.take(routeKey)
     if (fault === undefined) this.streams.upgrade(req, socket, head)
     else if (fault.kind === 'status') socket.end(`HTTP/1.1 ${fault.status} ${STATUS_CODES[fault.status] ?? ''}\r\nConnection: close\r\n\r\n`)
@@ -164,7 +168,7 @@ export class MockBinanceExchange {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const routeKey = `${req.method ?? 'GET'} ${url.pathname}`
     const route = REST_ROUTES[routeKey]
-    this.counters.served.set(routeKey, (this.counters.served.get(routeKey) ?? 0) + 1)
+    this.#countServed(routeKey)
     if (route === undefined) {
       this.counters.unexpected.push(routeKey)
       send(res, BINANCE_ERRORS.unknownRoute)
