@@ -37,16 +37,21 @@
 //! the cheapest and the runner-up, then takes the cheapest venue's levels
 //! for as long as they stay ahead of the runner-up and within the limit.
 //! Both tests are monotone along the venue, so where that run ends is found
-//! by a galloping search evaluating the same costs a scan would; the run's
-//! levels are then taken with integer arithmetic only. Fees usually differ
-//! by more than the book's tick steps, so runs are long: a handful a decision.
+//! by testing the venue's last level, then by a galloping search; either
+//! evaluates the same costs a scan would. The run's levels are then taken
+//! with integer arithmetic only. Fees usually differ by more than the
+//! book's tick steps, so runs are long, often a venue's whole side: a
+//! handful a decision.
 //!
 //! # Exact sums
 //!
-//! Sizes and prices are integers below 2^53, so lots are summed in `u64` and
-//! a child's notional (Σ price × lots) in `u128`, both exact, and rounded to
-//! a double once. The expected average price and fee derive from that one
-//! rounding, whatever the book's magnitudes.
+//! Sizes and prices are integers below 2^53, so lots are summed in `u64`,
+//! exact. A child's notional (Σ price × lots) is summed once the merge is
+//! done, over the venue's levels taken: in doubles when its largest price
+//! times its lots is below 2^53, where every product and partial sum is an
+//! integer doubles hold exactly, else in `u128`; either way exact, and
+//! rounded to a double once. The expected average price and fee derive
+//! from that one rounding, whatever the book's magnitudes.
 
 mod error;
 mod ticket;
@@ -101,7 +106,6 @@ pub struct Router {
     next: Vec<u32>,
     last_take: Vec<u64>,
     filled: Vec<u64>,
-    notional: Vec<u128>,
 }
 
 impl Router {
@@ -134,7 +138,6 @@ impl Router {
             self.next[v] = start;
             self.last_take[v] = 0;
             self.filled[v] = 0;
-            self.notional[v] = 0;
             self.cost[v] = f64::INFINITY;
             if start < end && side * levels[2 * start as usize] <= beyond {
                 self.cost[v] = self.level_cost(req, v, start as usize);
@@ -167,23 +170,16 @@ impl Router {
             };
             let run_end = first_failing(from + 1, end, stays_ahead);
 
-            let before = remaining;
-            let mut notional = self.notional[v];
-            let mut level = from;
-            while level < run_end {
-                let (price, size) = (exact(levels[2 * level]), exact(levels[2 * level + 1]));
-                if size >= remaining {
-                    notional += u128::from(price) * u128::from(remaining);
-                    self.last_take[v] = remaining;
-                    remaining = 0;
-                    break;
-                }
-                notional += u128::from(price) * u128::from(size);
-                remaining -= size;
-                level += 1;
+            let (whole, left) = take_whole_levels(&levels[2 * from..2 * run_end], remaining);
+            let level = from + whole;
+            self.filled[v] += remaining - left;
+            remaining = left;
+            if level < run_end {
+                // This level holds what remains: the run ends inside it.
+                self.filled[v] += remaining;
+                self.last_take[v] = remaining;
+                remaining = 0;
             }
-            self.notional[v] = notional;
-            self.filled[v] += before - remaining;
             self.next[v] = level as u32;
             self.cost[v] = if level < end && side * levels[2 * level] <= beyond {
                 self.level_cost(req, v, level)
@@ -200,20 +196,23 @@ impl Router {
             _ => -1.0,
         };
         let mut children = 0;
+        let mut first = 0;
         for v in 0..venues {
-            if self.filled[v] == 0 {
+            let (venue_first, next) = (first, self.next[v] as usize);
+            first = req.venue_level_ends[v] as usize;
+            let lots = self.filled[v];
+            if lots == 0 {
                 continue;
             }
-            let next = self.next[v] as usize;
+            let last_take = self.last_take[v];
             // The worst level taken: the partly taken one, else the last whole one.
-            let worst = if self.last_take[v] > 0 { next } else { next - 1 };
-            let lots = self.filled[v] as f64;
-            let notional = self.notional[v] as f64;
+            let worst = if last_take > 0 { next } else { next - 1 };
+            let notional = notional_of(levels, venue_first, next, last_take, lots);
             let at = PLAN_HEADER + children * CHILD_FIELDS;
             out[at] = v as f64;
             out[at + 1] = levels[2 * worst];
-            out[at + 2] = lots;
-            out[at + 3] = notional / lots;
+            out[at + 2] = lots as f64;
+            out[at + 3] = notional / lots as f64;
             out[at + 4] = notional * req.venue_costs[v * VENUE_COST_FIELDS] / BASIS_POINTS;
             children += 1;
         }
@@ -234,20 +233,25 @@ impl Router {
             self.next.resize(venues, 0);
             self.last_take.resize(venues, 0);
             self.filled.resize(venues, 0);
-            self.notional.resize(venues, 0);
         }
     }
 }
 
 /// The first level in `from..end` failing `holds`, or `end`, for a test
-/// that holds up to some level and fails from there on: galloping from
-/// `from` (a run is usually short or a venue's whole side), then bisecting.
+/// that holds up to some level and fails from there on. A run is usually a
+/// venue's whole side, which the last level settles in one test; else
+/// galloping from `from` (the rest are usually short), then bisecting.
 fn first_failing(from: usize, end: usize, holds: impl Fn(usize) -> bool) -> usize {
+    if from >= end || holds(end - 1) {
+        return end;
+    }
+    // `end - 1` fails: the search is within `from..end - 1`.
+    let last = end - 1;
     let (mut lo, mut step) = (from, 1);
     let mut hi = loop {
         let probe = lo + step - 1;
-        if probe >= end {
-            break end;
+        if probe >= last {
+            break last;
         }
         if !holds(probe) {
             break probe;
@@ -264,6 +268,77 @@ fn first_failing(from: usize, end: usize, holds: impl Fn(usize) -> bool) -> usiz
         }
     }
     lo
+}
+
+/// Takes `pairs`' levels whole, in order, while each is smaller than what
+/// remains of `remaining`: returns how many were taken and what remains.
+/// Four levels a step while all four fit: a run is usually a venue's whole
+/// side, and a step of four sizes summed apart is a quarter of the loop's
+/// turns, each waiting on the one before only for `remaining`.
+#[inline]
+fn take_whole_levels(pairs: &[f64], mut remaining: u64) -> (usize, u64) {
+    let mut taken = 0;
+    for quad in pairs.chunks_exact(8) {
+        // Four sizes below 2^53 each: no overflow in u64.
+        let lots = exact(quad[1]) + exact(quad[3]) + exact(quad[5]) + exact(quad[7]);
+        if lots >= remaining {
+            break;
+        }
+        remaining -= lots;
+        taken += 4;
+    }
+    for pair in pairs[2 * taken..].chunks_exact(2) {
+        let size = exact(pair[1]);
+        if size >= remaining {
+            break;
+        }
+        remaining -= size;
+        taken += 1;
+    }
+    (taken, remaining)
+}
+
+/// 2^53: below it, sums and products of integer doubles are exact.
+const EXACT_BELOW: f64 = 9_007_199_254_740_992.0;
+
+/// A child's notional, Σ price × lots over the levels `first..next` taken
+/// whole and `last_take` lots of level `next`, exact and rounded to a double
+/// once. When the largest price taken times the child's lots is below 2^53,
+/// every product and partial sum is an integer below 2^53, so doubles give
+/// the exact sum in any order (the fallback's test, on the same bound);
+/// past it, `u128`.
+fn notional_of(levels: &[f64], first: usize, next: usize, last_take: u64, lots: u64) -> f64 {
+    let worst = if last_take > 0 { next } else { next - 1 };
+    let whole = &levels[2 * first..2 * next];
+    // Prices run monotone along a side, so its largest is at one end.
+    if levels[2 * first].max(levels[2 * worst]) * (lots as f64) < EXACT_BELOW {
+        // Four sums apart, so the adds do not wait on each other.
+        let mut sums = [0.0f64; 4];
+        let mut quads = whole.chunks_exact(8);
+        for quad in &mut quads {
+            sums[0] += quad[0] * quad[1];
+            sums[1] += quad[2] * quad[3];
+            sums[2] += quad[4] * quad[5];
+            sums[3] += quad[6] * quad[7];
+        }
+        for pair in quads.remainder().chunks_exact(2) {
+            sums[0] += pair[0] * pair[1];
+        }
+        let partial = if last_take > 0 {
+            levels[2 * next] * last_take as f64
+        } else {
+            0.0
+        };
+        return (sums[0] + sums[1]) + (sums[2] + sums[3]) + partial;
+    }
+    let mut sum = 0u128;
+    for pair in whole.chunks_exact(2) {
+        sum += u128::from(exact(pair[0])) * u128::from(exact(pair[1]));
+    }
+    if last_take > 0 {
+        sum += u128::from(exact(levels[2 * next])) * u128::from(last_take);
+    }
+    sum as f64
 }
 
 /// A checked price or size (an integer in `1..=2^53 - 1`) as an integer.

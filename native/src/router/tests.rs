@@ -309,15 +309,39 @@ fn adjacent_arrays_do_not_overlap() {
 #[test]
 fn every_level_of_a_long_side_is_checked_in_every_lane() {
     // Sides of 1 to 9 levels put a bad value in every lane of the four-wide
-    // check and in the scalar tail after it; each must be refused, naming
-    // the level, and the same side unspoiled must pass.
+    // check and of the last step, which overlaps the ones before it; each
+    // must be refused, naming the level, and the same side unspoiled must
+    // pass. The spoiled side comes alone, or after a good venue of 1 to 4
+    // levels priced the other way round, whose order with it is not checked.
     let mut r = Router::default();
-    for len in 1..=9usize {
+    for (len, lead) in (1..=9usize).flat_map(|len| (0..=4usize).map(move |lead| (len, lead))) {
         for side in [1.0, -1.0] {
+            // Beyond the spoiled side's first price in its own order: a buy's
+            // asks end above 1 000, a sell's bids end below it.
+            let leading: Vec<(f64, f64)> = (0..lead)
+                .map(|l| {
+                    (
+                        if side > 0.0 {
+                            5_000.0 + l as f64
+                        } else {
+                            500.0 - l as f64
+                        },
+                        1.0,
+                    )
+                })
+                .collect();
+            let venues_with = |levels: &[(f64, f64)]| {
+                let mut venues = vec![];
+                if lead > 0 {
+                    venues.push(venue(&leading, 1.0, 0.0));
+                }
+                venues.push(venue(levels, 1.0, 0.0));
+                venues
+            };
             let good: Vec<(f64, f64)> = (0..len)
                 .map(|l| (1_000.0 + side * 10.0 * l as f64, 5.0 + l as f64))
                 .collect();
-            assert!(plan(&mut r, 0.0, side, 1.0, None, &[venue(&good, 1.0, 0.0)]).is_ok());
+            assert!(plan(&mut r, 0.0, side, 1.0, None, &venues_with(&good)).is_ok());
             for level in 0..len {
                 let previous = if level == 0 { None } else { Some(good[level - 1].0) };
                 let mut spoiled = vec![];
@@ -331,15 +355,20 @@ fn every_level_of_a_long_side_is_checked_in_every_lane() {
                 for (price, size, what) in spoiled {
                     let mut levels = good.clone();
                     levels[level] = (price, size);
-                    let err = plan(&mut r, 0.0, side, 1.0, None, &[venue(&levels, 1.0, 0.0)]).unwrap_err();
-                    let expected_level = match err {
-                        RouteError::LevelPrice { level, .. }
-                        | RouteError::LevelSize { level, .. }
-                        | RouteError::LevelOrder { level, .. } => level,
+                    let err = plan(&mut r, 0.0, side, 1.0, None, &venues_with(&levels)).unwrap_err();
+                    let (named_venue, named_level) = match err {
+                        RouteError::LevelPrice { venue, level, .. }
+                        | RouteError::LevelSize { venue, level, .. }
+                        | RouteError::LevelOrder { venue, level, .. } => (venue, level),
                         other => panic!("{len} levels, level {level} {what}: {other:?}"),
                     };
                     // A bad price can also break the order of the level after it; the first failure is named.
-                    assert_eq!(expected_level, level, "{len} levels, {what} at level {level}: {err:?}");
+                    let expected = (usize::from(lead > 0), lead + level);
+                    assert_eq!(
+                        (named_venue, named_level),
+                        expected,
+                        "{len} levels after {lead}, {what} at level {level}: {err:?}"
+                    );
                 }
             }
         }

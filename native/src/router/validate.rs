@@ -21,21 +21,8 @@ fn is_fee(v: f64) -> bool {
     v > -MAX_FEE_BPS && v < MAX_FEE_BPS
 }
 
-/// Whether every `[price, size]` pair of one venue passes its checks: one
-/// pass with no early exit. Books are almost always valid; when one is not,
-/// the scalar walk in [`validate`] finds the first failing check to name it.
-fn levels_ok(levels: &[f64], side: f64) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has AVX2, checked just above.
-        return unsafe {
-            if side > 0.0 {
-                levels_ok_avx2::<true>(levels)
-            } else {
-                levels_ok_avx2::<false>(levels)
-            }
-        };
-    }
+/// Whether one venue's `[price, size]` pairs pass their checks.
+fn side_ok(levels: &[f64], side: f64) -> bool {
     let mut ok = true;
     for &v in levels {
         ok &= is_positive_exact(v);
@@ -47,51 +34,98 @@ fn levels_ok(levels: &[f64], side: f64) -> bool {
     ok
 }
 
-/// [`levels_ok`] four doubles (two pairs) at a time. Left to itself the
-/// compiler vectorizes the scalar loops poorly (the stride-two order test);
-/// written out, a venue of 50 levels costs about 25 iterations of seven
-/// vector operations.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn levels_ok_avx2<const RISING: bool>(levels: &[f64]) -> bool {
-    use std::arch::x86_64::*;
-    let (n, at) = (levels.len(), levels.as_ptr());
-    let mut i = 0;
-    // SAFETY: every load reads four doubles ending at or before `n`.
-    let mut ok = unsafe {
-        let one = _mm256_set1_pd(1.0);
-        let max = _mm256_set1_pd(MAX_EXACT as f64);
-        // All ones in the size lanes: sizes pass the order test.
-        let sizes = _mm256_castsi256_pd(_mm256_set_epi64x(-1, 0, -1, 0));
-        let mut ok = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
-        while i + 6 <= n {
-            let pairs = _mm256_loadu_pd(at.add(i));
-            let following = _mm256_loadu_pd(at.add(i + 2));
-            // An integer in 1..=MAX_EXACT is its own clamp to that range,
-            // rounded; NaN clamps to MAX_EXACT, so it fails too.
-            let clamped = _mm256_max_pd(_mm256_min_pd(pairs, max), one);
-            let exact = _mm256_cmp_pd::<_CMP_EQ_OQ>(
-                _mm256_round_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(clamped),
-                pairs,
-            );
-            let ordered = if RISING {
-                _mm256_cmp_pd::<_CMP_GT_OQ>(following, pairs)
+/// Whether every venue's side passes its checks: one pass with no early
+/// exit. Books are almost always valid; when one is not, the scalar walk in
+/// [`validate`] finds the first failing check to name it. `ends` must be
+/// non-decreasing and within `levels`, as [`validate`] has checked.
+fn sides_ok(levels: &[f64], ends: &[u32], side: f64) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe {
+            if side > 0.0 {
+                sides_ok_avx2::<true>(levels, ends)
             } else {
-                _mm256_cmp_pd::<_CMP_LT_OQ>(following, pairs)
-            };
-            ok = _mm256_and_pd(ok, _mm256_and_pd(exact, _mm256_or_pd(ordered, sizes)));
-            i += 4;
-        }
-        _mm256_movemask_pd(ok) == 0xF
-    };
-    // The last one or two pairs: what the loop left of both checks.
-    for &v in &levels[i..] {
-        ok &= is_positive_exact(v);
+                sides_ok_avx2::<false>(levels, ends)
+            }
+        };
     }
-    for pair in levels[i..].windows(3).step_by(2) {
-        ok &= if RISING { pair[2] > pair[0] } else { pair[2] < pair[0] };
+    let mut start = 0;
+    let mut ok = true;
+    for &end in ends {
+        ok &= side_ok(&levels[2 * start..2 * end as usize], side);
+        start = end as usize;
     }
     ok
+}
+
+/// [`sides_ok`] four doubles (two pairs) at a time. Left to itself the
+/// compiler vectorizes the scalar loops poorly (the stride-two order test).
+/// Written out:
+/// - the lanes that fail are gathered with `or` into two accumulators
+///   taking turns, all in the floating-point domain (one `and` chain through
+///   integer-domain operations made each step wait for the one before);
+/// - a venue's last pairs are checked by one more step placed to end where
+///   the venue does, overlapping the steps before it (checking a pair twice
+///   is harmless), rather than by a scalar tail;
+/// - every venue in one call, so the setup is paid once.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn sides_ok_avx2<const RISING: bool>(levels: &[f64], ends: &[u32]) -> bool {
+    use std::arch::x86_64::*;
+    let one = _mm256_set1_pd(1.0);
+    let max = _mm256_set1_pd(MAX_EXACT as f64);
+    // Set in the price lanes: only prices have an order.
+    let prices = _mm256_castsi256_pd(_mm256_set_epi64x(0, -1, 0, -1));
+    // Lanes that are not their own clamp to 1..=MAX_EXACT, rounded (NaN
+    // compares unequal).
+    let inexact = |pairs: __m256d| {
+        let clamped = _mm256_max_pd(_mm256_min_pd(pairs, max), one);
+        _mm256_cmp_pd::<_CMP_NEQ_UQ>(
+            _mm256_round_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(clamped),
+            pairs,
+        )
+    };
+    // Those, and prices not beyond the one before them (NaN is not beyond).
+    let failing = |pairs: __m256d, following: __m256d| {
+        let unordered = if RISING {
+            _mm256_cmp_pd::<_CMP_NGT_UQ>(following, pairs)
+        } else {
+            _mm256_cmp_pd::<_CMP_NLT_UQ>(following, pairs)
+        };
+        _mm256_or_pd(inexact(pairs), _mm256_and_pd(unordered, prices))
+    };
+    let (mut failed, mut failed_too) = (_mm256_setzero_pd(), _mm256_setzero_pd());
+    let mut ok = true;
+    let mut start = 0usize;
+    for &end in ends {
+        let venue = &levels[2 * start..2 * end as usize];
+        start = end as usize;
+        let (n, at) = (venue.len(), venue.as_ptr());
+        if n < 6 {
+            ok &= side_ok(venue, if RISING { 1.0 } else { -1.0 });
+            continue;
+        }
+        // SAFETY: every load reads four doubles within `venue`: a step at
+        // `i` reads `i..i + 6`, and `i + 6 <= n` for each.
+        unsafe {
+            let step = |i: usize| failing(_mm256_loadu_pd(at.add(i)), _mm256_loadu_pd(at.add(i + 2)));
+            let mut i = 0;
+            while i + 10 <= n {
+                failed = _mm256_or_pd(failed, step(i));
+                failed_too = _mm256_or_pd(failed_too, step(i + 4));
+                i += 8;
+            }
+            if i + 6 <= n {
+                failed = _mm256_or_pd(failed, step(i));
+            }
+            // The last two pairs' order and the three before the last's
+            // checks, then the last two pairs' own checks.
+            failed_too = _mm256_or_pd(failed_too, step(n - 6));
+            failed = _mm256_or_pd(failed, inexact(_mm256_loadu_pd(at.add(n - 4))));
+        }
+    }
+    ok & (_mm256_movemask_pd(_mm256_or_pd(failed, failed_too)) == 0)
 }
 
 /// Whether `a` and `b` share any byte. An empty slice shares none: N-API
@@ -160,6 +194,7 @@ pub fn validate(req: &RouteRequest<'_>, out: &[f64]) -> Result<(), RouteError> {
         return Err(RouteError::OutOverlaps("venueCosts"));
     }
 
+    let books_ok = sides_ok(req.levels, req.venue_level_ends, side);
     let mut start = 0usize;
     for (venue, (&end, costs)) in req
         .venue_level_ends
@@ -178,7 +213,7 @@ pub fn validate(req: &RouteRequest<'_>, out: &[f64]) -> Result<(), RouteError> {
             return Err(RouteError::Latency { venue, value: latency });
         }
         let end = end as usize;
-        if levels_ok(&req.levels[2 * start..2 * end], side) {
+        if books_ok {
             start = end;
             continue;
         }

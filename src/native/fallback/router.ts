@@ -211,15 +211,19 @@ export class FallbackRouter implements Router {
 
 /**
  * The first level in `from..end` failing `holds`, or `end`, for a test that
- * holds up to some level and fails from there on: galloping, then bisecting.
+ * holds up to some level and fails from there on: the last level first (a
+ * run is usually a venue's whole side), then galloping and bisecting.
  */
 function firstFailing(from: number, end: number, holds: (level: number) => boolean): number {
+  if (from >= end || holds(end - 1)) return end
+  // `end - 1` fails: the search is within `from..end - 1`.
+  const last = end - 1
   let lo = from
   let step = 1
-  let hi = end
+  let hi = last
   for (;;) {
     const probe = lo + step - 1
-    if (probe >= end) break
+    if (probe >= last) break
     if (!holds(probe)) {
       hi = probe
       break
