@@ -240,6 +240,9 @@ describe('failover to a backup ccxt venue, execution and adapters in-process', (
     await eventually(() => lotsAt(2) === 20, 'parents 4 and 5 filled on the backup', turn, state)
     expect(lotsAt(1)).toBe(10)
 
+    // The outage outlasts both creates' retries: a create still retrying when the venue comes back
+    // would be placed by its retry instead (no order lost either way, but not the path under test).
+    await eventually(() => adaptersCtx.counters['venue_timeouts']! >= 2, 'both creates given up, their outcome unknown', turn, state)
     primary.mock.faults.clear()
     await eventually(() => board.state(1) === VenueState.Up, 'the primary to come back', turn, state)
     // Parents 2 and 3 were left with creates of unknown outcome: settled as never placed, then routed again.
