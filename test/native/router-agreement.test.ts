@@ -149,6 +149,55 @@ describe('Router: native and fallback agree', () => {
     )
   })
 
+  /**
+   * The same books moved to any magnitude: every price raised by `shift`
+   * (order kept) and every size and the parent multiplied by `scale`, so a
+   * child's notional falls below 2^53, where doubles sum it exactly, or
+   * above, where the routers must not.
+   */
+  const anyMagnitude = fc
+    .record({ d: decision, shift: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 ** 52 - 200_000_000 })), scale: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 2 ** 31 })) })
+    .map(({ d, shift, scale }): Decision => ({
+      ...d,
+      sizeLots: d.sizeLots * scale,
+      limitPriceTicks: d.limitPriceTicks === undefined ? undefined : d.limitPriceTicks + shift,
+      levels: d.levels.map((v, i) => (i % 2 === 0 ? v + shift : v * scale)),
+    }))
+
+  it('price each child from its exact notional, rounded once, at any magnitude', () => {
+    let pastExact = 0
+    let withinExact = 0
+    fc.assert(
+      fc.property(anyMagnitude, (d) => {
+        const fromNative = run(native.createRouter(d), d)
+        expect(fromNative).toEqual(run(fallbackFunctions.createRouter(d), d))
+        const ticket = ticketOf(d)
+        const children = native.createRouter(d).route(ticket)
+        const out = ticket.plan
+        for (let c = 0; c < children; c++) {
+          const [venue, , lots, averagePrice, fee] = Array.from(out.subarray(3 + 5 * c, 8 + 5 * c)) as [number, number, number, number, number]
+          // A venue's levels are taken best first: its notional is that prefix of its side, the last level perhaps in part.
+          let notional = 0n
+          let left = lots
+          for (let level = venue === 0 ? 0 : d.ends[venue - 1]!; left > 0; level++) {
+            const take = Math.min(left, d.levels[2 * level + 1]!)
+            notional += BigInt(d.levels[2 * level]!) * BigInt(take)
+            left -= take
+          }
+          if (notional >= 2n ** 53n) pastExact++
+          else withinExact++
+          const exact = Number(notional)
+          expect(averagePrice).toBe(exact / lots)
+          expect(fee).toBe((exact * d.costs[3 * venue]!) / 10_000)
+        }
+      }),
+      { numRuns: 1_000 },
+    )
+    // Both sides of 2^53 were reached.
+    expect(pastExact).toBeGreaterThan(100)
+    expect(withinExact).toBeGreaterThan(100)
+  })
+
   it('a router reused across decisions answers as a fresh one', () => {
     const nativeRouter = native.createRouter({ adverseTicksPerMs: 0.5 })
     const fallbackRouter = fallbackFunctions.createRouter({ adverseTicksPerMs: 0.5 })
