@@ -62,6 +62,8 @@ export interface LatencyResult {
 }
 
 const job = workerData as ThroughputJob | LatencyJob
+// `writeMessage` writes eight words a turn: a size it cannot fill exactly would spill into the next message.
+if (job.kind === 'throughput' && job.words % 8 !== 0) throw new Error(`ring bench messages are multiples of 64 bytes, got ${job.words * 8}`)
 const post = (message: unknown): void => parentPort!.postMessage(message)
 
 function waitStrategy(name: WakeStrategy): WaitStrategy {
