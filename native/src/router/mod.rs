@@ -207,7 +207,7 @@ impl Router {
             let last_take = self.last_take[v];
             // The worst level taken: the partly taken one, else the last whole one.
             let worst = if last_take > 0 { next } else { next - 1 };
-            let notional = notional_of(levels, venue_first, next, last_take, lots);
+            let notional = notional_of(levels, venue_first, next, worst, last_take, lots);
             let at = PLAN_HEADER + children * CHILD_FIELDS;
             out[at] = v as f64;
             out[at + 1] = levels[2 * worst];
@@ -303,12 +303,11 @@ const EXACT_BELOW: f64 = 9_007_199_254_740_992.0;
 
 /// A child's notional, Σ price × lots over the levels `first..next` taken
 /// whole and `last_take` lots of level `next`, exact and rounded to a double
-/// once. When the largest price taken times the child's lots is below 2^53,
+/// once; `worst` is its worst level taken. When the largest price taken times the child's lots is below 2^53,
 /// every product and partial sum is an integer below 2^53, so doubles give
 /// the exact sum in any order (the fallback's test, on the same bound);
 /// past it, `u128`.
-fn notional_of(levels: &[f64], first: usize, next: usize, last_take: u64, lots: u64) -> f64 {
-    let worst = if last_take > 0 { next } else { next - 1 };
+fn notional_of(levels: &[f64], first: usize, next: usize, worst: usize, last_take: u64, lots: u64) -> f64 {
     let whole = &levels[2 * first..2 * next];
     // Prices run monotone along a side, so its largest is at one end.
     if levels[2 * first].max(levels[2 * worst]) * (lots as f64) < EXACT_BELOW {

@@ -221,8 +221,8 @@ pub fn validate(req: &RouteRequest<'_>, out: &[f64]) -> Result<(), RouteError> {
         let mut previous = if side > 0.0 { f64::NEG_INFINITY } else { f64::INFINITY };
         for (offset, pair) in req.levels[2 * start..2 * end].chunks_exact(2).enumerate() {
             let (price, size) = (pair[0], pair[1]);
-            // One branch per level on the common path; which check failed
-            // is worked out, in the documented order, only on the way out.
+            // The pass above found a failure; this walk names the first,
+            // working out which check failed, in the documented order, on the way out.
             if !(is_positive_exact(price) & is_positive_exact(size) & (side * price > side * previous)) {
                 let level = start + offset;
                 return Err(if !is_positive_exact(price) {

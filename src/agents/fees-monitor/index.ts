@@ -105,13 +105,13 @@ export default function createFeesMonitor(): Agent<Snapshot> {
     books.apply(delta.instrumentId(), delta.venueId(), delta.side(), delta.action(), delta.priceTicks(), delta.sizeLots(), delta.venueSequence(), delta.firstVenueSequence())
   }
 
-  /** Each open position at its venue's mid, where the book shows one; else it keeps its last fill's mark. */
   /** The marks first, then the fills: what came since the last read. */
   const readRings = (): void => {
     market.drain(onMarket)
     fills.drain(onMessage)
   }
 
+  /** Each open position at its venue's mid, where the book shows one; else it keeps its last fill's mark. */
   const markAtMids = (): void => {
     for (const p of ledger.positions()) {
       const book = books.book(p.instrumentId, p.venueId)
