@@ -38,28 +38,35 @@
 //! for as long as they stay ahead of the runner-up and within the limit.
 //! Both tests are monotone along the venue, so where that run ends is found
 //! by testing the venue's last level, then by a galloping search; either
-//! evaluates the same costs a scan would. The run's levels are then taken
-//! with integer arithmetic only. Fees usually differ by more than the
-//! book's tick steps, so runs are long, often a venue's whole side: a
-//! handful a decision.
+//! evaluates the same costs a scan would. One pass then sums the run's
+//! lots and notional (see `run_totals.rs`): when the run's lots are fewer
+//! than what remains, it is taken whole at once; else its levels are taken
+//! one by one in integers until the parent is complete. Fees usually differ
+//! by more than the book's tick steps, so runs are long, often a venue's
+//! whole side: a handful a decision.
 //!
 //! # Exact sums
 //!
-//! Sizes and prices are integers below 2^53, so lots are summed in `u64`,
-//! exact. A child's notional (Σ price × lots) is summed once the merge is
-//! done, over the venue's levels taken: in doubles when its largest price
-//! times its lots is below 2^53, where every product and partial sum is an
-//! integer doubles hold exactly, else in `u128`; either way exact, and
-//! rounded to a double once. The expected average price and fee derive
-//! from that one rounding, whatever the book's magnitudes.
+//! Sizes and prices are integers below 2^53, so lots are counted in `u64`,
+//! exact (a run's lots summed in doubles are used only when below what
+//! remains, where they are exact too). A child's notional (Σ price × lots)
+//! is summed in doubles as its runs are taken and used when its largest
+//! price times its lots is below 2^53, where every product and partial sum
+//! is an integer doubles hold exactly; else it is summed again in `u128`.
+//! Either way it is exact, and rounded to a double once. The expected
+//! average price and fee derive from that one rounding, whatever the
+//! book's magnitudes.
 
 mod error;
+mod run_totals;
 mod ticket;
 mod validate;
 
 pub use error::RouteError;
 pub use ticket::route_ticket;
 pub use validate::validate;
+
+use run_totals::run_totals;
 
 /// `out[0..3]`: filled lots, unfilled lots, resting venue (-1 for none).
 pub const PLAN_HEADER: usize = 3;
@@ -106,6 +113,9 @@ pub struct Router {
     next: Vec<u32>,
     last_take: Vec<u64>,
     filled: Vec<u64>,
+    /// Per venue, the notional of its levels taken, summed in doubles run by
+    /// run (see [`notional_of`] for when that is exact).
+    notional: Vec<f64>,
 }
 
 impl Router {
@@ -138,6 +148,7 @@ impl Router {
             self.next[v] = start;
             self.last_take[v] = 0;
             self.filled[v] = 0;
+            self.notional[v] = 0.0;
             self.cost[v] = f64::INFINITY;
             if start < end && side * levels[2 * start as usize] <= beyond {
                 self.cost[v] = self.level_cost(req, v, start as usize);
@@ -170,16 +181,25 @@ impl Router {
             };
             let run_end = first_failing(from + 1, end, stays_ahead);
 
-            let (whole, left) = take_whole_levels(&levels[2 * from..2 * run_end], remaining);
-            let level = from + whole;
-            self.filled[v] += remaining - left;
-            remaining = left;
-            if level < run_end {
-                // This level holds what remains: the run ends inside it.
+            let run = &levels[2 * from..2 * run_end];
+            let (lots, notional) = run_totals(run);
+            let level = if lots < remaining as f64 {
+                // The whole run fits (and its lots, below `remaining`, are exact).
+                let lots = exact(lots);
+                self.filled[v] += lots;
+                self.notional[v] += notional;
+                remaining -= lots;
+                run_end
+            } else {
+                // The run holds what remains: the parent completes inside it.
+                let (whole, left) = take_whole_levels(run, remaining);
+                let level = from + whole;
                 self.filled[v] += remaining;
-                self.last_take[v] = remaining;
+                self.notional[v] += run_totals(&run[..2 * whole]).1 + levels[2 * level] * left as f64;
+                self.last_take[v] = left;
                 remaining = 0;
-            }
+                level
+            };
             self.next[v] = level as u32;
             self.cost[v] = if level < end && side * levels[2 * level] <= beyond {
                 self.level_cost(req, v, level)
@@ -207,7 +227,7 @@ impl Router {
             let last_take = self.last_take[v];
             // The worst level taken: the partly taken one, else the last whole one.
             let worst = if last_take > 0 { next } else { next - 1 };
-            let notional = notional_of(levels, venue_first, next, worst, last_take, lots);
+            let notional = notional_of(levels, venue_first, next, worst, last_take, lots, self.notional[v]);
             let at = PLAN_HEADER + children * CHILD_FIELDS;
             out[at] = v as f64;
             out[at + 1] = levels[2 * worst];
@@ -233,6 +253,7 @@ impl Router {
             self.next.resize(venues, 0);
             self.last_take.resize(venues, 0);
             self.filled.resize(venues, 0);
+            self.notional.resize(venues, 0.0);
         }
     }
 }
@@ -303,35 +324,19 @@ const EXACT_BELOW: f64 = 9_007_199_254_740_992.0;
 
 /// A child's notional, Σ price × lots over the levels `first..next` taken
 /// whole and `last_take` lots of level `next`, exact and rounded to a double
-/// once; `worst` is its worst level taken. When the largest price taken times the child's lots is below 2^53,
-/// every product and partial sum is an integer below 2^53, so doubles give
-/// the exact sum in any order (the fallback's test, on the same bound);
-/// past it, `u128`.
-fn notional_of(levels: &[f64], first: usize, next: usize, worst: usize, last_take: u64, lots: u64) -> f64 {
-    let whole = &levels[2 * first..2 * next];
+/// once. `summed` is that sum as the merge added it up in doubles, run by
+/// run; `worst` is the worst level taken. When the largest price taken times
+/// the child's lots is below 2^53, every product and partial sum is an
+/// integer below 2^53, so `summed` is exact whatever the order of its adds
+/// (the fallback's test, on the same bound); past it, the sum is redone in
+/// `u128`.
+fn notional_of(levels: &[f64], first: usize, next: usize, worst: usize, last_take: u64, lots: u64, summed: f64) -> f64 {
     // Prices run monotone along a side, so its largest is at one end.
     if levels[2 * first].max(levels[2 * worst]) * (lots as f64) < EXACT_BELOW {
-        // Four sums apart, so the adds do not wait on each other.
-        let mut sums = [0.0f64; 4];
-        let mut quads = whole.chunks_exact(8);
-        for quad in &mut quads {
-            sums[0] += quad[0] * quad[1];
-            sums[1] += quad[2] * quad[3];
-            sums[2] += quad[4] * quad[5];
-            sums[3] += quad[6] * quad[7];
-        }
-        for pair in quads.remainder().chunks_exact(2) {
-            sums[0] += pair[0] * pair[1];
-        }
-        let partial = if last_take > 0 {
-            levels[2 * next] * last_take as f64
-        } else {
-            0.0
-        };
-        return (sums[0] + sums[1]) + (sums[2] + sums[3]) + partial;
+        return summed;
     }
     let mut sum = 0u128;
-    for pair in whole.chunks_exact(2) {
+    for pair in levels[2 * first..2 * next].chunks_exact(2) {
         sum += u128::from(exact(pair[0])) * u128::from(exact(pair[1]));
     }
     if last_take > 0 {

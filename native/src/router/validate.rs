@@ -86,16 +86,18 @@ unsafe fn sides_ok_avx2<const RISING: bool>(levels: &[f64], ends: &[u32]) -> boo
             pairs,
         )
     };
-    // Those, and prices not beyond the one before them (NaN is not beyond).
-    let failing = |pairs: __m256d, following: __m256d| {
-        let unordered = if RISING {
+    // Prices not beyond the one before them (NaN is not beyond). The size
+    // lanes compare sizes, meaningless: they are masked off once at the end.
+    let unordered = |pairs: __m256d, following: __m256d| {
+        if RISING {
             _mm256_cmp_pd::<_CMP_NGT_UQ>(following, pairs)
         } else {
             _mm256_cmp_pd::<_CMP_NLT_UQ>(following, pairs)
-        };
-        _mm256_or_pd(inexact(pairs), _mm256_and_pd(unordered, prices))
+        }
     };
-    let (mut failed, mut failed_too) = (_mm256_setzero_pd(), _mm256_setzero_pd());
+    let zero = _mm256_setzero_pd();
+    let (mut failed, mut failed_too) = (zero, zero);
+    let (mut unsorted, mut unsorted_too) = (zero, zero);
     let mut ok = true;
     let mut start = 0usize;
     for &end in ends {
@@ -109,23 +111,29 @@ unsafe fn sides_ok_avx2<const RISING: bool>(levels: &[f64], ends: &[u32]) -> boo
         // SAFETY: every load reads four doubles within `venue`: a step at
         // `i` reads `i..i + 6`, and `i + 6 <= n` for each.
         unsafe {
-            let step = |i: usize| failing(_mm256_loadu_pd(at.add(i)), _mm256_loadu_pd(at.add(i + 2)));
+            let load = |i: usize| _mm256_loadu_pd(at.add(i));
             let mut i = 0;
             while i + 10 <= n {
-                failed = _mm256_or_pd(failed, step(i));
-                failed_too = _mm256_or_pd(failed_too, step(i + 4));
+                let (a, b, c) = (load(i), load(i + 2), load(i + 4));
+                failed = _mm256_or_pd(failed, inexact(a));
+                unsorted = _mm256_or_pd(unsorted, unordered(a, b));
+                failed_too = _mm256_or_pd(failed_too, inexact(c));
+                unsorted_too = _mm256_or_pd(unsorted_too, unordered(c, load(i + 6)));
                 i += 8;
             }
             if i + 6 <= n {
-                failed = _mm256_or_pd(failed, step(i));
+                failed = _mm256_or_pd(failed, inexact(load(i)));
+                unsorted = _mm256_or_pd(unsorted, unordered(load(i), load(i + 2)));
             }
             // The last two pairs' order and the three before the last's
             // checks, then the last two pairs' own checks.
-            failed_too = _mm256_or_pd(failed_too, step(n - 6));
-            failed = _mm256_or_pd(failed, inexact(_mm256_loadu_pd(at.add(n - 4))));
+            failed_too = _mm256_or_pd(failed_too, inexact(load(n - 6)));
+            unsorted_too = _mm256_or_pd(unsorted_too, unordered(load(n - 6), load(n - 4)));
+            failed = _mm256_or_pd(failed, inexact(load(n - 4)));
         }
     }
-    ok & (_mm256_movemask_pd(_mm256_or_pd(failed, failed_too)) == 0)
+    let unsorted = _mm256_and_pd(_mm256_or_pd(unsorted, unsorted_too), prices);
+    ok & (_mm256_movemask_pd(_mm256_or_pd(_mm256_or_pd(failed, failed_too), unsorted)) == 0)
 }
 
 /// Whether `a` and `b` share any byte. An empty slice shares none: N-API
