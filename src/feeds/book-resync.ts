@@ -34,11 +34,16 @@ export class BookResync {
     Atomics.add(this.#words, 0, 1)
   }
 
-  /** Whether any request came since the last call; taking it answers it. */
-  taken(): boolean {
+  /**
+   * How many requests came since the last call (0 for none); taking them
+   * answers them. Requests that come close together, two readers restarted
+   * between one sense step and the next, are answered by one set of whole
+   * books, and counted each.
+   */
+  take(): number {
     const requested = Atomics.load(this.#words, 0)
-    if (requested === this.#answered) return false
+    const waiting = (requested - this.#answered) | 0
     this.#answered = requested
-    return true
+    return waiting
   }
 }

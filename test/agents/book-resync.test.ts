@@ -40,14 +40,16 @@ function bookReader(ring: RingBuffer, consumerId: number) {
 }
 
 describe('whole books for a restarted reader of the market ring', () => {
-  it('a request counts once, on the side that takes it; one made before a view attached is not news to it', () => {
+  it('requests count once each, on the side that takes them; one made before a view attached is not news to it', () => {
     const coordinator = BookResync.create()
     coordinator.request()
     const feeds = BookResync.attach(coordinator.sab)
-    expect(feeds.taken()).toBe(false)
+    expect(feeds.take()).toBe(0)
     coordinator.request()
     coordinator.request()
-    expect([feeds.taken(), feeds.taken()]).toEqual([true, false])
+    expect([feeds.take(), feeds.take()]).toEqual([2, 0])
+    coordinator.request()
+    expect(feeds.take()).toBe(1)
   })
 
   it('data_feeds writes every book whole at its next sense step, and a reader that came back holds the books one that never left does', async () => {
@@ -79,6 +81,19 @@ describe('whole books for a restarted reader of the market ring', () => {
     await sense()
     expect(feedsCtx.counters['book_resyncs']).toBe(1)
     expect(restarted.levels()).toEqual(stayed.levels())
+
+    // Two readers restarted between one sense step and the next: one set of whole books answers both, each counted.
+    restarted = bookReader(ring, executionId)
+    await sense()
+    expect(restarted.levels()).not.toEqual(stayed.levels())
+    const coordinator = BookResync.attach(engine.plane.bookResync)
+    coordinator.request()
+    coordinator.request()
+    await sense()
+    expect(feedsCtx.counters['book_resyncs']).toBe(3)
+    expect(restarted.levels()).toEqual(stayed.levels())
+    await sense()
+    expect(feedsCtx.counters['book_resyncs']).toBe(3)
     expect(stayed.levels().every((side) => side.length > 0)).toBe(true)
     await feeds.stop?.()
   })

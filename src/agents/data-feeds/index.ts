@@ -76,10 +76,12 @@ export default function createDataFeeds(): Agent<Snapshot, DataFeedsConfig> {
       // Every so often the whole books, so any reader that lost its place is whole again.
       if (synthetic !== undefined && command.cycle % SNAPSHOT_EVERY_CYCLES === 0) synthetic.snapshotBooks()
       // A reader restarted since the last step: whole books now, not at the next periodic snapshot.
-      if (resync.taken() && source.snapshotBooks !== undefined) {
+      const requests = resync.take()
+      if (requests > 0 && source.snapshotBooks !== undefined) {
         source.snapshotBooks()
-        ctx.counters['book_resyncs'] = (ctx.counters['book_resyncs'] ?? 0) + 1
-        ctx.logger.info({ source: source.name }, 'a reader of the market ring restarted: whole books written again')
+        // Counted per restarted reader answered, as the coordinator counts the requests.
+        ctx.counters['book_resyncs'] = (ctx.counters['book_resyncs'] ?? 0) + requests
+        ctx.logger.info({ source: source.name, requests }, 'a reader of the market ring restarted: whole books written again')
       }
       synthetic?.advance(updatesPerStep)
       pipeline.flush()
