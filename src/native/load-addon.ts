@@ -48,7 +48,7 @@ export function findAddonFile(packageRoot: string): string | undefined {
 function isRawAddon(value: unknown): value is RawAddon {
   if (typeof value !== 'object' || value === null) return false
   const addon = value as Record<string, unknown>
-  return ['implementationShortfallBps', 'addonVersion', 'routeTicket', 'SlippageTracker', 'setThreadIdlePriority'].every(
+  return ['implementationShortfallBps', 'addonVersion', 'bindRouteTicket', 'routeBoundTicket', 'releaseRouteTicket', 'SlippageTracker', 'setThreadIdlePriority'].every(
     (name) => typeof addon[name] === 'function',
   )
 }

@@ -1,5 +1,6 @@
 import { WavesError } from '../errors/index.js'
-import { RouteTicket, TicketField } from './route-ticket.js'
+import { RouteTicket } from './route-ticket.js'
+import { TicketBindings } from './ticket-bindings.js'
 import type {
   RawAddon,
   Router,
@@ -30,28 +31,33 @@ function construct<T>(make: () => T, fn: string): T {
 
 /**
  * The addon's router behind the executor's interface: one addon call per
- * decision, to a plain function taking the ticket (the addon keeps the
- * scratch space per thread).
+ * decision, to a plain function taking the ticket's slot (the addon keeps
+ * the scratch space per thread, and each ticket's address once bound).
  */
 class NativeRouter implements Router {
   readonly adverseTicksPerMs: number
   readonly #addon: RawAddon
+  readonly #bindings: TicketBindings
 
   constructor(addon: RawAddon, options: RouterOptions) {
     const adverse = options.adverseTicksPerMs
+    this.#addon = addon
+    this.#bindings = TicketBindings.of(addon)
     // A market order over no venues checks the option with the addon's own message.
     const probe = new RouteTicket(0, 0)
     probe.setParent(1, 1)
-    probe.array[TicketField.AdverseTicksPerMs] = adverse
-    construct(() => addon.routeTicket(probe.array), 'Router')
+    try {
+      construct(() => addon.routeBoundTicket(this.#bindings.slotOf(probe), adverse), 'Router')
+    } finally {
+      this.#bindings.release(probe)
+    }
     this.adverseTicksPerMs = adverse
-    this.#addon = addon
   }
 
   route(ticket: RouteTicket): number {
-    ticket.array[TicketField.AdverseTicksPerMs] = this.adverseTicksPerMs
     try {
-      return this.#addon.routeTicket(ticket.array)
+      const slot = ticket.boundTo === this.#bindings ? ticket.boundSlot : this.#bindings.slotOf(ticket)
+      return this.#addon.routeBoundTicket(slot, this.adverseTicksPerMs)
     } catch (err) {
       return rethrowFromAddon(err, 'Router.route')
     }

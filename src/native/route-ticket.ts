@@ -18,7 +18,9 @@ import { VENUE_COST_FIELDS, planLength, readRoutePlan, type RoutePlan } from './
  * ```
  *
  * The Rust side (`native/src/router/ticket.rs`) reads the same layout and
- * checks it in the same order with the same messages as the fallback.
+ * checks it in the same order with the same messages as the fallback. The
+ * array is over a `SharedArrayBuffer`, so the addon can keep its address
+ * from one decision to the next (`ticket-bindings.ts`).
  */
 export const TICKET_HEADER = 8
 
@@ -49,9 +51,18 @@ export class RouteTicket {
   readonly levels: Float64Array
   /** The router's output; read it with `readPlan` or by `route-plan.ts` offsets. */
   readonly plan: Float64Array
+  /**
+   * Set by the native router (`ticket-bindings.ts`), not by callers: the
+   * bindings this ticket is bound to and its slot there.
+   */
+  boundTo: unknown = undefined
+  boundSlot = -1
 
   constructor(venueCapacity: number, pairCapacity: number) {
-    this.array = new Float64Array(ticketLength(venueCapacity, pairCapacity))
+    // Over a shared buffer, which can never be detached: the addon keeps the
+    // ticket's address from one decision to the next (`ticket-bindings.ts`).
+    const length = ticketLength(venueCapacity, pairCapacity)
+    this.array = new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT))
     this.venueCapacity = venueCapacity
     this.pairCapacity = pairCapacity
     this.array[TicketField.VenueCapacity] = venueCapacity

@@ -123,8 +123,11 @@ export type Executor = NativeExecutor | FallbackExecutor
 export interface RawAddon {
   implementationShortfallBps(side: number, arrivalPriceTicks: number, fills: Float64Array): number
   addonVersion(): string
-  /** `RouteTicket.array` in, the plan written into it; see `native/src/js/router.rs`. */
-  routeTicket(ticket: Float64Array): number
+  /** Binds `RouteTicket.array` (over a SharedArrayBuffer) to a slot; see `native/src/js/router.rs`. */
+  bindRouteTicket(ticket: Float64Array): number
+  /** Routes the ticket bound to `slot`, its plan written into it. */
+  routeBoundTicket(slot: number, adverseTicksPerMs: number): number
+  releaseRouteTicket(slot: number): void
   SlippageTracker: new (options: SlippageTrackerOptions) => SlippageTracker
   setThreadIdlePriority(tid: number): boolean
 }

@@ -27,8 +27,9 @@ const workerSource = `
   import(workerData.indexUrl).then(({ loadExecutor, RouteTicket }) => {
     const executor = loadExecutor()
     const routers = [executor.createRouter({ adverseTicksPerMs: 0 }), executor.createRouter({ adverseTicksPerMs: 3 })]
-    // The main thread's ticket, sent as a copy.
-    const ticket = { array: workerData.ticket, plan: workerData.ticket.subarray(workerData.planAt) }
+    // A copy of the main thread's ticket (its buffer is shared: sent as it is, every thread would route the same memory).
+    const ticket = new RouteTicket(workerData.venueCapacity, workerData.pairCapacity)
+    ticket.array.set(workerData.ticket)
     const plans = [[], []]
     for (let round = 0; round < workerData.rounds; round++) {
       for (let r = 0; r < 2; r++) {
@@ -51,7 +52,6 @@ describe('the router in worker threads', () => {
     ticket.venueCosts.set([0, 0, 2, 0, 0, 0])
     ticket.venues = 2
     ticket.setParent(1, 700)
-    const planAt = ticket.array.length - ticket.plan.length
     const expected = [0, 3].map((adverseTicksPerMs) => {
       const router = createExecutor({ env: {}, logger: { warn: () => {}, debug: () => {} } }).createRouter({ adverseTicksPerMs })
       const children = router.route(ticket)
@@ -63,7 +63,7 @@ describe('the router in worker threads', () => {
     const indexUrl = compiledUrl('src/native/index.ts')
     compiledUrl('src/native/native-classes.ts')
     const workers = [0, 1, 2].map(
-      () => new Worker(workerSource, { eval: true, workerData: { indexUrl, ticket: ticket.array, planAt, rounds: 20_000 } }),
+      () => new Worker(workerSource, { eval: true, workerData: { indexUrl, ticket: ticket.array.slice(), venueCapacity: 2, pairCapacity: 5, rounds: 20_000 } }),
     )
     try {
       const replies = await Promise.all(

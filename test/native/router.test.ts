@@ -238,7 +238,9 @@ describe('Router: errors', () => {
       const router = impl.createRouter({ adverseTicksPerMs: 0 })
       const ticket = (): RouteTicket => ticketOf(1, 1, undefined, [{ levels: [[100, 5]] }, { levels: [[101, 5]] }])
       const refusal = (t: RouteTicket | { array: Float64Array }) => errorOf(() => router.route(t as RouteTicket)).message
-      expect(refusal({ array: new Float64Array(7) })).toBe('a route ticket must hold its 8-number header, got 7 numbers')
+      expect(refusal({ array: new Float64Array(new SharedArrayBuffer(7 * 8)) })).toBe('a route ticket must hold its 8-number header, got 7 numbers')
+      // The addon keeps a ticket's address between decisions: only a buffer that can never be detached will do.
+      expect(refusal({ array: Float64Array.from(ticket().array) })).toBe('the route ticket must be a Float64Array over a SharedArrayBuffer')
       const halfVenue = ticket()
       halfVenue.array[TicketField.VenueCapacity] = 1.5
       expect(refusal(halfVenue)).toBe("a route ticket's capacities must be integers from 0 to 16777216, got 1.5 venues and 2 level pairs")

@@ -47,6 +47,8 @@ export interface TicketShape {
  * into `ends` as integers (it must hold the ticket's venue capacity).
  */
 export function checkTicket(a: Float64Array, ends: Uint32Array): TicketShape {
+  // The addon keeps a ticket's address between decisions, which only a shared buffer guarantees; refused alike here.
+  if (!(a.buffer instanceof SharedArrayBuffer)) fail('the route ticket must be a Float64Array over a SharedArrayBuffer')
   if (a.length < TICKET_HEADER) fail(`a route ticket must hold its 8-number header, got ${a.length} numbers`)
   const venueCapacity = a[TicketField.VenueCapacity] as number
   const pairCapacity = a[TicketField.PairCapacity] as number
