@@ -1,9 +1,10 @@
 //! A routing decision in one array of doubles, the route ticket: the parent
 //! order, every venue's costs and book side, and the room for the plan.
 //!
-//! One array is one argument to convert at the N-API boundary instead of
-//! five, and it is the caller's reusable scratch: the execution path fills it
-//! in place from the books and reads the plan back from it. The layout, which
+//! One array is one buffer to find at the N-API boundary instead of five
+//! (and, bound once, none: `js/router.rs`), and it is the caller's reusable
+//! scratch: the execution path fills it in place from the books and reads
+//! the plan back from it. The layout, which
 //! `src/native/route-ticket.ts` writes and the fallback reads the same way:
 //!
 //! ```text
