@@ -56,8 +56,7 @@ class NativeRouter implements Router {
 
   route(ticket: RouteTicket): number {
     try {
-      const slot = ticket.boundTo === this.#bindings ? ticket.boundSlot : this.#bindings.slotOf(ticket)
-      return this.#addon.routeBoundTicket(slot, this.adverseTicksPerMs)
+      return this.#addon.routeBoundTicket(this.#bindings.slotOf(ticket), this.adverseTicksPerMs)
     } catch (err) {
       return rethrowFromAddon(err, 'Router.route')
     }

@@ -100,21 +100,22 @@ unsafe extern "C" fn free_bindings(bindings: *mut c_void) {
     drop(unsafe { Box::from_raw(bindings.cast::<RefCell<Bindings>>()) });
 }
 
-/// This call's one argument and the functions' shared [`Bindings`].
+/// This call's first `N` arguments (undefined where missing) and the
+/// functions' shared [`Bindings`].
 ///
 /// # Safety
 /// `env` and `info` must be a callback's own, on a function created by
 /// [`export_route_ticket`].
-unsafe fn argument_and_bindings<'a>(
+unsafe fn arguments_and_bindings<'a, const N: usize>(
     env: sys::napi_env,
     info: sys::napi_callback_info,
-) -> (sys::napi_value, &'a RefCell<Bindings>) {
-    let (mut argc, mut argument, mut data) = (1usize, ptr::null_mut(), ptr::null_mut());
-    // SAFETY: as the caller promises. A missing argument reads as undefined.
-    unsafe { sys::napi_get_cb_info(env, info, &mut argc, &mut argument, ptr::null_mut(), &mut data) };
+) -> ([sys::napi_value; N], &'a RefCell<Bindings>) {
+    let (mut argc, mut argv, mut data) = (N, [ptr::null_mut(); N], ptr::null_mut());
+    // SAFETY: as the caller promises. Missing arguments read as undefined.
+    unsafe { sys::napi_get_cb_info(env, info, &mut argc, argv.as_mut_ptr(), ptr::null_mut(), &mut data) };
     // SAFETY: the data of every function made by `export_route_ticket`,
     // alive as long as the environment whose callback this is.
-    (argument, unsafe { &*data.cast::<RefCell<Bindings>>() })
+    (argv, unsafe { &*data.cast::<RefCell<Bindings>>() })
 }
 
 /// A slot argument as an index, if it is a number holding one.
@@ -126,7 +127,7 @@ fn slot_of(env: sys::napi_env, value: sys::napi_value) -> Option<usize> {
 
 unsafe extern "C" fn bind_route_ticket(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     // SAFETY: this callback's env and info.
-    let (ticket, bindings) = unsafe { argument_and_bindings(env, info) };
+    let ([ticket], bindings) = unsafe { arguments_and_bindings(env, info) };
     let (mut kind, mut len, mut data, mut buffer) = (0, 0usize, ptr::null_mut(), ptr::null_mut());
     let mut unshared = true;
     // SAFETY: N-API calls with this callback's env. A typed array's buffer
@@ -174,14 +175,11 @@ unsafe extern "C" fn bind_route_ticket(env: sys::napi_env, info: sys::napi_callb
 }
 
 unsafe extern "C" fn route_bound_ticket(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    let (mut argc, mut argv, mut data) = (2usize, [ptr::null_mut(); 2], ptr::null_mut());
-    // SAFETY: this callback's env and info; missing arguments read as undefined.
-    unsafe { sys::napi_get_cb_info(env, info, &mut argc, argv.as_mut_ptr(), ptr::null_mut(), &mut data) };
-    // SAFETY: as in `argument_and_bindings`.
-    let (slot, bindings) = (argv[0], unsafe { &*data.cast::<RefCell<Bindings>>() });
+    // SAFETY: this callback's env and info.
+    let ([slot, adverse_arg], bindings) = unsafe { arguments_and_bindings(env, info) };
     let mut adverse = f64::NAN;
     // SAFETY: reading a number on this env; anything else leaves NaN, which the router refuses.
-    unsafe { sys::napi_get_value_double(env, argv[1], &mut adverse) };
+    unsafe { sys::napi_get_value_double(env, adverse_arg, &mut adverse) };
     // No JS runs during a decision, so the borrow is never re-entered.
     let mut bindings = bindings.borrow_mut();
     let Bindings {
@@ -216,7 +214,7 @@ unsafe extern "C" fn route_bound_ticket(env: sys::napi_env, info: sys::napi_call
 
 unsafe extern "C" fn release_route_ticket(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     // SAFETY: this callback's env and info.
-    let (slot, bindings) = unsafe { argument_and_bindings(env, info) };
+    let ([slot], bindings) = unsafe { arguments_and_bindings(env, info) };
     let mut bindings = bindings.borrow_mut();
     let Some((slot, bound)) = slot_of(env, slot).and_then(|slot| Some((slot, bindings.tickets.get_mut(slot)?.take()?)))
     else {
