@@ -9,6 +9,7 @@ import { bookSuite } from './book/book.suite.js'
 import { cycleSuite } from './cycle/cycle.suite.js'
 import { executionSuite } from './execution/execution.suite.js'
 import { ringSuite } from './ring/ring.suite.js'
+import { describeWakeLateness, probeWakeLateness } from './harness/wake-lateness.js'
 
 const suites: Record<string, (options: BenchOptions) => Promise<BenchDocument>> = {
   ring: ringSuite,
@@ -38,4 +39,10 @@ function parse(argv: string[]): { names: string[]; options: BenchOptions } {
 const { names, options } = parse(process.argv.slice(2))
 if (options.json && names.length > 1) throw new RangeError('--json prints one document: name one suite')
 warnAboutCores()
-for (const name of names) printDocument(await suites[name]!(options), options.json)
+for (const name of names) {
+  // On stderr, so that --json still prints one document: which kind of day the figures come from.
+  process.stderr.write(`${describeWakeLateness('before', probeWakeLateness())}\n`)
+  const doc = await suites[name]!(options)
+  process.stderr.write(`${describeWakeLateness('after', probeWakeLateness())}\n`)
+  printDocument(doc, options.json)
+}

@@ -1,0 +1,60 @@
+import { latencyPercentiles, round } from './report.js'
+
+/**
+ * How late this machine wakes a sleeping thread, probed before and after a
+ * suite. Every row bound by wake-ups (park-wake, the barriers, tick-to-order)
+ * moves with it, and on a virtual machine it moves with the host: a thread
+ * that asks to sleep 100 µs has woken 20 µs late at p50 on a quiet day and
+ * stalled for 1–10 ms several times a second on a busy one, nothing else
+ * running. The probe says which kind of day a run's figures come from.
+ */
+export interface WakeLateness {
+  /** How late a wake-up came, past the sleep asked for. */
+  p50us: number
+  p99us: number
+  /** Wake-ups more than 1 ms late, per second of probing. */
+  stallsPerSec: number
+  longestStallMs: number
+}
+
+/** One ms: later than any wake-up this machine gives an idle thread unless something held its core. */
+const STALL_NS = 1_000_000
+
+/** Lateness from `lateNs` (each wake-up's delay past its sleep), over `seconds` of probing. */
+export function wakeLatenessOf(lateNs: ArrayLike<number>, seconds: number): WakeLateness {
+  let stalls = 0
+  let longest = 0
+  for (let i = 0; i < lateNs.length; i++) {
+    const late = lateNs[i]!
+    if (late > STALL_NS) stalls++
+    if (late > longest) longest = late
+  }
+  const { p50us, p99us } = latencyPercentiles(lateNs)
+  return { p50us: p50us ?? 0, p99us: p99us ?? 0, stallsPerSec: round(stalls / seconds, 1), longestStallMs: stalls === 0 ? 0 : round(longest / 1e6, 1) }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4))
+
+/** Sleeps on a private word: nobody ever notifies it. */
+function sleepOnWord(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms)
+}
+
+/** Sleeps `sleepUs` at a time for `durationMs`, timing each wake-up. */
+export function probeWakeLateness(durationMs = 1000, sleepUs = 100, sleep: (ms: number) => void = sleepOnWord): WakeLateness {
+  const lateNs: number[] = []
+  const start = performance.now()
+  let now = start
+  while (now - start < durationMs) {
+    const before = now
+    sleep(sleepUs / 1000)
+    now = performance.now()
+    lateNs.push(Math.max(0, (now - before) * 1e6 - sleepUs * 1000))
+  }
+  return wakeLatenessOf(lateNs, (now - start) / 1000)
+}
+
+export function describeWakeLateness(when: string, l: WakeLateness): string {
+  const stalls = l.stallsPerSec === 0 ? 'no stall over 1 ms' : `${l.stallsPerSec} stalls over 1 ms a second (longest ${l.longestStallMs} ms)`
+  return `machine ${when}: a thread asking to sleep 100 µs woke ${l.p50us} µs past it at p50 (timer slack included), ${l.p99us} µs at p99; ${stalls}`
+}
