@@ -4,11 +4,14 @@ import { latencyPercentiles, round } from './report.js'
  * How late this machine wakes a sleeping thread, probed before and after a
  * suite. Every row bound by wake-ups (park-wake, the barriers, tick-to-order)
  * moves with it, and on a virtual machine it moves with the host: a thread
- * that asks to sleep 100 µs has woken 20 µs late at p50 on a quiet day and
- * stalled for 1–10 ms several times a second on a busy one, nothing else
- * running. The probe says which kind of day a run's figures come from.
+ * asking to sleep 100 µs wakes 80–100 µs past it at p50 (most of it the
+ * kernel's timer slack), and stalls past 1 ms under once a second in a
+ * quiet hour, 2–7 times a second for up to 4 ms in a busy one, with nothing
+ * else running. The probe says which kind of hour a run's figures come from.
  */
 export interface WakeLateness {
+  /** The sleep each wake-up asked for. */
+  sleepUs: number
   /** How late a wake-up came, past the sleep asked for. */
   p50us: number
   p99us: number
@@ -20,8 +23,8 @@ export interface WakeLateness {
 /** One ms: later than any wake-up this machine gives an idle thread unless something held its core. */
 const STALL_NS = 1_000_000
 
-/** Lateness from `lateNs` (each wake-up's delay past its sleep), over `seconds` of probing. */
-export function wakeLatenessOf(lateNs: ArrayLike<number>, seconds: number): WakeLateness {
+/** Lateness from `lateNs` (each wake-up's delay past its `sleepUs` sleep), over `seconds` of probing. */
+export function wakeLatenessOf(lateNs: ArrayLike<number>, seconds: number, sleepUs: number): WakeLateness {
   let stalls = 0
   let longest = 0
   for (let i = 0; i < lateNs.length; i++) {
@@ -30,7 +33,7 @@ export function wakeLatenessOf(lateNs: ArrayLike<number>, seconds: number): Wake
     if (late > longest) longest = late
   }
   const { p50us, p99us } = latencyPercentiles(lateNs)
-  return { p50us: p50us ?? 0, p99us: p99us ?? 0, stallsPerSec: round(stalls / seconds, 1), longestStallMs: stalls === 0 ? 0 : round(longest / 1e6, 1) }
+  return { sleepUs, p50us: p50us ?? 0, p99us: p99us ?? 0, stallsPerSec: round(stalls / seconds, 1), longestStallMs: stalls === 0 ? 0 : round(longest / 1e6, 1) }
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4))
@@ -51,10 +54,10 @@ export function probeWakeLateness(durationMs = 1000, sleepUs = 100, sleep: (ms: 
     now = performance.now()
     lateNs.push(Math.max(0, (now - before) * 1e6 - sleepUs * 1000))
   }
-  return wakeLatenessOf(lateNs, (now - start) / 1000)
+  return wakeLatenessOf(lateNs, (now - start) / 1000, sleepUs)
 }
 
 export function describeWakeLateness(when: string, l: WakeLateness): string {
-  const stalls = l.stallsPerSec === 0 ? 'no stall over 1 ms' : `${l.stallsPerSec} stalls over 1 ms a second (longest ${l.longestStallMs} ms)`
-  return `machine ${when}: a thread asking to sleep 100 µs woke ${l.p50us} µs past it at p50 (timer slack included), ${l.p99us} µs at p99; ${stalls}`
+  const stalls = l.stallsPerSec === 0 ? 'no stall over 1 ms' : `stalls over 1 ms: ${l.stallsPerSec} a second, the longest ${l.longestStallMs} ms`
+  return `machine ${when}: a thread asking to sleep ${l.sleepUs} µs woke ${l.p50us} µs past it at p50 (timer slack included), ${l.p99us} µs at p99; ${stalls}`
 }

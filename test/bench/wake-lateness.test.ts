@@ -4,19 +4,19 @@ import { describeWakeLateness, probeWakeLateness, wakeLatenessOf } from '../../b
 describe('wake lateness', () => {
   it('counts the wake-ups over 1 ms late per second and names the longest', () => {
     const lateNs = [20_000, 30_000, 1_000_000, 1_000_001, 4_500_000, 25_000]
-    const l = wakeLatenessOf(lateNs, 2)
+    const l = wakeLatenessOf(lateNs, 2, 100)
     // 1 ms exactly is not a stall; the two past it are, over two seconds.
     expect(l.stallsPerSec).toBe(1)
     expect(l.longestStallMs).toBe(4.5)
     expect(l.p50us).toBeGreaterThanOrEqual(25)
     expect(l.p50us).toBeLessThan(31)
-    expect(describeWakeLateness('before', l)).toContain('1 stalls over 1 ms a second (longest 4.5 ms)')
+    expect(describeWakeLateness('before', l)).toBe(`machine before: a thread asking to sleep 100 µs woke ${l.p50us} µs past it at p50 (timer slack included), ${l.p99us} µs at p99; stalls over 1 ms: 1 a second, the longest 4.5 ms`)
   })
 
   it('says so when nothing stalled', () => {
-    const l = wakeLatenessOf([10_000, 12_000], 1)
+    const l = wakeLatenessOf([10_000, 12_000], 1, 50)
     expect(l).toMatchObject({ stallsPerSec: 0, longestStallMs: 0 })
-    expect(describeWakeLateness('after', l)).toContain('no stall over 1 ms')
+    expect(describeWakeLateness('after', l)).toMatch(/^machine after: a thread asking to sleep 50 µs woke .* no stall over 1 ms$/)
   })
 
   it('a probe times each wake-up against the sleep it asked for', () => {
