@@ -40,7 +40,7 @@ const { names, options } = parse(process.argv.slice(2))
 if (options.json && names.length > 1) throw new RangeError('--json prints one document: name one suite')
 warnAboutCores()
 for (const name of names) {
-  // On stderr, so that --json still prints one document: which kind of day the figures come from.
+  // On stderr, so that --json still prints one document: which kind of hour the figures come from.
   process.stderr.write(`${describeWakeLateness('before', probeWakeLateness())}\n`)
   const doc = await suites[name]!(options)
   process.stderr.write(`${describeWakeLateness('after', probeWakeLateness())}\n`)

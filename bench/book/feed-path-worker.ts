@@ -13,6 +13,7 @@ import { BookUpdate, OrderBook } from '../../src/market/book/index.js'
 import { LobsterEvent, LobsterReplay, readLobsterBookRows, readLobsterMessages } from '../../src/market/lobster/index.js'
 import { RingBuffer, RingConsumer, SingleProducerSequencer, SpinThenParkWaitStrategy } from '../../src/ring/index.js'
 import { BookAction, BookDelta, MessageType, Side, Trade } from '../../src/schemas/index.js'
+import { sleepMs } from '../harness/sleep-ms.js'
 import { StartLine } from '../harness/worker-run.js'
 import { bookEqualsRow, rowSide } from './lobster-sample.js'
 
@@ -47,7 +48,6 @@ const job = workerData as FeedPathJob
 const post = (message: unknown): void => parentPort!.postMessage(message)
 const messages = readLobsterMessages(job.messageFile)
 const rows = readLobsterBookRows(job.bookFile)
-const sleeper = new Int32Array(new SharedArrayBuffer(4))
 
 function produce(): FeedProducerResult {
   const ring = RingBuffer.attach(job.sab)
@@ -95,7 +95,7 @@ function produce(): FeedProducerResult {
       replay.seed()
     }
     for (let i = 1; i < n; i++) {
-      if (job.intervalMs !== undefined) Atomics.wait(sleeper, 0, 0, job.intervalMs)
+      if (job.intervalMs !== undefined) sleepMs(job.intervalMs)
       const tsNs = monotonicClock.nowNs()
       replay.step(i)
       const changes = replay.changeCount

@@ -13,6 +13,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
 import type { FastPathOrder } from '../../src/agents/strategy-engine/fast-path-trader.js'
 import { monotonicClock } from '../../src/clock/clock.js'
 import { createExecutor } from '../../src/native/index.js'
+import { sleepMs } from '../harness/sleep-ms.js'
 import { StartLine } from '../harness/worker-run.js'
 import { ADVERSE_TICKS_PER_MS, VENUES, quoteOfTick, type TickQuote } from './tick-to-order-market.js'
 import { StrategyStage, VenueStage } from './tick-to-order-stages.js'
@@ -30,14 +31,13 @@ const post = (message: unknown): void => parentPort!.postMessage(message)
 
 function feed(): void {
   const [toStrategy, toVenue] = job.ports as [MessagePort, MessagePort]
-  const sleeper = new Int32Array(new SharedArrayBuffer(4))
   const q: TickQuote = { bidTicks: 0, bidLots: 0, askTicks: 0, askLots: 0 }
   post('ready')
   StartLine.wait(job.go)
   const startMs = performance.now()
   const total = job.warmUpTicks + job.ticks
   for (let k = 0; k < total; k++) {
-    Atomics.wait(sleeper, 0, 0, job.intervalMs)
+    sleepMs(job.intervalMs)
     quoteOfTick(k, q)
     const tick: PostedTick = { ...q, tsNs: monotonicClock.nowNs() }
     toVenue.postMessage(tick)

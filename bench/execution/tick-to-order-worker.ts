@@ -19,6 +19,7 @@ import { writeFastPathOrder } from '../../src/agents/strategy-engine/fast-path-t
 import { createExecutor } from '../../src/native/index.js'
 import { RingBuffer, RingConsumer, SingleProducerSequencer, SpinThenParkWaitStrategy } from '../../src/ring/index.js'
 import { MessageType, Order, Quote } from '../../src/schemas/index.js'
+import { sleepMs } from '../harness/sleep-ms.js'
 import { StartLine } from '../harness/worker-run.js'
 import { ADVERSE_TICKS_PER_MS, INSTRUMENT_ID, VENUES, quoteOfTick, type TickQuote } from './tick-to-order-market.js'
 import { StrategyStage, VenueStage, type VenueOrder } from './tick-to-order-stages.js'
@@ -75,14 +76,13 @@ function feed(): FeedResult {
   const bb = ring.byteBuffer
   const quote = new Quote()
   const q: TickQuote = { bidTicks: 0, bidLots: 0, askTicks: 0, askLots: 0 }
-  const sleeper = new Int32Array(new SharedArrayBuffer(4))
   post('ready')
   StartLine.wait(job.go)
   const startMs = performance.now()
   const total = job.warmUpTicks + job.ticks
   let ticks = 0
   for (; ticks < total; ticks++) {
-    Atomics.wait(sleeper, 0, 0, job.intervalMs)
+    sleepMs(job.intervalMs)
     // Never wait for room: a full ring means the venue stopped draining, and the run fails on the count.
     const s = sequencer.tryClaim(1)
     if (s < 0) break

@@ -1,4 +1,5 @@
 import { latencyPercentiles, round } from './report.js'
+import { sleepMs } from './sleep-ms.js'
 
 /**
  * How late this machine wakes a sleeping thread, probed before and after a
@@ -36,15 +37,8 @@ export function wakeLatenessOf(lateNs: ArrayLike<number>, seconds: number, sleep
   return { sleepUs, p50us: p50us ?? 0, p99us: p99us ?? 0, stallsPerSec: round(stalls / seconds, 1), longestStallMs: stalls === 0 ? 0 : round(longest / 1e6, 1) }
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4))
-
-/** Sleeps on a private word: nobody ever notifies it. */
-function sleepOnWord(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms)
-}
-
 /** Sleeps `sleepUs` at a time for `durationMs`, timing each wake-up. */
-export function probeWakeLateness(durationMs = 1000, sleepUs = 100, sleep: (ms: number) => void = sleepOnWord): WakeLateness {
+export function probeWakeLateness(durationMs = 1000, sleepUs = 100, sleep: (ms: number) => void = sleepMs): WakeLateness {
   const lateNs: number[] = []
   const start = performance.now()
   let now = start

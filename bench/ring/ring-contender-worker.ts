@@ -17,6 +17,7 @@ import {
   type WaitStrategy,
 } from '../../src/ring/index.js'
 import { comlinkEndpoint } from '../../src/runtime/comlink-endpoint.js'
+import { sleepMs } from '../harness/sleep-ms.js'
 import { StartLine } from '../harness/worker-run.js'
 
 export type Contender = 'waves' | 'ringbuf.js' | 'postMessage' | 'comlink'
@@ -70,11 +71,6 @@ function waitStrategy(name: WakeStrategy): WaitStrategy {
   return name === 'spin' ? new BusySpinWaitStrategy() : new SpinThenParkWaitStrategy()
 }
 
-/** Sleeps without spinning: paces a latency producer so its consumer really goes idle. */
-const sleeper = new Int32Array(new SharedArrayBuffer(4))
-function sleepMs(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms)
-}
 
 // ---------------------------------------------------------------- throughput
 

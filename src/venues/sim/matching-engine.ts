@@ -6,7 +6,7 @@ import { InstrumentPrecision, type InstrumentSpec } from '../../market/instrumen
 import { fillEvent, isTerminal, type OrderEventKind } from '../../orders/order-state-machine.js'
 import { Liquidity, OrderStatus, OrderType, RefusedRequest, Side, TimeInForce } from '../../schemas/index.js'
 import { BookSide, type PriceLevel } from './book-side.js'
-import { sweepQueue, type QueueCancelModel, type QueuedOrder } from './queue-position.js'
+import { sweepQueue, type QueueCancelModel, type QueuedOrder, type QueueSweep } from './queue-position.js'
 import { checkMarketData, rejectionOf } from './order-checks.js'
 import { SimReasonCode, type SimReason } from './reason-codes.js'
 import { remainingLotsOf, reportOf, simOrderOf, unknownOrderReport, type SimOrder } from './sim-order.js'
@@ -318,27 +318,28 @@ export class MatchingEngine {
     for (const level of opposite.levelsThrough(limit)) {
       const wantLots = remainingLotsOf(sim)
       if (wantLots === 0) break
-      if (level.orders.length === 0) {
-        // Market size only, as a sweep of an empty queue takes it: the common
-        // case, without the queue's arrays (fewer young-generation pauses).
-        const marketLots = Math.min(wantLots, Math.max(0, level.availableLots))
-        level.consumedLots += marketLots
-        if (marketLots > 0) this.#fill(book, sim, marketLots, level.priceTicks, Liquidity.Taker, this.#nextTradeId++, tsNs, out)
-        opposite.dropIfEmpty(level)
-        continue
-      }
-      let sweep = sweepQueue(queueOf(level), wantLots, level.availableLots)
-      // Every resting order here is the engine's own: the ones the taker would reach expire instead.
-      while (this.#expireMakers && sweep.ownFillLots.some((lots) => lots > 0)) {
-        const reached = level.orders.filter((_, i) => (sweep.ownFillLots[i] ?? 0) > 0)
-        for (const maker of reached) this.#end(maker, 'expire', SELF_TRADE_PREVENTED, tsNs, out)
-        sweep = sweepQueue(queueOf(level), wantLots, level.availableLots)
-      }
-      level.consumedLots += sweep.marketLots
-      if (sweep.marketLots > 0) this.#fill(book, sim, sweep.marketLots, level.priceTicks, Liquidity.Taker, this.#nextTradeId++, tsNs, out)
-      this.#fillMakers(book, level, sweep.marketLots, sweep.ownFillLots, tsNs, out, sim)
+      // With no own order queued here, the common case, the taker meets
+      // market size only, as a sweep of the empty queue would say, without
+      // the sweep's arrays (fewer young-generation pauses).
+      const sweep = level.orders.length === 0 ? undefined : this.#sweepOwnQueue(level, wantLots, tsNs, out)
+      const marketLots = sweep === undefined ? Math.min(wantLots, Math.max(0, level.availableLots)) : sweep.marketLots
+      level.consumedLots += marketLots
+      if (marketLots > 0) this.#fill(book, sim, marketLots, level.priceTicks, Liquidity.Taker, this.#nextTradeId++, tsNs, out)
+      if (sweep !== undefined) this.#fillMakers(book, level, marketLots, sweep.ownFillLots, tsNs, out, sim)
       opposite.dropIfEmpty(level)
     }
+  }
+
+  /** A taker's sweep of a level that queues own orders. */
+  #sweepOwnQueue(level: PriceLevel, wantLots: number, tsNs: number, out: MatchOutcome): QueueSweep {
+    let sweep = sweepQueue(queueOf(level), wantLots, level.availableLots)
+    // Every resting order here is the engine's own: the ones the taker would reach expire instead.
+    while (this.#expireMakers && sweep.ownFillLots.some((lots) => lots > 0)) {
+      const reached = level.orders.filter((_, i) => (sweep.ownFillLots[i] ?? 0) > 0)
+      for (const maker of reached) this.#end(maker, 'expire', SELF_TRADE_PREVENTED, tsNs, out)
+      sweep = sweepQueue(queueOf(level), wantLots, level.availableLots)
+    }
+    return sweep
   }
 
   /**
