@@ -62,6 +62,14 @@ export interface Agent<Snapshot = unknown, Config = Readonly<Record<string, unkn
    * one; keep it short, the next step waits for it.
    */
   onFastPath?(ctx: AgentContext<Config>): void
+  /**
+   * While the fast path is kept warm (`strategy_engine.keepWarmMs`) and no
+   * tick has come for that long: run the fast path's code on current data
+   * without sending anything, so the next tick finds it in the caches.
+   * Its `onFastPath` runs after each such wake too; an agent without
+   * `rehearse` gets only that.
+   */
+  rehearse?(ctx: AgentContext<Config>): void
   /** The config changed while running: `ctx.config` is the new section; re-read what was cached from it. */
   configure?(ctx: AgentContext<Config>): void | Promise<void>
   /** State to restore after a crash; plain data (structured-clone safe). */

@@ -24,6 +24,8 @@ export interface AgentHostData {
   fastPathReaders: Record<string, number[]>
   /** This agent reads a ring on its fast path: run its onFastPath whenever its doorbell rings. */
   fastPath: boolean
+  /** With `fastPath`: while idle, wake this often (ms) to rehearse the fast path; 0 never. */
+  keepWarmMs: number
 }
 
 /** The control plane of one agent thread, served over comlink. */

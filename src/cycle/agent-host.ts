@@ -28,25 +28,31 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
   let stepFailures = 0
   let lastError: string | undefined
   let loop: Promise<void> | undefined
-  const follower = new StepFollower(data.control, data.index, data.wait)
+  const follower = new StepFollower(data.control, data.index, data.wait, undefined, data.fastPath ? data.keepWarmMs : 0)
   const controlWords = new Int32Array(data.control)
   const notifyFastPath = (ring: RingName): void => {
     const readers = data.fastPathReaders[ring]
     if (readers !== undefined) for (const index of readers) ringDoorbell(controlWords, index)
   }
   let fastPathFailures = 0
-  const between =
-    data.fastPath && agent.onFastPath !== undefined
-      ? (): void => {
-          try {
-            agent.onFastPath!(current!)
-          } catch (err) {
-            // A failing fast path must not take the step barrier down with it: count, log, go on.
-            fastPathFailures++
-            counters['fast_path_failures'] = fastPathFailures
-            logger.error({ err }, 'agent fast path failed')
-          }
-        }
+  /** Runs one of the agent's between-steps calls: a failure must not take the step barrier down with it; count, log, go on. */
+  const guarded = (call: (ctx: AgentContext) => void, what: string) => (): void => {
+    try {
+      call(current!)
+    } catch (err) {
+      fastPathFailures++
+      counters['fast_path_failures'] = fastPathFailures
+      logger.error({ err }, `agent ${what} failed`)
+    }
+  }
+  const between = data.fastPath && agent.onFastPath !== undefined ? guarded((ctx) => agent.onFastPath!(ctx), 'fast path') : undefined
+  let rehearsals = 0
+  const rehearse =
+    data.fastPath && agent.rehearse !== undefined
+      ? guarded((ctx) => {
+          counters['fast_path_rehearsals'] = ++rehearsals
+          agent.rehearse!(ctx)
+        }, 'rehearsal of its fast path')
       : undefined
 
   function context(config: AgentConfigPayload): AgentContext {
@@ -71,7 +77,7 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
 
   async function followBarrier(): Promise<void> {
     for (;;) {
-      const command = await follower.next(between)
+      const command = await follower.next(between, rehearse)
       if (command === undefined) return
       const startNs = monotonicClock.nowNs()
       let ok = true

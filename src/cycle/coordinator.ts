@@ -29,6 +29,8 @@ export interface CoordinatorSettings {
   snapshotEveryMs: number
   /** Config handed to each agent's init: its section and the whole config. */
   agentConfig: (agent: string) => AgentConfigPayload
+  /** How often an idle agent with a fast path wakes to rehearse it, ms; 0 or absent: never (see `StepFollower.next`). */
+  keepWarmMs?: number
 }
 
 export interface DataPlane {
@@ -185,6 +187,7 @@ export class Coordinator {
         rings.map((ring) => [ring, this.#slots.filter((s) => s.registration.fastPath?.includes(ring as RingName) === true && s !== slot).map((s) => s.index)]),
       ),
       fastPath: (slot.registration.fastPath?.length ?? 0) > 0,
+      keepWarmMs: this.settings.keepWarmMs ?? 0,
     }
     this.#barrier.resetSlot(slot.index)
     slot.state = 'starting'

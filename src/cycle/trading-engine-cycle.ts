@@ -95,6 +95,8 @@ export class TradingEngineCycle {
       snapshotEveryMs: Math.max(1000, config.cycle.intervalMs),
       // Structured clone, not JSON: a section may carry SharedArrayBuffers to share with its agent.
       agentConfig: (agent) => ({ section: structuredClone(this.#section(agent)), engine: structuredClone(this.#config) as unknown as Record<string, unknown> }),
+      // Only while the fast path trades: the agents on it then wake every keepWarmMs when idle.
+      keepWarmMs: config.strategy_engine.fastPath ? config.strategy_engine.keepWarmMs : 0,
     })
     if (this.#options.handleSignals ?? true) {
       process.on('SIGINT', this.#onSignal)

@@ -25,22 +25,27 @@ function trader(limits = { maxOrderNotional: 1e9, maxPosition: 1e9, maxOrdersPer
   return { t, books, sent }
 }
 
+/** Moves the touch on both venues to `bid`/`ask` (five lots each), taking the last one off first. */
+function touchOf(books: VenueBooks): (bid: number, ask: number) => void {
+  // Sequence 0: these books take the deltas unchecked, as from a venue that numbers nothing.
+  let last: [number, number] | undefined
+  return (bid, ask) => {
+    for (const venue of [1, 2]) {
+      if (last !== undefined) {
+        books.apply(0, venue, Side.Buy, BookAction.Delete, last[0], 0, 0)
+        books.apply(0, venue, Side.Sell, BookAction.Delete, last[1], 0, 0)
+      }
+      books.apply(0, venue, Side.Buy, BookAction.Set, bid, 5, 0)
+      books.apply(0, venue, Side.Sell, BookAction.Set, ask, 5, 0)
+    }
+    last = [bid, ask]
+  }
+}
+
 describe('fast path trader', () => {
   it('turns a tick that stretches the mid into routed child orders across the venues, at once', () => {
     const { t, books, sent } = trader()
-    // Sequence 0: these books take the deltas unchecked, as from a venue that numbers nothing.
-    let last: [number, number] | undefined
-    const touch = (bid: number, ask: number) => {
-      for (const venue of [1, 2]) {
-        if (last !== undefined) {
-          books.apply(0, venue, Side.Buy, BookAction.Delete, last[0], 0, 0)
-          books.apply(0, venue, Side.Sell, BookAction.Delete, last[1], 0, 0)
-        }
-        books.apply(0, venue, Side.Buy, BookAction.Set, bid, 5, 0)
-        books.apply(0, venue, Side.Sell, BookAction.Set, ask, 5, 0)
-      }
-      last = [bid, ask]
-    }
+    const touch = touchOf(books)
     // A quiet market: the mid wanders between 100.5 and 101.5.
     for (let k = 0; k < 8; k++) {
       const d = k % 2
@@ -55,6 +60,27 @@ describe('fast path trader', () => {
       [1001, 2, Side.Sell, 110, 3, 777],
     ])
     expect(t.sent).toBe(2)
+  })
+
+  it('rehearses the routing of the last tick between ticks without sending, counting or changing what the next tick does', () => {
+    const run = (rehearsing: boolean) => {
+      const { t, books, sent } = trader()
+      const touch = touchOf(books)
+      let rehearsed = 0
+      expect(t.rehearse()).toBe(0) // no tick yet: nothing to route
+      for (const [bid, ask] of [[100, 101], [101, 102], [100, 101], [101, 102], [100, 101], [101, 102], [100, 101], [101, 102], [110, 111], [100, 101]] as const) {
+        touch(bid, ask)
+        t.onTick(0, bid, bid)
+        if (rehearsing) rehearsed += t.rehearse()
+      }
+      return { sent, rehearsed, count: t.sent, misses: { ...t.misses }, nextOrderId: t.nextOrderId }
+    }
+    const plain = run(false)
+    const rehearsing = run(true)
+    // A one-lot buy after each of the ten ticks, one child each (both venues at the same price: the first).
+    expect(rehearsing.rehearsed).toBe(10)
+    expect(plain.sent.length).toBeGreaterThan(0)
+    expect({ ...rehearsing, rehearsed: 0 }).toEqual({ ...plain, rehearsed: 0 })
   })
 
   it('counts what the inline risk check refuses and sends nothing for it', () => {

@@ -30,7 +30,7 @@ describe('resolveConfig defaults', () => {
       market_conditions: agentDefaults,
       validation: agentDefaults,
       intelligence: { ...agentDefaults, scenarios: 2000, horizonSteps: 60 },
-      strategy_engine: { ...agentDefaults, horizons: ['day', 'swing', 'hft'], fastPath: false },
+      strategy_engine: { ...agentDefaults, horizons: ['day', 'swing', 'hft'], fastPath: false, keepWarmMs: 1 },
       risk_management: {
         ...agentDefaults,
         maxOrderNotional: 100_000,

@@ -47,7 +47,7 @@ describe('resolveConfig validation', () => {
         compute: { maxThreads: 0 },
         data_feeds: { enabled: 'no', source: 'file', instruments: ['BTC-USDT', ''], venues: [], seed: 0.5 },
         intelligence: { scenarios: 1_000_001, horizonSteps: 0 },
-        strategy_engine: { horizons: ['day', 'day'], stepDeadlineMs: -5 },
+        strategy_engine: { horizons: ['day', 'day'], stepDeadlineMs: -5, keepWarmMs: 0.5 },
         risk_management: { maxOrderNotional: 0, maxPosition: -1, priceCollarBps: 10_001, maxOrdersPerSecond: 1.5 },
         execution: { venue: 7, orderTimeoutMs: 0 },
         fees_monitor: { makerFeeBps: -10_001, takerFeeBps: -1 },
@@ -56,7 +56,7 @@ describe('resolveConfig validation', () => {
       }),
     ).toBe(
       [
-        'invalid config (37 problems):',
+        'invalid config (38 problems):',
         '  cycle.preset: must be one of "intra-minute", "hourly", "daily", got "weekly"',
         '  cycle.stepDeadlineMs: must be a positive integer, got 0',
         '  cycle.initDeadlineMs: must be a positive integer, got 2.5',
@@ -81,6 +81,7 @@ describe('resolveConfig validation', () => {
         '  intelligence.horizonSteps: must be a positive integer, got 0',
         '  strategy_engine.stepDeadlineMs: must be a positive integer, got -5',
         '  strategy_engine.horizons: must be a non-empty list without repeats, got ["day","day"]',
+        '  strategy_engine.keepWarmMs: must be an integer from 0 to 1000, got 0.5',
         '  risk_management.maxOrderNotional: must be a positive number, got 0',
         '  risk_management.maxPosition: must be a positive number, got -1',
         '  risk_management.priceCollarBps: must be a number from 0 to 10000, got 10001',

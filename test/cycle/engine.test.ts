@@ -93,6 +93,8 @@ describe('TradingEngineCycle', () => {
     expect(BigInt(fees.detail['feesTakerQuoteUnits'] as string)).toBeGreaterThan(0n)
     expect(strategy.detail['armed']).toBe(true)
     expect(strategy.detail['sent']).toBeGreaterThan(0)
+    // Kept warm between ticks: strategy_engine.keepWarmMs is 1 ms by default with the fast path on.
+    expect(strategy.counters['fast_path_rehearsals']).toBeGreaterThan(0)
     // Tick to orders on the fast ring, live: every tick that sent is in the histogram.
     expect(strategy.detail['tickToOrderUs']).toMatchObject({ count: expect.any(Number) as number })
     expect((strategy.detail['tickToOrderUs'] as { count: number; p50: number }).count).toBeGreaterThan(0)

@@ -67,6 +67,8 @@ export class FastPathTrader {
   readonly #plan: Float64Array
   readonly #order: FastPathOrder = { clientOrderId: 0, instrumentId: 0, venueId: 0, side: Side.Buy, priceTicks: 0, sizeLots: 0, tickTsNs: 0 }
   #nextOrderId: number
+  /** The instrument of the last tick, which a rehearsal routes; -1 before the first. */
+  #lastInstrument = -1
   sent = 0
   readonly misses: Record<string, number> = {}
 
@@ -83,6 +85,7 @@ export class FastPathTrader {
   /** A tick changed an instrument's book; returns how many orders it sent. */
   onTick(instrumentId: number, tickTsNs: number, nowNs: number): number {
     const p = this.#p
+    this.#lastInstrument = instrumentId
     p.strategy.onTouch(instrumentId, p.books.consolidatedBidTicks(instrumentId), p.books.consolidatedAskTicks(instrumentId))
     const proposal = p.strategy.proposeFor(instrumentId)
     if (proposal === undefined) return 0
@@ -115,6 +118,21 @@ export class FastPathTrader {
     if (unsent > 0) p.check.release({ instrumentId, side: proposal.side, sizeLots: unsent })
     this.sent += sent
     return sent
+  }
+
+  /**
+   * Lays the last tick's books out and routes a one-lot buy over them,
+   * sending and counting nothing: what a tick costs most, run between ticks
+   * so that the next one finds the router, the ticket and the books in the
+   * caches. The strategy and the check keep state, so they are left out.
+   * Returns the children the router planned (for tests).
+   */
+  rehearse(): number {
+    const p = this.#p
+    const instrumentId = this.#lastInstrument
+    if (instrumentId < 0 || Number.isNaN(p.books.consolidatedAskTicks(instrumentId))) return 0
+    p.input.layOut(p.books, instrumentId, Side.Buy, 1, undefined, p.venues)
+    return p.router.route(p.input.ticket)
   }
 
   #miss(why: FastPathMiss): 0 {

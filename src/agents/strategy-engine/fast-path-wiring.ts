@@ -117,6 +117,11 @@ export class FastPathWiring {
     this.#venueFees.applyTo(this.#input)
   }
 
+  /** Between ticks, while armed: the trader's path run without sending (see `FastPathTrader.rehearse`). */
+  rehearse(): void {
+    if (this.armed) this.trader.rehearse()
+  }
+
   /** A tick on an instrument: the trader's turn, when armed. Returns orders sent. */
   onTick(instrumentId: number, tickTsNs: number, nowNs: number): number {
     if (!this.armed) return 0

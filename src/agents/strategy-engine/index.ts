@@ -114,6 +114,9 @@ export default function createStrategyEngine(): Agent<Snapshot, WavesConfig['str
     onFastPath(ctx) {
       drain(ctx)
     },
+    rehearse() {
+      fast?.rehearse()
+    },
     health: () =>
       fast === undefined
         ? { fastPath: false }
