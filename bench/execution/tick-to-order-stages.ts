@@ -68,6 +68,11 @@ export class StrategyStage {
     })
   }
 
+  /** Between ticks: the fast path's routing of the last tick, sending nothing (`FastPathTrader.rehearse`). */
+  rehearse(): void {
+    this.trader.rehearse()
+  }
+
   /** One tick: the touch moves on every venue, then the fast path decides and sends. Returns the orders sent. */
   onTick(q: TickQuote, tickTsNs: number): number {
     const books = this.#books

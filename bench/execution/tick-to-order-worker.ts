@@ -33,6 +33,14 @@ export interface TickToOrderJob {
   ticks: number
   /** The feed sleeps this long before each tick, so strategy and venue are idle when it lands. */
   intervalMs: number
+  /** Before each timed tick instead, when given: ticks far apart, as a feed that ticks once a cycle. */
+  timedIntervalMs?: number
+  /**
+   * Strategy and venue park at most this long, ms, and the strategy
+   * rehearses its path at each time-out, as the engine's fast path does
+   * with `strategy_engine.keepWarmMs`; absent or 0: they park until woken.
+   */
+  keepWarmMs?: number
   /**
    * Ticks first sent through the same threads, rings and stages untimed:
    * each run starts new workers, whose code is cold and whose first
@@ -70,6 +78,12 @@ export interface VenueResult {
 const job = workerData as TickToOrderJob
 const post = (message: unknown): void => parentPort!.postMessage(message)
 
+/** How the strategy and venue threads wait for their next message: parked until woken, or kept warm (see `keepWarmMs`). */
+function keptWarm(rehearse: () => void): SpinThenParkWaitStrategy {
+  const everyMs = job.keepWarmMs ?? 0
+  return everyMs > 0 ? new SpinThenParkWaitStrategy({ parkTimeoutMs: everyMs, whileParked: rehearse }) : new SpinThenParkWaitStrategy()
+}
+
 function feed(): FeedResult {
   const ring = RingBuffer.attach(job.market)
   const sequencer = new SingleProducerSequencer(ring, new SpinThenParkWaitStrategy())
@@ -82,7 +96,7 @@ function feed(): FeedResult {
   const total = job.warmUpTicks + job.ticks
   let ticks = 0
   for (; ticks < total; ticks++) {
-    sleepMs(job.intervalMs)
+    sleepMs(ticks < job.warmUpTicks ? job.intervalMs : (job.timedIntervalMs ?? job.intervalMs))
     // Never wait for room: a full ring means the venue stopped draining, and the run fails on the count.
     const s = sequencer.tryClaim(1)
     if (s < 0) break
@@ -116,7 +130,8 @@ function strategy(): StrategyResult {
   const ticks = new RingConsumer(market, 0)
   const venueRing = RingBuffer.attach(job.venue)
   const orders = new SingleProducerSequencer(venueRing, new SpinThenParkWaitStrategy())
-  const wait = new SpinThenParkWaitStrategy()
+  // Kept warm: the strategy's rehearsal routes the books of the last tick (stage is set before any wait).
+  const wait = keptWarm(() => stage.rehearse())
   const quote = new Quote()
   const order = new Order()
   const q: TickQuote = { bidTicks: 0, bidLots: 0, askTicks: 0, askLots: 0 }
@@ -168,7 +183,8 @@ function venue(): VenueResult {
   const ticks = new RingConsumer(market, 1)
   const venueRing = RingBuffer.attach(job.venue)
   const orders = new RingConsumer(venueRing, 0)
-  const wait = new SpinThenParkWaitStrategy()
+  // Kept warm, the venue thread only wakes, as the engine's adapters do with nothing on their rings.
+  const wait = keptWarm(() => {})
   const quote = new Quote()
   const order = new Order()
   const q: TickQuote = { bidTicks: 0, bidLots: 0, askTicks: 0, askLots: 0 }

@@ -36,6 +36,12 @@
  * in turns), through the HDR histogram. `waves tick-to-order sent` splits the waves row: the same
  * orders timed by the strategy thread as each is published on the venue
  * ring, before the venue hop and the sim venue's matching.
+ * `waves tick-to-order sparse` sends its timed ticks 10 ms apart, as a
+ * feed that ticks once a 10 ms cycle does (the engine's synthetic one):
+ * strategy and venue stay parked that long between ticks, and wake and run
+ * cold. `waves tick-to-order sparse kept warm` is the same with both
+ * threads parked at most 1 ms and the strategy rehearsing its routing at
+ * each wake, as `strategy_engine.keepWarmMs` keeps the engine's.
  * The run fails unless every tick reached the strategy, every order the
  * strategy sent reached the venue and was acknowledged, the ticks that
  * produced orders are the ticks the venue saw orders from, nothing was
@@ -57,6 +63,12 @@ export const WAVES_ROW = 'waves tick-to-order'
 export const POST_ROW = 'postMessage tick-to-order'
 /** The engine's part of the waves row: from the tick to the order published on the venue ring, by the strategy thread. */
 export const SENT_ROW = 'waves tick-to-order sent'
+/** The waves row with its timed ticks 10 ms apart, as from a feed that ticks once a 10 ms cycle: strategy and venue parked until woken. */
+export const SPARSE_ROW = 'waves tick-to-order sparse'
+/** The same, the two threads kept warm as `strategy_engine.keepWarmMs` keeps the engine's (parked at most 1 ms, the strategy rehearsing). */
+export const SPARSE_WARM_ROW = 'waves tick-to-order sparse kept warm'
+const SPARSE_INTERVAL_MS = 10
+const KEEP_WARM_MS = 1
 /** What the feed asks to sleep before each tick; it wakes later (see the header). */
 const TICK_INTERVAL_MS = 0.02
 const WARM_UP_TICKS = 5_000
@@ -79,10 +91,13 @@ function heapOf(role: 'venue' | 'strategy' | 'feed'): ResourceLimits | undefined
   return role === 'feed' ? undefined : lowPauseHeap()
 }
 
-function startRing(ticks: number, go: SharedArrayBuffer): Array<BenchWorker<FeedResult | StrategyResult | VenueResult>> {
+/** How the timed ticks of a sparse row come, and how its threads wait. */
+type Sparse = Pick<TickToOrderJob, 'timedIntervalMs' | 'keepWarmMs'>
+
+function startRing(ticks: number, go: SharedArrayBuffer, sparse: Sparse = {}): Array<BenchWorker<FeedResult | StrategyResult | VenueResult>> {
   const market = RingBuffer.create({ capacity: MARKET_RING_SLOTS, maxPayloadBytes: Quote.sizeOf(), uniformType: MessageType.Quote, consumers: 2 })
   const venue = RingBuffer.create({ capacity: VENUE_RING_SLOTS, maxPayloadBytes: Order.sizeOf(), uniformType: MessageType.Order })
-  const base: Omit<TickToOrderJob, 'role'> = { market: market.sab, venue: venue.sab, go, ticks, intervalMs: TICK_INTERVAL_MS, warmUpTicks: WARM_UP_TICKS }
+  const base: Omit<TickToOrderJob, 'role'> = { market: market.sab, venue: venue.sab, go, ticks, intervalMs: TICK_INTERVAL_MS, warmUpTicks: WARM_UP_TICKS, ...sparse }
   // Consumers first: they are waiting on their rings before the feed can publish.
   return (['venue', 'strategy', 'feed'] as const).map((role) => startBenchWorker(WORKER, { ...base, role }, [], heapOf(role)))
 }
@@ -100,15 +115,14 @@ function startPosted(ticks: number, go: SharedArrayBuffer): Array<BenchWorker<Fe
   return (['venue', 'strategy', 'feed'] as const).map((role) => startBenchWorker(POST_WORKER, { ...base, role, ports: ports[role] }, ports[role], heapOf(role)))
 }
 
-async function tickToOrderRun(contender: Contender, ticks: number): Promise<TickToOrderRun> {
+async function tickToOrderRun(contender: Contender, ticks: number, name: string, sparse?: Sparse): Promise<TickToOrderRun> {
   const start = new StartLine()
-  const workers = contender === 'waves' ? startRing(ticks, start.sab) : startPosted(ticks, start.sab)
+  const workers = contender === 'waves' ? startRing(ticks, start.sab, sparse) : startPosted(ticks, start.sab)
   await Promise.all(workers.map((w) => w.ready))
   start.go()
   const results = await Promise.all(workers.map((w) => w.result))
   await Promise.all(workers.map((w) => w.worker.terminate()))
   const [venue, strategy, feed] = results as [VenueResult, StrategyResult, FeedResult]
-  const name = contender === 'waves' ? WAVES_ROW : POST_ROW
   failIfNot(strategy.routerKind === 'native', `${name}: the strategy thread routed with the ${strategy.routerKind} router, not the addon`)
   const total = WARM_UP_TICKS + ticks
   failIfNot(feed.ticks === total, `${name}: the feed published ${feed.ticks} of ${total} ticks (the market ring filled)`)
@@ -143,11 +157,19 @@ export async function tickToOrderRows(options: BenchOptions): Promise<{ rows: Be
   const rows: BenchRow[] = []
   const p50 = new Map<string, number>()
   const p99 = new Map<string, number>()
-  const contenders = ([[WAVES_ROW, 'waves'], [POST_ROW, 'postMessage']] as const).filter(([name]) => wants(options, name))
+  const sparseTicks = options.quick ? 150 : 600
+  const contenders = (
+    [
+      [WAVES_ROW, 'waves', ticks, undefined],
+      [POST_ROW, 'postMessage', ticks, undefined],
+      [SPARSE_ROW, 'waves', sparseTicks, { timedIntervalMs: SPARSE_INTERVAL_MS }],
+      [SPARSE_WARM_ROW, 'waves', sparseTicks, { timedIntervalMs: SPARSE_INTERVAL_MS, keepWarmMs: KEEP_WARM_MS }],
+    ] as const
+  ).filter(([name]) => wants(options, name))
   // In turns, so that a change in the machine during the suite falls on both.
   const runsOf = new Map<string, TickToOrderRun[]>(contenders.map(([name]) => [name, []]))
   for (let r = 0; r < options.runs; r++) {
-    for (const [name, contender] of contenders) runsOf.get(name)!.push(await tickToOrderRun(contender, ticks))
+    for (const [name, contender, n, sparse] of contenders) runsOf.get(name)!.push(await tickToOrderRun(contender, n, name, sparse))
   }
   for (const [name] of contenders) {
     const runs = runsOf.get(name)!
@@ -156,12 +178,14 @@ export async function tickToOrderRows(options: BenchOptions): Promise<{ rows: Be
     p99.set(name, percentiles.p99us!)
     rows.push({ name, msgsPerSec: Math.round(median(runs.map((r) => r.ordersPerSec))), ...percentiles })
     const sent = runs.flatMap((r) => (r.sentNs === undefined ? [] : [r.sentNs]))
-    if (sent.length > 0) rows.push({ name: SENT_ROW, msgsPerSec: null, ...latencyPercentiles(concat(sent)) })
+    if (name === WAVES_ROW && sent.length > 0) rows.push({ name: SENT_ROW, msgsPerSec: null, ...latencyPercentiles(concat(sent)) })
   }
   const ratios: Record<string, number> = {}
   const candidates: Record<string, number | undefined> = {
     [`${POST_ROW}/${WAVES_ROW} p50`]: ratio(p50.get(POST_ROW), p50.get(WAVES_ROW)),
     [`${POST_ROW}/${WAVES_ROW} p99`]: ratio(p99.get(POST_ROW), p99.get(WAVES_ROW)),
+    [`${SPARSE_ROW}/${SPARSE_WARM_ROW} p50`]: ratio(p50.get(SPARSE_ROW), p50.get(SPARSE_WARM_ROW)),
+    [`${SPARSE_ROW}/${SPARSE_WARM_ROW} p99`]: ratio(p99.get(SPARSE_ROW), p99.get(SPARSE_WARM_ROW)),
   }
   for (const [k, v] of Object.entries(candidates)) if (v !== undefined) ratios[k] = v
   return { rows, ratios }

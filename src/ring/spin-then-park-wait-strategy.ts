@@ -6,6 +6,12 @@ export interface SpinThenParkOptions {
   spinTries?: number
   /** Longest single park before the closed flag is looked at again. Default 100 ms. */
   parkTimeoutMs?: number
+  /**
+   * Runs each time a park times out with nothing new: with a short
+   * `parkTimeoutMs`, the thread's chance to run its path on current data
+   * and keep it warm while no message comes (see `StepFollower.next`).
+   */
+  whileParked?: () => void
 }
 
 /**
@@ -33,10 +39,12 @@ export class SpinThenParkWaitStrategy implements WaitStrategy {
   readonly name = 'park'
   readonly spinTries: number
   readonly parkTimeoutMs: number
+  readonly whileParked: (() => void) | undefined
 
   constructor(options: SpinThenParkOptions = {}) {
     this.spinTries = options.spinTries ?? 200
     this.parkTimeoutMs = options.parkTimeoutMs ?? 100
+    this.whileParked = options.whileParked
   }
 
   waitFor(words: Int32Array, cursorIndex: number, waitersIndex: number, wanted: number): number {
@@ -49,7 +57,7 @@ export class SpinThenParkWaitStrategy implements WaitStrategy {
       Atomics.add(words, waitersIndex, 1)
       const word = Atomics.load(words, cursorIndex)
       const seen = widenSequence(word, wanted)
-      if (seen < wanted) Atomics.wait(words, cursorIndex, word, this.parkTimeoutMs)
+      if (seen < wanted && Atomics.wait(words, cursorIndex, word, this.parkTimeoutMs) === 'timed-out') this.whileParked?.()
       Atomics.sub(words, waitersIndex, 1)
       if (seen >= wanted) return seen
       const woken = readCursor(words, cursorIndex, wanted)

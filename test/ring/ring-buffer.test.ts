@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isWavesError } from '../../src/errors/index.js'
-import { RingBuffer, RingConsumer, SingleProducerSequencer } from '../../src/ring/index.js'
+import { RingBuffer, RingConsumer, SingleProducerSequencer, SpinThenParkWaitStrategy } from '../../src/ring/index.js'
 import { LINE_BYTES, PRODUCER_CURSOR, consumerCursorIndex } from '../../src/ring/layout.js'
 
 describe('RingBuffer options', () => {
@@ -103,5 +103,29 @@ describe('closing', () => {
     producer.publishBytes(1, new Uint8Array(8))
     ring.close()
     expect(() => producer.publishBytes(1, new Uint8Array(8))).toThrow('ring closed while the producer waited for room')
+  })
+})
+
+describe('spin-then-park while nothing comes', () => {
+  it('runs whileParked each time a park times out, and still returns the message once one is published', () => {
+    const ring = RingBuffer.create({ capacity: 4, maxPayloadBytes: 8 })
+    const producer = new SingleProducerSequencer(ring)
+    const consumer = new RingConsumer(ring, 0)
+    let parked = 0
+    // The fifth time-out publishes: one thread plays both sides, the wait blocks it in between.
+    const strategy = new SpinThenParkWaitStrategy({
+      spinTries: 0,
+      parkTimeoutMs: 1,
+      whileParked: () => {
+        if (++parked === 5) producer.publishBytes(1, new Uint8Array(8))
+      },
+    })
+    expect(consumer.waitFor(strategy)).toBe(0)
+    expect(parked).toBe(5)
+    // Something already published returns at once, with no park.
+    producer.publishBytes(1, new Uint8Array(8))
+    consumer.release(0)
+    expect(consumer.waitFor(strategy)).toBe(1)
+    expect(parked).toBe(5)
   })
 })
