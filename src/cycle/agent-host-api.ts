@@ -24,7 +24,7 @@ export interface AgentHostData {
   fastPathReaders: Record<string, number[]>
   /** This agent reads a ring on its fast path: run its onFastPath whenever its doorbell rings. */
   fastPath: boolean
-  /** With `fastPath`: while idle, wake this often (ms) to rehearse the fast path; 0 never. */
+  /** While idle, wake this often (ms) to rehearse the fast path; 0 never, and always 0 without `fastPath`. */
   keepWarmMs: number
 }
 

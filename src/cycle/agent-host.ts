@@ -28,7 +28,7 @@ export async function runAgentHost(data: AgentHostData, compute: ComputeRunner):
   let stepFailures = 0
   let lastError: string | undefined
   let loop: Promise<void> | undefined
-  const follower = new StepFollower(data.control, data.index, data.wait, undefined, data.fastPath ? data.keepWarmMs : 0)
+  const follower = new StepFollower(data.control, data.index, data.wait, undefined, data.keepWarmMs)
   const controlWords = new Int32Array(data.control)
   const notifyFastPath = (ring: RingName): void => {
     const readers = data.fastPathReaders[ring]

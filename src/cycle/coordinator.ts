@@ -172,6 +172,7 @@ export class Coordinator {
   async #startThread(slot: AgentSlot): Promise<void> {
     const { rings, consumerIds } = this.#plane.ringsOf(slot.name)
     const module = slot.registration.module
+    const fastPath = (slot.registration.fastPath?.length ?? 0) > 0
     const data: AgentHostData = {
       name: slot.name,
       index: slot.index,
@@ -186,8 +187,9 @@ export class Coordinator {
       fastPathReaders: Object.fromEntries(
         rings.map((ring) => [ring, this.#slots.filter((s) => s.registration.fastPath?.includes(ring as RingName) === true && s !== slot).map((s) => s.index)]),
       ),
-      fastPath: (slot.registration.fastPath?.length ?? 0) > 0,
-      keepWarmMs: this.settings.keepWarmMs ?? 0,
+      fastPath,
+      // Only an agent with a fast path has one to keep warm.
+      keepWarmMs: fastPath ? (this.settings.keepWarmMs ?? 0) : 0,
     }
     this.#barrier.resetSlot(slot.index)
     slot.state = 'starting'
