@@ -59,6 +59,7 @@
 
 mod error;
 mod run_totals;
+mod side_checks;
 mod ticket;
 mod validate;
 
