@@ -10,7 +10,8 @@
  * ```
  *
  * Rows: `waves router native` and `fallback router` (decisions/s, median of
- * the runs, and p50/p99/p99.9 µs per decision, each timed alone);
+ * three runs per `--runs`, taken in turns, and p50/p99/p99.9 µs per
+ * decision, each timed alone);
  * `waves addon call` (the cost of one trivial call across the boundary,
  * `addonVersion()`, a function with no arguments returning a short string:
  * calls/s, and per-call percentiles of 1 000-call batches, since one call
@@ -106,27 +107,39 @@ export async function executionSuite(options: BenchOptions): Promise<BenchDocume
   const decisions = routerDecisions(DISTINCT_DECISIONS)
   checkAgreement(contenders[0]![1], contenders[1]![1], decisions)
 
-  const count = options.quick ? 20_000 : 200_000
+  // Decisions per run: the twin takes ~4× as long per decision, so it runs
+  // a quarter as many, and each run of either lasts about as long.
+  const counts = new Map([
+    ['waves router native', options.quick ? 20_000 : 200_000],
+    ['fallback router', options.quick ? 5_000 : 50_000],
+  ])
   const samples = options.quick ? 5_000 : 100_000
-  // What every run must fill, from a plain loop over the same decisions.
-  const filledLots = throughput(contenders[1]![1], decisions, count).filledLots
+  // What each decision fills, from a plain pass over the same decisions: a run's filled lots must add up to it.
+  const filledPerDecision = decisions.map((d) => (contenders[1]![1].route(d), d.plan[0]!))
+  const expectedLots = (count: number): number => filledPerDecision.reduce((sum, lots, i) => sum + lots * (Math.floor(count / decisions.length) + (i < count % decisions.length ? 1 : 0)), 0)
   const rows: BenchRow[] = []
   const rate = new Map<string, number>()
   const p50 = new Map<string, number>()
-  for (const [name, router] of contenders) {
-    if (!wants(options, name)) continue
-    // Warm-up: the fallback's JIT tiers and the addon's first calls are not the steady state.
-    throughput(router, decisions, Math.min(count, 20_000))
-    const runs: number[] = []
-    for (let r = 0; r < options.runs; r++) {
+  const wanted = contenders.filter(([name]) => wants(options, name))
+  // Warm-up: the fallback's JIT tiers and the addon's first calls are not the steady state.
+  for (const [, router] of wanted) throughput(router, decisions, 20_000)
+  // Three runs of each per `--runs`, in turns, so a change in the
+  // machine's speed during the suite (this one's changes within minutes)
+  // reaches both contenders alike rather than one of them.
+  const runs = new Map<string, number[]>(wanted.map(([name]) => [name, []]))
+  for (let r = 0; r < 3 * options.runs; r++) {
+    for (const [name, router] of wanted) {
+      const count = counts.get(name)!
       const run = throughput(router, decisions, count)
-      failIfNot(run.filledLots === filledLots, `${name}: filled ${run.filledLots} lots, expected ${filledLots}`)
-      runs.push(run.perSec)
+      failIfNot(run.filledLots === expectedLots(count), `${name}: filled ${run.filledLots} lots, expected ${expectedLots(count)}`)
+      runs.get(name)!.push(run.perSec)
     }
+  }
+  for (const [name, router] of wanted) {
     const percentiles = percentilesUs(latencies(router, decisions, samples))
-    rate.set(name, median(runs))
+    rate.set(name, median(runs.get(name)!))
     p50.set(name, percentiles.p50us!)
-    rows.push({ name, msgsPerSec: Math.round(median(runs)), ...percentiles })
+    rows.push({ name, msgsPerSec: Math.round(median(runs.get(name)!)), ...percentiles })
   }
 
   if (wants(options, 'waves addon call')) rows.push(addonCallRow(options))
