@@ -193,10 +193,10 @@ impl Router {
                 run_end
             } else {
                 // The run holds what remains: the parent completes inside it.
-                let (whole, left) = take_whole_levels(run, remaining);
+                let (whole, left, whole_notional) = take_whole_levels(run, remaining);
                 let level = from + whole;
                 self.filled[v] += remaining;
-                self.notional[v] += run_totals(&run[..2 * whole]).1 + levels[2 * level] * left as f64;
+                self.notional[v] += whole_notional + levels[2 * level] * left as f64;
                 self.last_take[v] = left;
                 remaining = 0;
                 level
@@ -293,13 +293,15 @@ fn first_failing(from: usize, end: usize, holds: impl Fn(usize) -> bool) -> usiz
 }
 
 /// Takes `pairs`' levels whole, in order, while each is smaller than what
-/// remains of `remaining`: returns how many were taken and what remains.
-/// Four levels a step while all four fit: a run is usually a venue's whole
-/// side, and a step of four sizes summed apart is a quarter of the loop's
-/// turns, each waiting on the one before only for `remaining`.
+/// remains of `remaining`: returns how many were taken, what remains and
+/// their notional, summed in doubles (see [`notional_of`] for when that is
+/// exact). Four levels a step while all four fit: a run is usually a
+/// venue's whole side, and a step of four sizes summed apart is a quarter
+/// of the loop's turns, each waiting on the one before only for
+/// `remaining`; the notional, summed on the side, waits on nothing.
 #[inline]
-fn take_whole_levels(pairs: &[f64], mut remaining: u64) -> (usize, u64) {
-    let mut taken = 0;
+fn take_whole_levels(pairs: &[f64], mut remaining: u64) -> (usize, u64, f64) {
+    let (mut taken, mut notional) = (0, 0.0);
     for quad in pairs.chunks_exact(8) {
         // Four sizes below 2^53 each: no overflow in u64.
         let lots = exact(quad[1]) + exact(quad[3]) + exact(quad[5]) + exact(quad[7]);
@@ -307,6 +309,7 @@ fn take_whole_levels(pairs: &[f64], mut remaining: u64) -> (usize, u64) {
             break;
         }
         remaining -= lots;
+        notional += (quad[0] * quad[1] + quad[2] * quad[3]) + (quad[4] * quad[5] + quad[6] * quad[7]);
         taken += 4;
     }
     for pair in pairs[2 * taken..].chunks_exact(2) {
@@ -315,9 +318,10 @@ fn take_whole_levels(pairs: &[f64], mut remaining: u64) -> (usize, u64) {
             break;
         }
         remaining -= size;
+        notional += pair[0] * pair[1];
         taken += 1;
     }
-    (taken, remaining)
+    (taken, remaining, notional)
 }
 
 /// 2^53: below it, sums and products of integer doubles are exact.
