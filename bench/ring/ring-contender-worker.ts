@@ -125,8 +125,11 @@ function wavesProduce(j: ThroughputJob): ProducerResult {
     const n = Math.min(batch, count - sent)
     const first = producer.claim(n)
     let base = ring.payloadOffset(first) >> 3
-    for (let s = first; s < first + n; s++) {
-      writeMessage(f64, base, s, words)
+    // Message numbers counted as the other producers count theirs: the
+    // ring's sequences are doubles (53 bits), and a loop stepping a double
+    // costs ~3 ns a message more in V8 than one stepping a small integer.
+    for (let m = 0; m < n; m++) {
+      writeMessage(f64, base, sent + m, words)
       base += stride
       if (base === wrapAt) base = firstBase
     }
@@ -152,9 +155,11 @@ function wavesConsume(j: ThroughputJob): ConsumerResult {
     // The loop form of drain: no callback, state in locals.
     const published = consumer.waitFor(strategy)
     // Slot after slot, wrapping at the ring's end, as the other consumers
-    // step through what they received.
+    // step through what they received, counting with a small integer as
+    // they do (see the producer).
     let base = ring.payloadOffset(consumer.next) >> 3
-    for (let s = consumer.next; s <= published; s++) {
+    const received = published - consumer.next + 1
+    for (let m = 0; m < received; m++) {
       if (f64[base] !== expected || f64[base + last] !== expected + last) bad++
       expected++
       base += stride
