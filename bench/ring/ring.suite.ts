@@ -23,11 +23,16 @@ const WORKER = 'bench/ring/ring-contender-worker'
 const SLOTS = 4096
 const BATCH = 64
 
-/** Messages per run: enough for about a second per contender, far fewer for the slow ones. */
+/**
+ * Messages per run: a few tenths of a second or more for the rings (at 8 M,
+ * as before, a batch run lasted 50–100 ms, of which the first few ran before
+ * V8 had compiled the loops, which weighs most on the fastest contender),
+ * far fewer for the slow ones.
+ */
 function messageCount(contender: Contender, bytes: number, batch: number, quick: boolean): number {
   const full = {
-    waves: bytes === 64 ? 8_000_000 : 4_000_000,
-    'ringbuf.js': bytes === 64 ? 8_000_000 : 4_000_000,
+    waves: bytes === 64 ? 40_000_000 : 16_000_000,
+    'ringbuf.js': bytes === 64 ? 40_000_000 : 16_000_000,
     postMessage: batch > 1 ? 2_000_000 : 300_000,
     comlink: batch > 1 ? 1_000_000 : 60_000,
   }[contender]
