@@ -138,14 +138,16 @@ describe('stopping the engine on a ccxt venue', () => {
     await engine.startCycle()
     const venue = env.engine
     snapshot = async () => ({ open: venue.openOrders(), adapters: await engine!.agentHealth('adapters'), execution: (await engine!.agentHealth('execution')).counters })
-    await eventually(async () => venue.openOrders().length === 1, 60_000, 'the buy resting at the exchange')
-    expect(venue.openOrders()[0]).toMatchObject({ side: Side.Buy, priceTicks: RESTING_BUY.priceTicks, remainingLots: RESTING_BUY.sizeLots })
+    await eventually(async () => venue.openOrders().length >= 1, 60_000, 'the buy resting at the exchange')
+    // The strategy intends again while an approval of its may have been dropped, so one buy or more may rest.
+    for (const open of venue.openOrders()) expect(open).toMatchObject({ side: Side.Buy, priceTicks: RESTING_BUY.priceTicks, remainingLots: RESTING_BUY.sizeLots })
     await engine.stopCycle()
     expect(venue.openOrders()).toEqual([])
-    expect(env.mock.served('DELETE /api/v3/order')).toBe(1)
-    // What the agents said as they stopped: the cancel went out, and its answer came back to the adapters.
-    expect((await engine.agentHealth('execution')).counters).toMatchObject({ cancels_at_stop: 1 })
-    expect((await engine.agentHealth('adapters')).counters).toMatchObject({ cancels_sent: 1 })
+    const cancels = env.mock.served('DELETE /api/v3/order')
+    expect(cancels).toBeGreaterThanOrEqual(1)
+    // What the agents said as they stopped: each cancel went out once, and its answer came back to the adapters.
+    expect((await engine.agentHealth('execution')).counters).toMatchObject({ cancels_at_stop: cancels })
+    expect((await engine.agentHealth('adapters')).counters).toMatchObject({ cancels_sent: cancels })
     engine = undefined
   }, 120_000)
 })
