@@ -233,6 +233,7 @@ export class StepBarrier {
     const scheduleNs = cycleSchedule(steps, startNs)
     let observed = -1
     let observedAtNs = startNs
+    let spunAt = -1
     for (;;) {
       const position = Atomics.load(words, CHAIN_POSITION)
       if (position >= steps.length || position < 0) break
@@ -272,6 +273,17 @@ export class StepBarrier {
       // have begun before now.
       const remainingMs = Math.min((nextDeadlineNs - nowNs) / 1e6, laterDeadlineMs[position]!)
       const blockedMs = (nowNs - startNs) / 1e6
+      if (position === steps.length - 1 && spunAt !== position) {
+        // The last step: watch for its end for a while rather than sleep
+        // through it and be woken after (~20 µs here); its issuer woke this
+        // thread as it issued it.
+        spunAt = position
+        const untilNs = nowNs + Math.min(remainingMs, this.spinBudgetMs) * 1e6
+        while (Atomics.load(words, CHAIN_POSITION) === position && this.#clock.nowNs() < untilNs) {
+          // spin
+        }
+        continue
+      }
       if (blockedMs < this.blockBudgetMs) Atomics.wait(words, CHAIN_POSITION, position, Math.min(remainingMs, this.blockBudgetMs - blockedMs))
       else await waitAsyncKeepingAlive(words, CHAIN_POSITION, position, remainingMs)
     }

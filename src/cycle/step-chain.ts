@@ -129,7 +129,14 @@ export function advanceChain(words: Int32Array, starts: Float64Array, position: 
   if (Atomics.load(words, chainStepWord(position, CHAIN_STEP)) === CycleStep.EvaluateRisk && riskVerdict(words, position)) {
     Atomics.or(words, CHAIN_FLAGS, FLAG_RISK_VERDICT)
   }
-  if (next >= Atomics.load(words, CHAIN_LENGTH)) Atomics.notify(words, CHAIN_POSITION)
-  else issueChainStep(words, starts, next, clock)
+  const length = Atomics.load(words, CHAIN_LENGTH)
+  if (next >= length) {
+    Atomics.notify(words, CHAIN_POSITION)
+  } else {
+    issueChainStep(words, starts, next, clock)
+    // The coordinator wakes while the last step runs and watches for its
+    // end, rather than being woken after it (see StepBarrier.runCycle).
+    if (next === length - 1) Atomics.notify(words, CHAIN_POSITION)
+  }
   return true
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { StepBarrier, type ChainStep } from '../../src/cycle/step-barrier.js'
 import { StepFollower } from '../../src/cycle/step-follower.js'
 import { CycleStep } from '../../src/cycle/steps.js'
+import { CHAIN_POSITION } from '../../src/cycle/control-layout.js'
 
 /**
  * The step chain in one thread: each agent is a follower in async mode on
@@ -129,6 +130,30 @@ describe('the step chain', () => {
     expect(outcomes[3]!.late).toEqual([3])
     expect(outcomes.map((o) => o.cut)).toEqual([[], [], [], [], []])
     await new Promise((resolve) => setTimeout(resolve, 400))
+    await stop()
+  })
+
+  it('wakes the coordinator as the last step is issued, so that it watches for the end instead of being woken after it', async () => {
+    const barrier = new StepBarrier(4, undefined, 0)
+    // The last step (monitor) takes 100 ms in agent 0.
+    const { stop } = agents(barrier, 4, { 0: { delayMs: { [CycleStep.Monitor]: 100 } } })
+    const words = new Int32Array(barrier.sab)
+    // Where the chain stood each time a notify on its position word woke a watcher beside the coordinator.
+    const wokenAt: number[] = []
+    let watching = true
+    const watcher = (async () => {
+      while (watching) {
+        const waited = Atomics.waitAsync(words, CHAIN_POSITION, Atomics.load(words, CHAIN_POSITION), 20)
+        if (waited.async && (await waited.value) === 'ok') wokenAt.push(Atomics.load(words, CHAIN_POSITION))
+      }
+    })()
+    const steps = plan()
+    const outcomes = await barrier.runCycle(1, steps, 0, [2])
+    watching = false
+    await watcher
+    expect(outcomes.map((o) => o.late)).toEqual([[], [], [], [], []])
+    // Woken while the last step ran, not only once the chain had ended.
+    expect(wokenAt).toContain(steps.length - 1)
     await stop()
   })
 
