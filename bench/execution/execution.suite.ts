@@ -67,6 +67,13 @@ function throughput(router: Router, decisions: RouterDecision[], count: number):
   return { perSec: count / ((monotonicClock.nowNs() - startNs) / 1e9), filledLots }
 }
 
+/** The lots `count` decisions fill, going round the decisions from the first as `throughput` does. */
+function lotsFilledOver(filledPerDecision: readonly number[], count: number): number {
+  const laps = Math.floor(count / filledPerDecision.length)
+  const rest = count % filledPerDecision.length
+  return filledPerDecision.reduce((sum, lots, i) => sum + lots * (laps + (i < rest ? 1 : 0)), 0)
+}
+
 function latencies(router: Router, decisions: RouterDecision[], count: number): Float64Array {
   const samplesNs = new Float64Array(count)
   for (let i = 0; i < count; i++) {
@@ -115,8 +122,11 @@ export async function executionSuite(options: BenchOptions): Promise<BenchDocume
   ])
   const samples = options.quick ? 5_000 : 100_000
   // What each decision fills, from a plain pass over the same decisions: a run's filled lots must add up to it.
-  const filledPerDecision = decisions.map((d) => (contenders[1]![1].route(d), d.plan[0]!))
-  const expectedLots = (count: number): number => filledPerDecision.reduce((sum, lots, i) => sum + lots * (Math.floor(count / decisions.length) + (i < count % decisions.length ? 1 : 0)), 0)
+  const filledPerDecision = decisions.map((d) => {
+    contenders[1]![1].route(d)
+    return d.plan[0]!
+  })
+  const expectedLots = (count: number): number => lotsFilledOver(filledPerDecision, count)
   const rows: BenchRow[] = []
   const rate = new Map<string, number>()
   const p50 = new Map<string, number>()
