@@ -57,11 +57,13 @@ export class SpinThenParkWaitStrategy implements WaitStrategy {
       Atomics.add(words, waitersIndex, 1)
       const word = Atomics.load(words, cursorIndex)
       const seen = widenSequence(word, wanted)
-      if (seen < wanted && Atomics.wait(words, cursorIndex, word, this.parkTimeoutMs) === 'timed-out') this.whileParked?.()
+      const timedOut = seen < wanted && Atomics.wait(words, cursorIndex, word, this.parkTimeoutMs) === 'timed-out'
       Atomics.sub(words, waitersIndex, 1)
       if (seen >= wanted) return seen
       const woken = readCursor(words, cursorIndex, wanted)
       if (woken >= wanted) return woken
+      // No longer counted as a waiter: a producer publishing meanwhile owes no notify.
+      if (timedOut) this.whileParked?.()
     }
   }
 }
