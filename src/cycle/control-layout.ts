@@ -1,3 +1,5 @@
+import { threadFutex } from '../runtime/futex.js'
+
 /**
  * Every word of the control SharedArrayBuffer: the step barrier between the
  * coordinator (main thread) and the agent threads. All words are int32,
@@ -133,5 +135,5 @@ export const MAX_CONTROL_AGENTS = 64
 export function ringDoorbell(words: Int32Array, index: number): void {
   const word = agentWord(index, AGENT_DOORBELL)
   Atomics.add(words, word, 1)
-  Atomics.notify(words, word)
+  threadFutex().wake(words, word)
 }

@@ -1,5 +1,6 @@
 import { WavesError } from '../errors/index.js'
 import { monotonicClock, type Clock } from '../clock/clock.js'
+import { threadFutex } from '../runtime/futex.js'
 import { waitAsyncKeepingAlive } from '../runtime/wait-async.js'
 import type { CycleStep } from './steps.js'
 import { advanceChain, chainAcked, chainExcused, issueChainStep } from './step-chain.js'
@@ -77,7 +78,7 @@ export interface StepOutcome {
  * works, acknowledges, and bumps the arrivals word; the coordinator waits on
  * arrivals until every participant has acknowledged or missed its deadline:
  * spinning for the first `spinBudgetMs` (measured: a no-work step then takes
- * ~30 µs rather than ~45), blocking in `Atomics.wait` up to `blockBudgetMs`,
+ * ~30 µs rather than ~45), sleeping on the futex (src/runtime/futex.ts) up to `blockBudgetMs`,
  * then with `Atomics.waitAsync`, so a long step never holds the event loop.
  * The spin costs at most 0.8 ms of one core per cycle.
  */
@@ -88,12 +89,13 @@ export class StepBarrier {
   readonly #float64: Float64Array
   readonly #clock: Clock
   /**
-   * How long a step may block the main thread in `Atomics.wait` before the
+   * How long a step may block the main thread on the futex before the
    * rest of the wait goes to `Atomics.waitAsync`, leaving the event loop free.
    */
   readonly blockBudgetMs: number
   /** How long a step may spin on the arrivals word before it blocks. */
   readonly spinBudgetMs: number
+  readonly #futex = threadFutex()
   #generation = 0
   #aborting = false
 
@@ -182,7 +184,7 @@ export class StepBarrier {
       } else if (blockedMs < this.blockBudgetMs) {
         // Most steps end within a fraction of a millisecond: a futex wake is
         // several times faster than a task on the event loop.
-        Atomics.wait(words, ARRIVALS, arrivals, Math.min(remainingMs, this.blockBudgetMs - blockedMs))
+        this.#futex.sleep(words, ARRIVALS, arrivals, Math.min(remainingMs, this.blockBudgetMs - blockedMs))
       } else {
         await waitAsyncKeepingAlive(words, ARRIVALS, arrivals, remainingMs)
       }
@@ -284,7 +286,7 @@ export class StepBarrier {
         }
         continue
       }
-      if (blockedMs < this.blockBudgetMs) Atomics.wait(words, CHAIN_POSITION, position, Math.min(remainingMs, this.blockBudgetMs - blockedMs))
+      if (blockedMs < this.blockBudgetMs) this.#futex.sleep(words, CHAIN_POSITION, position, Math.min(remainingMs, this.blockBudgetMs - blockedMs))
       else await waitAsyncKeepingAlive(words, CHAIN_POSITION, position, remainingMs)
     }
     return this.#chainOutcomes(steps, startNs)
@@ -325,8 +327,8 @@ export class StepBarrier {
   abort(): void {
     this.#aborting = true
     Atomics.add(this.#words, ARRIVALS, 1)
-    Atomics.notify(this.#words, ARRIVALS)
-    Atomics.notify(this.#words, CHAIN_POSITION)
+    this.#futex.wake(this.#words, ARRIVALS)
+    this.#futex.wake(this.#words, CHAIN_POSITION)
   }
 
   /** Tells agent threads to leave their barrier loops. */

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js'
+import { threadFutex } from '../runtime/futex.js'
 import { CycleStep } from './steps.js'
 import {
   AGENT_COMMAND_CHAIN_POSITION,
@@ -131,12 +132,12 @@ export function advanceChain(words: Int32Array, starts: Float64Array, position: 
   }
   const length = Atomics.load(words, CHAIN_LENGTH)
   if (next >= length) {
-    Atomics.notify(words, CHAIN_POSITION)
+    threadFutex().wake(words, CHAIN_POSITION)
   } else {
     issueChainStep(words, starts, next, clock)
     // The coordinator wakes while the last step runs and watches for its
     // end, rather than being woken after it (see StepBarrier.runCycle).
-    if (next === length - 1) Atomics.notify(words, CHAIN_POSITION)
+    if (next === length - 1) threadFutex().wake(words, CHAIN_POSITION)
   }
   return true
 }

@@ -1,5 +1,6 @@
 import { WavesError } from '../errors/index.js'
 import { monotonicClock } from '../clock/clock.js'
+import { threadFutex } from '../runtime/futex.js'
 import { advanceChain } from './step-chain.js'
 import {
   AGENT_COMMAND_CHAIN_POSITION,
@@ -45,7 +46,7 @@ export interface IssuedCommand extends StepCommand {
 
 /**
  * How an agent thread waits for its next command.
- * - `block`: `Atomics.wait` in slices of `sliceMs`, yielding to the event
+ * - `block`: the futex (src/runtime/futex.ts) in slices of `sliceMs`, yielding to the event
  *   loop after every slice and at least every YIELD_EVERY_MS while
  *   stepping. The fastest wake-up (a futex, ~10–20 µs) for agents whose work
  *   happens inside their steps; control RPC waits about one slice at most.
@@ -77,6 +78,7 @@ export class StepFollower {
   readonly #float64: Float64Array
   readonly #index: number
   #served = 0
+  readonly #futex = threadFutex()
   #lastYieldMs = 0
 
   constructor(sab: SharedArrayBuffer, index: number, mode: FollowMode = 'block', sliceMs = 20, keepWarmMs = 0) {
@@ -136,7 +138,7 @@ export class StepFollower {
       if (between !== undefined) between()
       const warm = this.keepWarmMs > 0
       if (this.mode === 'block') {
-        if (Atomics.wait(words, doorbellWord, bell, warm ? this.keepWarmMs : this.sliceMs) === 'timed-out') {
+        if (this.#futex.sleep(words, doorbellWord, bell, warm ? this.keepWarmMs : this.sliceMs) === 'timed-out') {
           if (warm) rehearse?.()
           // Control messages are served a slice apart, however often the thread wakes to keep warm.
           if (!warm || performance.now() - this.#lastYieldMs >= this.sliceMs) await this.#yield()
@@ -177,6 +179,6 @@ export class StepFollower {
       if (bit === 1 && Atomics.load(words, agentWord(peer, AGENT_ACK_GENERATION)) !== generation) return
     }
     Atomics.add(words, ARRIVALS, 1)
-    Atomics.notify(words, ARRIVALS)
+    this.#futex.wake(words, ARRIVALS)
   }
 }

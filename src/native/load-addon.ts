@@ -48,7 +48,7 @@ export function findAddonFile(packageRoot: string): string | undefined {
 function isRawAddon(value: unknown): value is RawAddon {
   if (typeof value !== 'object' || value === null) return false
   const addon = value as Record<string, unknown>
-  return ['implementationShortfallBps', 'addonVersion', 'bindRouteTicket', 'routeBoundTicket', 'releaseRouteTicket', 'SlippageTracker', 'setThreadIdlePriority'].every(
+  return ['implementationShortfallBps', 'addonVersion', 'bindRouteTicket', 'routeBoundTicket', 'releaseRouteTicket', 'SlippageTracker', 'setThreadIdlePriority', 'futexWait', 'futexWake'].every(
     (name) => typeof addon[name] === 'function',
   )
 }
@@ -104,6 +104,8 @@ export function createExecutor(options: LoadOptions = {}): Executor {
           addonVersion: addon.addonVersion(),
           addonPath,
           setThreadIdlePriority: (tid: number) => addon.setThreadIdlePriority(tid),
+          futexWait: addon.futexWait,
+          futexWake: addon.futexWake,
           ...nativeFunctions(addon),
         })
         log.debug({ addonPath, addonVersion: executor.addonVersion }, 'Rust addon loaded')

@@ -109,6 +109,10 @@ export interface NativeExecutor extends ExecutorFunctions {
   readonly addonPath: string
   /** Moves a thread of this process to the idle scheduling class; false if refused or not Linux. */
   setThreadIdlePriority(tid: number): boolean
+  /** Sleeps while `words[index]` holds `expected`, at most `timeoutMs`: 0 woken, 1 not equal, 2 timed out. See src/runtime/futex.ts. */
+  futexWait(words: Int32Array, index: number, expected: number, timeoutMs: number): number
+  /** Wakes up to `count` threads in `futexWait` on `words[index]`; returns how many were. */
+  futexWake(words: Int32Array, index: number, count: number): number
 }
 
 export interface FallbackExecutor extends ExecutorFunctions {
@@ -130,4 +134,6 @@ export interface RawAddon {
   releaseRouteTicket(slot: number): void
   SlippageTracker: new (options: SlippageTrackerOptions) => SlippageTracker
   setThreadIdlePriority(tid: number): boolean
+  futexWait(words: Int32Array, index: number, expected: number, timeoutMs: number): number
+  futexWake(words: Int32Array, index: number, count: number): number
 }

@@ -85,7 +85,7 @@ describe('finding the addon', () => {
     const addon = requireAddon(findAddonFile(root) ?? 'native/*.node is missing')
     // The executor's factories wrap the addon's router function and tracker class.
     expect(Object.keys(fallbackFunctions).sort()).toEqual(['createRouter', 'createSlippageTracker', 'implementationShortfallBps'])
-    expect(Object.keys(addon).sort()).toEqual(['SlippageTracker', 'addonVersion', 'bindRouteTicket', 'implementationShortfallBps', 'releaseRouteTicket', 'routeBoundTicket', 'setThreadIdlePriority'])
+    expect(Object.keys(addon).sort()).toEqual(['SlippageTracker', 'addonVersion', 'bindRouteTicket', 'futexWait', 'futexWake', 'implementationShortfallBps', 'releaseRouteTicket', 'routeBoundTicket', 'setThreadIdlePriority'])
     expect(addon.addonVersion()).toBe(cargoVersion())
   })
 })

@@ -5,6 +5,7 @@ mod meta;
 mod router;
 mod slippage;
 mod slippage_tracker;
+mod futex;
 mod threads;
 
 /// A domain error as a JS exception with `code: 'InvalidArg'` and the domain
