@@ -79,7 +79,8 @@ pub fn wait(word: &AtomicI32, expected: i32, timeout_ms: f64) -> Waited {
     if word.load(std::sync::atomic::Ordering::SeqCst) != expected {
         return Waited::NotEqual;
     }
-    std::thread::sleep(std::time::Duration::from_secs_f64(timeout_ms.clamp(0.0, 1.0) / 1e3));
+    // At most 1 ms; NaN (no limit) reads as that too, where `clamp` would keep it.
+    std::thread::sleep(std::time::Duration::from_secs_f64(timeout_ms.min(1.0).max(0.0) / 1e3));
     Waited::TimedOut
 }
 
