@@ -28,6 +28,8 @@ export interface ThroughputJob {
   side: 'produce' | 'consume'
   contender: Contender
   count: number
+  /** Messages before the timed stretch: the consumer marks when it has checked this many. */
+  warmup: number
   batch: number
   words: number
   go: SharedArrayBuffer
@@ -53,6 +55,9 @@ export interface ProducerResult {
   startMs: number
 }
 export interface ConsumerResult {
+  /** When the consumer had checked `markedAt` messages, the first at least `warmup`. */
+  markMs: number
+  markedAt: number
   endMs: number
   received: number
   bad: number
@@ -141,7 +146,7 @@ function wavesProduce(j: ThroughputJob): ProducerResult {
 
 function wavesConsume(j: ThroughputJob): ConsumerResult {
   // Locals, not property loads, in the loops: every contender gets the same treatment.
-  const { words, count } = j
+  const { words, count, warmup } = j
   const ring = RingBuffer.attach(j.sab!)
   const consumer = new RingConsumer(ring, 0)
   const strategy = new BusySpinWaitStrategy()
@@ -150,6 +155,7 @@ function wavesConsume(j: ThroughputJob): ConsumerResult {
   const { first: firstBase, stride, wrapAt } = payloadWalk(ring)
   let expected = 0
   let bad = 0
+  let [markMs, markedAt] = [0, 0]
   post('ready')
   while (expected < count) {
     // The loop form of drain: no callback, state in locals.
@@ -167,8 +173,9 @@ function wavesConsume(j: ThroughputJob): ConsumerResult {
       }
     }
     consumer.release(published)
+    if (markedAt === 0 && expected >= warmup) [markMs, markedAt] = [performance.now(), expected]
   }
-  return { endMs: performance.now(), received: expected, bad }
+  return { markMs, markedAt, endMs: performance.now(), received: expected, bad }
 }
 
 function ringbufProduce(j: ThroughputJob): ProducerResult {
@@ -194,12 +201,13 @@ function ringbufProduce(j: ThroughputJob): ProducerResult {
 
 function ringbufConsume(j: ThroughputJob): ConsumerResult {
   // Locals, not property loads, in the loops: every contender gets the same treatment.
-  const { words, count } = j
+  const { words, count, warmup } = j
   const rb = new RingbufJs(j.sab!, Float64Array)
   const buffer = new Float64Array(rb.capacity())
   const last = words - 1
   let expected = 0
   let bad = 0
+  let [markMs, markedAt] = [0, 0]
   post('ready')
   while (expected < count) {
     const readable = rb.available_read()
@@ -210,8 +218,9 @@ function ringbufConsume(j: ThroughputJob): ConsumerResult {
       if (buffer[base] !== expected || buffer[base + last] !== expected + last) bad++
       expected++
     }
+    if (markedAt === 0 && expected >= warmup) [markMs, markedAt] = [performance.now(), expected]
   }
-  return { endMs: performance.now(), received: expected, bad }
+  return { markMs, markedAt, endMs: performance.now(), received: expected, bad }
 }
 
 const POST_WINDOW = 8192
@@ -240,22 +249,24 @@ function postProduce(j: ThroughputJob): ProducerResult {
 
 function postConsume(j: ThroughputJob): Promise<ConsumerResult> {
   // Locals, not property loads, in the loops: every contender gets the same treatment.
-  const { words, count } = j
+  const { words, count, warmup } = j
   const flow = new Int32Array(j.flow!)
   const last = words - 1
   let expected = 0
   let bad = 0
+  let [markMs, markedAt] = [0, 0]
   return new Promise((resolve) => {
     j.port!.on('message', (message: Float64Array) => {
       for (let base = 0; base < message.length; base += words) {
         if (message[base] !== expected || message[base + last] !== expected + last) bad++
         expected++
       }
+      if (markedAt === 0 && expected >= warmup) [markMs, markedAt] = [performance.now(), expected]
       Atomics.store(flow, 0, expected)
       Atomics.notify(flow, 0)
       if (expected >= count) {
         j.port!.close()
-        resolve({ endMs: performance.now(), received: expected, bad })
+        resolve({ markMs, markedAt, endMs: performance.now(), received: expected, bad })
       }
     })
     post('ready')
@@ -289,10 +300,11 @@ async function comlinkProduce(j: ThroughputJob): Promise<ProducerResult> {
 
 function comlinkConsume(j: ThroughputJob): Promise<ConsumerResult> {
   // Locals, not property loads, in the loops: every contender gets the same treatment.
-  const { words, count } = j
+  const { words, count, warmup } = j
   const last = words - 1
   let expected = 0
   let bad = 0
+  let [markMs, markedAt] = [0, 0]
   return new Promise((resolve) => {
     const sink: Sink = {
       push(message) {
@@ -300,8 +312,9 @@ function comlinkConsume(j: ThroughputJob): Promise<ConsumerResult> {
           if (message[base] !== expected || message[base + last] !== expected + last) bad++
           expected++
         }
+        if (markedAt === 0 && expected >= warmup) [markMs, markedAt] = [performance.now(), expected]
         if (expected >= count) {
-          resolve({ endMs: performance.now(), received: expected, bad })
+          resolve({ markMs, markedAt, endMs: performance.now(), received: expected, bad })
           setImmediate(() => j.port!.close())
         }
       },

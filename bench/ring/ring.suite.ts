@@ -6,8 +6,9 @@
  * ```
  *
  * Throughput: 64- and 256-byte messages, published one at a time (`single`)
- * or 64 per publish (`batch`), busy consumer; the contenders run in turns,
- * `--runs` rounds, each row its median run. Latency: one message every
+ * or 64 per publish (`batch`), busy consumer, timed after a warm-up of half
+ * as many messages again; the contenders run in turns, `--runs` rounds,
+ * each row its median run. Latency: one message every
  * 200 µs, so the consumer goes idle between them, and the one-way time from
  * the producer's stamp to the consumer's read, per wait strategy.
  * Every consumer checks every message; a wrong one fails the run.
@@ -55,20 +56,27 @@ function channelFor(contender: Contender, words: number): Pick<ThroughputJob, 's
 
 async function throughputRun(contender: Contender, bytes: number, batch: number, quick: boolean): Promise<number> {
   const words = bytes / 8
-  const count = messageCount(contender, bytes, batch, quick)
+  const timed = messageCount(contender, bytes, batch, quick)
+  // Half as many again first, untimed: V8 compiles each end's loops during
+  // the first tens of millions of messages of a ring (a waves producer
+  // wrote its first 20 M at ~4.5 ns each and the next at ~3.4), and the
+  // rows are about the rate a running pipeline keeps.
+  const warmup = Math.floor(timed / 2)
+  const count = timed + warmup
   const start = new StartLine()
   const channel = channelFor(contender, words)
   const flow = new SharedArrayBuffer(4)
-  const base = { kind: 'throughput' as const, contender, count, batch, words, go: start.sab, flow, ...(channel.sab ? { sab: channel.sab } : {}) }
+  const base = { kind: 'throughput' as const, contender, count, warmup, batch, words, go: start.sab, flow, ...(channel.sab ? { sab: channel.sab } : {}) }
   const [producerPort, consumerPort] = channel.ports ?? []
   const consumer = startBenchWorker<ConsumerResult>(WORKER, { ...base, side: 'consume', ...(consumerPort ? { port: consumerPort } : {}) }, consumerPort ? [consumerPort as never] : [])
   const producer = startBenchWorker<ProducerResult>(WORKER, { ...base, side: 'produce', ...(producerPort ? { port: producerPort } : {}) }, producerPort ? [producerPort as never] : [])
   await Promise.all([consumer.ready, producer.ready])
   start.go()
-  const [produced, consumed] = await Promise.all([producer.result, consumer.result])
+  const [, consumed] = await Promise.all([producer.result, consumer.result])
   await Promise.all([producer.worker.terminate(), consumer.worker.terminate()])
   failIfNot(consumed.received === count && consumed.bad === 0, `${contender} ${bytes}B: received ${consumed.received}/${count}, ${consumed.bad} wrong`)
-  return count / ((consumed.endMs - produced.startMs) / 1000)
+  failIfNot(consumed.markedAt >= warmup && consumed.markedAt < count, `${contender} ${bytes}B: no mark after the warm-up`)
+  return (count - consumed.markedAt) / ((consumed.endMs - consumed.markMs) / 1000)
 }
 
 async function latencyRun(contender: Contender, strategy: WakeStrategy, quick: boolean): Promise<Float64Array> {
