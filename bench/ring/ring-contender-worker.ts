@@ -213,49 +213,55 @@ function wavesConsume(j: ThroughputJob): ConsumerResult {
   return { markMs, markedAt, endMs: performance.now(), received: checked.expected, bad: checked.bad }
 }
 
+/** Writes a batch of `n` messages from `sent` into `staging` and pushes it whole (a function a batch, as the waves ends are). */
+function ringbufBatch(rb: RingbufJs, staging: Float64Array, sent: number, n: number, words: number): void {
+  for (let m = 0; m < n; m++) writeMessage(staging, m * words, sent + m, words)
+  const length = n * words
+  while (rb.available_write() < length) {
+    // ringbuf.js has no wait strategy: spin
+  }
+  rb.push(staging, length)
+}
+
 function ringbufProduce(j: ThroughputJob): ProducerResult {
-  // Locals, not property loads, in the loops: every contender gets the same treatment.
   const { words, batch, count } = j
   const rb = new RingbufJs(j.sab!, Float64Array)
   const staging = new Float64Array(words * batch)
   post('ready')
   StartLine.wait(j.go)
   const startMs = performance.now()
-  for (let sent = 0; sent < count; ) {
-    const n = Math.min(batch, count - sent)
-    for (let m = 0; m < n; m++) writeMessage(staging, m * words, sent + m, words)
-    const length = n * words
-    while (rb.available_write() < length) {
-      // ringbuf.js has no wait strategy: spin
-    }
-    rb.push(staging, length)
-    sent += n
-  }
+  for (let sent = 0; sent < count; sent += batch) ringbufBatch(rb, staging, sent, Math.min(batch, count - sent), words)
   return { startMs }
 }
 
+/** Pops every whole message readable into `buffer` and checks them. */
+function ringbufTake(rb: RingbufJs, buffer: Float64Array, words: number, last: number, checked: Checked): void {
+  const readable = rb.available_read()
+  const whole = readable - (readable % words)
+  if (whole === 0) return
+  const n = rb.pop(buffer, whole)
+  let expected = checked.expected
+  let bad = 0
+  for (let base = 0; base < n; base += words) {
+    if (buffer[base] !== expected || buffer[base + last] !== expected + last) bad++
+    expected++
+  }
+  checked.expected = expected
+  checked.bad += bad
+}
+
 function ringbufConsume(j: ThroughputJob): ConsumerResult {
-  // Locals, not property loads, in the loops: every contender gets the same treatment.
   const { words, count, warmup } = j
   const rb = new RingbufJs(j.sab!, Float64Array)
   const buffer = new Float64Array(rb.capacity())
-  const last = words - 1
-  let expected = 0
-  let bad = 0
+  const checked: Checked = { expected: 0, bad: 0 }
   let [markMs, markedAt] = [0, 0]
   post('ready')
-  while (expected < count) {
-    const readable = rb.available_read()
-    const whole = readable - (readable % words)
-    if (whole === 0) continue
-    const n = rb.pop(buffer, whole)
-    for (let base = 0; base < n; base += words) {
-      if (buffer[base] !== expected || buffer[base + last] !== expected + last) bad++
-      expected++
-    }
-    if (markedAt === 0 && expected >= warmup) [markMs, markedAt] = [performance.now(), expected]
+  while (checked.expected < count) {
+    ringbufTake(rb, buffer, words, words - 1, checked)
+    if (markedAt === 0 && checked.expected >= warmup) [markMs, markedAt] = [performance.now(), checked.expected]
   }
-  return { markMs, markedAt, endMs: performance.now(), received: expected, bad }
+  return { markMs, markedAt, endMs: performance.now(), received: checked.expected, bad: checked.bad }
 }
 
 const POST_WINDOW = 8192
