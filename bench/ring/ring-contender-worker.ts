@@ -51,9 +51,8 @@ export interface LatencyJob {
   port?: MessagePort
 }
 
-export interface ProducerResult {
-  startMs: number
-}
+/** A producer's answer once it has published everything: the timing is the consumer's. */
+export type ProducerResult = 'sent'
 export interface ConsumerResult {
   /** When the consumer had checked `markedAt` messages, the first at least `warmup`. */
   markMs: number
@@ -166,9 +165,8 @@ function wavesProduce(j: ThroughputJob): ProducerResult {
   const walk = payloadWalk(ring)
   post('ready')
   StartLine.wait(j.go)
-  const startMs = performance.now()
   for (let sent = 0; sent < count; sent += batch) wavesBatch(producer, ring.f64, walk, sent, Math.min(batch, count - sent), words)
-  return { startMs }
+  return 'sent'
 }
 
 /** What a consumer has checked so far. */
@@ -229,9 +227,8 @@ function ringbufProduce(j: ThroughputJob): ProducerResult {
   const staging = new Float64Array(words * batch)
   post('ready')
   StartLine.wait(j.go)
-  const startMs = performance.now()
   for (let sent = 0; sent < count; sent += batch) ringbufBatch(rb, staging, sent, Math.min(batch, count - sent), words)
-  return { startMs }
+  return 'sent'
 }
 
 /** Pops every whole message readable into `buffer` and checks them. */
@@ -274,7 +271,6 @@ function postProduce(j: ThroughputJob): ProducerResult {
   const message = new Float64Array(words * batch)
   post('ready')
   StartLine.wait(j.go)
-  const startMs = performance.now()
   for (let sent = 0; sent < count; ) {
     const n = Math.min(batch, count - sent)
     for (let m = 0; m < n; m++) writeMessage(message, m * words, sent + m, words)
@@ -285,7 +281,7 @@ function postProduce(j: ThroughputJob): ProducerResult {
     port.postMessage(n === batch ? message : message.subarray(0, n * words))
     sent += n
   }
-  return { startMs }
+  return 'sent'
 }
 
 function postConsume(j: ThroughputJob): Promise<ConsumerResult> {
@@ -325,7 +321,6 @@ async function comlinkProduce(j: ThroughputJob): Promise<ProducerResult> {
   const message = new Float64Array(words * batch)
   post('ready')
   StartLine.wait(j.go)
-  const startMs = performance.now()
   const inFlight: Promise<void>[] = []
   for (let sent = 0; sent < count; ) {
     const n = Math.min(batch, count - sent)
@@ -336,7 +331,7 @@ async function comlinkProduce(j: ThroughputJob): Promise<ProducerResult> {
   }
   await Promise.all(inFlight)
   sink[Comlink.releaseProxy]()
-  return { startMs }
+  return 'sent'
 }
 
 function comlinkConsume(j: ThroughputJob): Promise<ConsumerResult> {
@@ -372,7 +367,6 @@ function wavesWakeProduce(j: LatencyJob): ProducerResult {
   const producer = new SingleProducerSequencer(ring)
   post('ready')
   StartLine.wait(j.go)
-  const startMs = performance.now()
   for (let i = 0; i < j.samples; i++) {
     sleepMs(j.intervalMs)
     const s = producer.claim(1)
@@ -382,7 +376,7 @@ function wavesWakeProduce(j: LatencyJob): ProducerResult {
     ring.f64[base + 1] = performance.now()
     producer.publish(s)
   }
-  return { startMs }
+  return 'sent'
 }
 
 async function wavesWakeConsume(j: LatencyJob): Promise<LatencyResult> {
@@ -416,14 +410,13 @@ function ringbufWakeProduce(j: LatencyJob): ProducerResult {
   const message = new Float64Array(2)
   post('ready')
   StartLine.wait(j.go)
-  const startMs = performance.now()
   for (let i = 0; i < j.samples; i++) {
     sleepMs(j.intervalMs)
     message[0] = i
     message[1] = performance.now()
     rb.push(message, 2)
   }
-  return { startMs }
+  return 'sent'
 }
 
 function ringbufWakeConsume(j: LatencyJob): LatencyResult {
@@ -446,14 +439,13 @@ function postWakeProduce(j: LatencyJob): ProducerResult {
   const message = new Float64Array(2)
   post('ready')
   StartLine.wait(j.go)
-  const startMs = performance.now()
   for (let i = 0; i < j.samples; i++) {
     sleepMs(j.intervalMs)
     message[0] = i
     message[1] = performance.now()
     j.port!.postMessage(message)
   }
-  return { startMs }
+  return 'sent'
 }
 
 function postWakeConsume(j: LatencyJob): Promise<LatencyResult> {
@@ -479,7 +471,6 @@ async function comlinkWakeProduce(j: LatencyJob): Promise<ProducerResult> {
   const message = new Float64Array(2)
   post('ready')
   StartLine.wait(j.go)
-  const startMs = performance.now()
   const calls: Promise<void>[] = []
   for (let i = 0; i < j.samples; i++) {
     sleepMs(j.intervalMs)
@@ -491,7 +482,7 @@ async function comlinkWakeProduce(j: LatencyJob): Promise<ProducerResult> {
   }
   await Promise.all(calls)
   sink[Comlink.releaseProxy]()
-  return { startMs }
+  return 'sent'
 }
 
 function comlinkWakeConsume(j: LatencyJob): Promise<LatencyResult> {

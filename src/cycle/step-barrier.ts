@@ -235,7 +235,7 @@ export class StepBarrier {
     const scheduleNs = cycleSchedule(steps, startNs)
     let observed = -1
     let observedAtNs = startNs
-    let spunAt = -1
+    let watchedLastStep = false
     for (;;) {
       const position = Atomics.load(words, CHAIN_POSITION)
       if (position >= steps.length || position < 0) break
@@ -275,11 +275,11 @@ export class StepBarrier {
       // have begun before now.
       const remainingMs = Math.min((nextDeadlineNs - nowNs) / 1e6, laterDeadlineMs[position]!)
       const blockedMs = (nowNs - startNs) / 1e6
-      if (position === steps.length - 1 && spunAt !== position) {
+      if (position === steps.length - 1 && !watchedLastStep) {
         // The last step: watch for its end for a while rather than sleep
         // through it and be woken after (~20 µs here); its issuer woke this
         // thread as it issued it.
-        spunAt = position
+        watchedLastStep = true
         const untilNs = nowNs + Math.min(remainingMs, this.spinBudgetMs) * 1e6
         while (Atomics.load(words, CHAIN_POSITION) === position && this.#clock.nowNs() < untilNs) {
           // spin
