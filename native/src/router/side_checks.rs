@@ -175,23 +175,32 @@ unsafe fn sides_ok_avx512(levels: &[f64], ends: &[u32], side: f64) -> bool {
     }
 }
 
-/// [`sides_ok`] eight doubles (four pairs) at a time, with AVX-512's mask
-/// registers: a comparison writes its mask and a masked one ands into it
-/// on the way, so the tests take five operations a vector where AVX2 takes
-/// nine (on a core that runs 512-bit operations as two 256-bit halves, the
-/// gain is in the operations, not the width). Only the rounding is left to
-/// the floating-point pipes, the one resource the checks run short of:
-/// - a lane passes when its bits, as an integer, lie between 1's and
-///   `MAX_EXACT`'s (positive doubles order as their bits; a negative's lie
-///   below, NaN's above infinity's), and it equals its own rounding;
-/// - a price lane passes the order test when it is beyond the price before
-///   it, compared as bits too; the size lanes' order results are ignored
-///   at the end;
+/// [`sides_ok`] eight doubles (four pairs) at a time, every test in the
+/// vector registers and nothing compared into a mask register until the
+/// end: comparisons into masks issue one a cycle on the bench's core, and
+/// with four of them a vector they set the pace. Here a vector takes six
+/// operations that spread over the vector pipes (on a core that runs
+/// 512-bit operations as two 256-bit halves, the gain is in the
+/// operations, not the width):
+/// - a lane passes when it is its own rounding clamped to `1..=MAX_EXACT`,
+///   the clamp taken on the bits as unsigned integers (positive doubles
+///   order as their bits do; a negative's bits lie above every positive's,
+///   NaN's above infinity's), and any bit where the two differ is ored
+///   into an accumulator that must end at zero;
+/// - a price lane passes the order test when its bits minus the following
+///   price's are negative (rising; the other way round for a falling
+///   side), anded into an accumulator whose price lanes' sign bits must
+///   end set; a lane that is no valid price fails the test above whatever
+///   this one says, and the size lanes' results are ignored;
 /// - each venue's last, partial vector is loaded under a mask, with 1 in
 ///   its missing lanes (which passes) and, in the following-price vector,
 ///   a value beyond every price in the side's order (infinity's bits for a
 ///   rising side, 0's for a falling one), so no scalar tail and no load
 ///   past the venue's end.
+///
+/// The checks of the bench's 400 levels took 125 ns in Rust alone with the
+/// tests compared into masks, 114 ns like this; from Node the router went
+/// from 3.25–3.26 to 3.49–3.59 M decisions/s in runs in turns.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 unsafe fn sides_ok_avx512_in<const RISING: bool>(levels: &[f64], ends: &[u32]) -> bool {
@@ -202,23 +211,24 @@ unsafe fn sides_ok_avx512_in<const RISING: bool>(levels: &[f64], ends: &[u32]) -
         _mm512_set1_epi64((MAX_EXACT as f64).to_bits() as i64),
     );
     let past_the_end = _mm512_set1_pd(if RISING { f64::INFINITY } else { 0.0 });
-    let exact = |pairs: __m512d| -> __mmask8 {
+    // Ors in the bits where a lane differs from its own rounding clamped to 1..=MAX_EXACT.
+    let off = |acc: __m512i, pairs: __m512d| -> __m512i {
         let bits = _mm512_castpd_si512(pairs);
-        let at_least_one = _mm512_cmpge_epi64_mask(bits, one_bits);
-        let in_range = _mm512_mask_cmple_epi64_mask(at_least_one, bits, max_bits);
-        let rounded = _mm512_roundscale_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(pairs);
-        _mm512_mask_cmpeq_epi64_mask(in_range, _mm512_castpd_si512(rounded), bits)
+        let rounded = _mm512_castpd_si512(_mm512_roundscale_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(pairs));
+        let clamped = _mm512_max_epu64(_mm512_min_epu64(rounded, max_bits), one_bits);
+        // acc | (clamped ^ bits), in one operation
+        _mm512_ternarylogic_epi64::<0xF6>(acc, clamped, bits)
     };
-    let ordered = |pairs: __m512d, following: __m512d| -> __mmask8 {
+    // Ands in, per price lane, its bits minus the following price's (the other way round
+    // for a falling side): negative while each price is beyond the one before it.
+    let ordered = |acc: __m512i, pairs: __m512d, following: __m512d| -> __m512i {
         let (p, f) = (_mm512_castpd_si512(pairs), _mm512_castpd_si512(following));
-        if RISING {
-            _mm512_cmpgt_epi64_mask(f, p)
-        } else {
-            _mm512_cmpgt_epi64_mask(p, f)
-        }
+        _mm512_and_si512(acc, if RISING { _mm512_sub_epi64(p, f) } else { _mm512_sub_epi64(f, p) })
     };
+    let zero = _mm512_setzero_si512();
+    let all = _mm512_set1_epi64(-1);
     // Two of each, taking turns, so no step waits on the one before.
-    let (mut whole, mut whole_too, mut sorted, mut sorted_too) = (!0u8, !0u8, !0u8, !0u8);
+    let (mut bad, mut bad_too, mut sorted, mut sorted_too) = (zero, zero, all, all);
     let mut start = 0usize;
     for &end in ends {
         let venue = &levels[2 * start..2 * end as usize];
@@ -233,24 +243,25 @@ unsafe fn sides_ok_avx512_in<const RISING: bool>(levels: &[f64], ends: &[u32]) -
             let load = |i: usize| _mm512_loadu_pd(at.add(i));
             while i + 18 <= n {
                 let (a, c) = (load(i), load(i + 8));
-                whole &= exact(a);
-                sorted &= ordered(a, load(i + 2));
-                whole_too &= exact(c);
-                sorted_too &= ordered(c, load(i + 10));
+                bad = off(bad, a);
+                sorted = ordered(sorted, a, load(i + 2));
+                bad_too = off(bad_too, c);
+                sorted_too = ordered(sorted_too, c, load(i + 10));
                 i += 16;
             }
             while i < n {
                 let lanes = |count: usize| (((1u32 << count.min(8)) - 1) & 0xff) as __mmask8;
                 let pairs = _mm512_mask_loadu_pd(one, lanes(n - i), at.add(i));
                 let following = _mm512_mask_loadu_pd(past_the_end, lanes(n - i - 2), at.add(i + 2));
-                whole &= exact(pairs);
-                sorted &= ordered(pairs, following);
+                bad = off(bad, pairs);
+                sorted = ordered(sorted, pairs, following);
                 i += 8;
             }
         }
     }
-    // Every lane exact, and every price lane (the even ones) sorted.
-    (whole & whole_too) == 0xff && ((sorted & sorted_too) | 0b1010_1010) == 0xff
+    let exact = _mm512_test_epi64_mask(_mm512_or_si512(bad, bad_too), all) == 0;
+    let signs = _mm512_cmplt_epi64_mask(_mm512_and_si512(sorted, sorted_too), zero);
+    exact && (signs | 0b1010_1010) == 0xff
 }
 
 #[cfg(test)]
