@@ -62,16 +62,6 @@ export function chainExcused(words: Int32Array, index: number, position: number)
   return inMask(Atomics.load(words, chainStepWord(position, CHAIN_STEP_EXCUSED_LO)), Atomics.load(words, chainStepWord(position, CHAIN_STEP_EXCUSED_HI)), index)
 }
 
-/** Calls `each` for every agent index in the mask of `position`'s `loField`/`hiField`. */
-function forEachIn(words: Int32Array, position: number, loField: number, hiField: number, each: (index: number) => boolean | void): boolean {
-  const lo = Atomics.load(words, chainStepWord(position, loField))
-  const hi = Atomics.load(words, chainStepWord(position, hiField))
-  for (let index = 0; index < 64; index++) {
-    if (inMask(lo, hi, index) && each(index) === false) return false
-  }
-  return true
-}
-
 /** The verdict of the risk step: every fail-closed agent acknowledged it in time and without error. */
 function riskVerdict(words: Int32Array, position: number): boolean {
   const lo = Atomics.load(words, CHAIN_FAIL_CLOSED_LO)
@@ -101,7 +91,8 @@ export function issueChainStep(words: Int32Array, starts: Float64Array, position
     advanceChain(words, starts, position, clock)
     return
   }
-  forEachIn(words, position, CHAIN_STEP_PEERS_LO, CHAIN_STEP_PEERS_HI, (index) => {
+  for (let index = 0; index < 64; index++) {
+    if (!inMask(lo, hi, index)) continue
     Atomics.store(words, agentWord(index, AGENT_COMMAND_PEERS_LO), lo)
     Atomics.store(words, agentWord(index, AGENT_COMMAND_PEERS_HI), hi)
     Atomics.store(words, agentWord(index, AGENT_COMMAND_CYCLE), cycle)
@@ -110,7 +101,7 @@ export function issueChainStep(words: Int32Array, starts: Float64Array, position
     Atomics.store(words, agentWord(index, AGENT_COMMAND_CHAIN_POSITION), position)
     Atomics.store(words, agentWord(index, AGENT_COMMAND_GENERATION), generation)
     ringDoorbell(words, index)
-  })
+  }
 }
 
 /**
@@ -121,8 +112,11 @@ export function issueChainStep(words: Int32Array, starts: Float64Array, position
  */
 export function advanceChain(words: Int32Array, starts: Float64Array, position: number, clock: Clock): boolean {
   if (Atomics.load(words, CHAIN_POSITION) !== position) return false
-  const complete = forEachIn(words, position, CHAIN_STEP_PEERS_LO, CHAIN_STEP_PEERS_HI, (index) => chainAcked(words, index, position) || chainExcused(words, index, position))
-  if (!complete) return false
+  const lo = Atomics.load(words, chainStepWord(position, CHAIN_STEP_PEERS_LO))
+  const hi = Atomics.load(words, chainStepWord(position, CHAIN_STEP_PEERS_HI))
+  for (let index = 0; index < 64; index++) {
+    if (inMask(lo, hi, index) && !chainAcked(words, index, position) && !chainExcused(words, index, position)) return false
+  }
   const next = position + 1
   // Written before the swap by every contender: they all read the clock within a few µs of the step's end.
   Atomics.store(words, chainStartWord(next), startStamp(starts, clock))

@@ -65,6 +65,11 @@ export type FollowMode = 'block' | 'async'
  */
 const YIELD_EVERY_MS = 20
 
+/** What a block-mode wait answers when the event loop is due a turn. */
+const YIELD_DUE = Symbol('yield due')
+/** What looking for a command finds when there is none yet. */
+const NO_COMMAND = Symbol('no command')
+
 /**
  * An agent thread's side of the step barrier: wait for a command meant for
  * this agent, run it, acknowledge.
@@ -107,46 +112,85 @@ export class StepFollower {
    * back. Waking every millisecond to run the path on current data brought
    * that p50 to ~65–120 µs; a wake costs ~18 µs of CPU, ~2% of a core at
    * 1 ms.
+   *
+   * A block-mode follower answers without a promise while no turn of its
+   * event loop is due: it sleeps on the futex, which is synchronous, and an
+   * async function's promise and the await on it were most of what each
+   * step allocated on an agent's thread (see `AgentHost`'s loop).
    */
-  async next(between?: () => void, rehearse?: () => void): Promise<IssuedCommand | undefined> {
-    const words = this.#words
-    const commandWord = agentWord(this.#index, AGENT_COMMAND_GENERATION)
-    const doorbellWord = agentWord(this.#index, AGENT_DOORBELL)
+  next(between?: () => void, rehearse?: () => void): IssuedCommand | undefined | Promise<IssuedCommand | undefined> {
+    if (this.mode === 'async') return this.#waitAsync(between, rehearse)
     // Let control messages that arrived meanwhile be served, every few
     // milliseconds rather than every step: a turn of the event loop after
     // each ack would compete for the cores with the next step's agents.
-    if (this.mode === 'block' && performance.now() - this.#lastYieldMs >= YIELD_EVERY_MS) await this.#yield()
+    if (performance.now() - this.#lastYieldMs >= YIELD_EVERY_MS) return this.#blockAfterYield(between, rehearse)
+    const found = this.#blockUntilCommand(between, rehearse)
+    return found === YIELD_DUE ? this.#blockAfterYield(between, rehearse) : found
+  }
+
+  /**
+   * Block mode: sleeps on the doorbell until a command comes, or until the
+   * event loop is due a turn (a timed-out slice), which it leaves to the caller.
+   */
+  #blockUntilCommand(between: (() => void) | undefined, rehearse: (() => void) | undefined): IssuedCommand | undefined | typeof YIELD_DUE {
+    const words = this.#words
+    const doorbellWord = agentWord(this.#index, AGENT_DOORBELL)
+    const warm = this.keepWarmMs > 0
     for (;;) {
       // Read the doorbell before looking for work: a ring after the look
-      // changes it, so the wait below returns at once instead of sleeping
+      // changes it, so the sleep below returns at once instead of sleeping
       // through it.
       const bell = Atomics.load(words, doorbellWord)
-      const generation = Atomics.load(words, commandWord)
-      if (generation === STOP_GENERATION) return undefined
-      if (generation !== this.#served && generation !== 0) {
-        this.#served = generation
-        const flags = Atomics.load(words, agentWord(this.#index, AGENT_COMMAND_FLAGS))
-        return {
-          generation,
-          cycle: Atomics.load(words, agentWord(this.#index, AGENT_COMMAND_CYCLE)),
-          step: Atomics.load(words, agentWord(this.#index, AGENT_COMMAND_STEP)) as CycleStep,
-          riskVerdict: (flags & FLAG_RISK_VERDICT) !== 0,
-          safeMode: (flags & FLAG_SAFE_MODE) !== 0,
-          chainPosition: Atomics.load(words, agentWord(this.#index, AGENT_COMMAND_CHAIN_POSITION)),
-        }
+      const found = this.#command()
+      if (found !== NO_COMMAND) return found
+      if (between !== undefined) between()
+      if (this.#futex.sleep(words, doorbellWord, bell, warm ? this.keepWarmMs : this.sliceMs) === 'timed-out') {
+        if (warm) rehearse?.()
+        // Control messages are served a slice apart, however often the thread wakes to keep warm.
+        if (!warm || performance.now() - this.#lastYieldMs >= this.sliceMs) return YIELD_DUE
       }
+    }
+  }
+
+  /** Block mode, after a turn of the event loop, and another after each slice that times out. */
+  async #blockAfterYield(between: (() => void) | undefined, rehearse: (() => void) | undefined): Promise<IssuedCommand | undefined> {
+    for (;;) {
+      await this.#yield()
+      const found = this.#blockUntilCommand(between, rehearse)
+      if (found !== YIELD_DUE) return found
+    }
+  }
+
+  /** Async mode: `Atomics.waitAsync` on the doorbell, the event loop running throughout. */
+  async #waitAsync(between: (() => void) | undefined, rehearse: (() => void) | undefined): Promise<IssuedCommand | undefined> {
+    const words = this.#words
+    const doorbellWord = agentWord(this.#index, AGENT_DOORBELL)
+    for (;;) {
+      const bell = Atomics.load(words, doorbellWord)
+      const found = this.#command()
+      if (found !== NO_COMMAND) return found
       if (between !== undefined) between()
       const warm = this.keepWarmMs > 0
-      if (this.mode === 'block') {
-        if (this.#futex.sleep(words, doorbellWord, bell, warm ? this.keepWarmMs : this.sliceMs) === 'timed-out') {
-          if (warm) rehearse?.()
-          // Control messages are served a slice apart, however often the thread wakes to keep warm.
-          if (!warm || performance.now() - this.#lastYieldMs >= this.sliceMs) await this.#yield()
-        }
-      } else {
-        const waited = warm ? Atomics.waitAsync(words, doorbellWord, bell, this.keepWarmMs) : Atomics.waitAsync(words, doorbellWord, bell)
-        if (waited.async && (await waited.value) === 'timed-out') rehearse?.()
-      }
+      const waited = warm ? Atomics.waitAsync(words, doorbellWord, bell, this.keepWarmMs) : Atomics.waitAsync(words, doorbellWord, bell)
+      if (waited.async && (await waited.value) === 'timed-out') rehearse?.()
+    }
+  }
+
+  /** The command waiting for this agent, undefined to stop, or NO_COMMAND. */
+  #command(): IssuedCommand | undefined | typeof NO_COMMAND {
+    const words = this.#words
+    const generation = Atomics.load(words, agentWord(this.#index, AGENT_COMMAND_GENERATION))
+    if (generation === STOP_GENERATION) return undefined
+    if (generation === this.#served || generation === 0) return NO_COMMAND
+    this.#served = generation
+    const flags = Atomics.load(words, agentWord(this.#index, AGENT_COMMAND_FLAGS))
+    return {
+      generation,
+      cycle: Atomics.load(words, agentWord(this.#index, AGENT_COMMAND_CYCLE)),
+      step: Atomics.load(words, agentWord(this.#index, AGENT_COMMAND_STEP)) as CycleStep,
+      riskVerdict: (flags & FLAG_RISK_VERDICT) !== 0,
+      safeMode: (flags & FLAG_SAFE_MODE) !== 0,
+      chainPosition: Atomics.load(words, agentWord(this.#index, AGENT_COMMAND_CHAIN_POSITION)),
     }
   }
 
