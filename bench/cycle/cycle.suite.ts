@@ -76,6 +76,8 @@ async function wavesBarrier(warmup: number, cycles: number): Promise<number[]> {
   rootLogger.level = level
   const m = coordinator.metrics
   failIfNot(failedCycles === 0, `waves barrier: ${failedCycles} failed cycles`)
+  // The warm-up's end is seen between polls of the event loop: a loop that did not turn for the whole run would leave nothing measured.
+  failIfNot(m.cycle.count >= cycles / 2, `waves barrier: ${m.cycle.count} cycles measured of ${cycles}`)
   // The coordinator keeps cycle durations in its own HDR histogram; read them back as percentiles.
   for (const q of [50, 99, 99.9]) durationsNs.push(m.cycle.percentileMs(q) * 1e6)
   return durationsNs

@@ -31,6 +31,11 @@ export interface CoordinatorSettings {
   agentConfig: (agent: string) => AgentConfigPayload
   /** How often an idle agent with a fast path wakes to rehearse it, ms; 0 or absent: never (see `StepFollower.next`). */
   keepWarmMs?: number
+  /**
+   * How long the main thread sleeps on a step synchronously, on the futex,
+   * before it waits through its event loop; default 1 ms (see `StepBarrier`).
+   */
+  barrierBlockMs?: number
 }
 
 export interface DataPlane {
@@ -49,6 +54,14 @@ export type CoordinatorState = 'idle' | 'starting' | 'running' | 'stopping' | 's
 const STOP_TIMEOUT_MS = 5_000
 /** The last stretch before a cycle boundary, waited without a timer. */
 const FINE_WAIT_MS = 1.5
+/**
+ * Longest the main thread goes without a turn of its event loop while
+ * cycles run back to back (an interval shorter than the cycle): the
+ * barrier's waits are mostly synchronous, and without a turn no timer,
+ * worker crash event or control message is served (the agents' threads
+ * keep the same bound, `YIELD_EVERY_MS`).
+ */
+const EVENT_LOOP_TURN_MS = 20
 
 /**
  * The main thread's conductor: starts an agent thread per registration,
@@ -72,6 +85,8 @@ export class Coordinator {
   #loop: Promise<void> | undefined
   #wake: (() => void) | undefined
   #sleepTimer: NodeJS.Timeout | undefined
+  /** When the cycle loop last let the event loop turn, ms on the clock. */
+  #lastTurnMs = 0
   #lastSnapshotMs = -Infinity
   /** A word nobody writes: waiting on it is a precise sleep. */
   readonly #fineWait = new Int32Array(new SharedArrayBuffer(4))
@@ -82,7 +97,7 @@ export class Coordinator {
     this.#bookResync = BookResync.attach(plane.bookResync)
     this.#compute = compute
     this.#slots = registrations.map((r, i) => new AgentSlot(r, i, settings.breaker))
-    this.#barrier = new StepBarrier(registrations.length)
+    this.#barrier = new StepBarrier(registrations.length, monotonicClock, settings.barrierBlockMs)
   }
 
   get state(): CoordinatorState {
@@ -241,10 +256,12 @@ export class Coordinator {
    * last stretch is slept in `Atomics.wait` on a private word: precise, and
    * free of the allocations a loop of event-loop turns makes (that loop was
    * the main thread's largest source of garbage). It holds the event loop
-   * for at most FINE_WAIT_MS per cycle.
+   * for at most FINE_WAIT_MS per cycle, and turns it at least every
+   * EVENT_LOOP_TURN_MS when cycles run back to back.
    */
   async #sleepUntil(atMs: number): Promise<void> {
-    const coarseMs = atMs - monotonicClock.nowNs() / 1e6 - FINE_WAIT_MS
+    const nowMs = monotonicClock.nowNs() / 1e6
+    const coarseMs = atMs - nowMs - FINE_WAIT_MS
     if (coarseMs > 0) {
       await new Promise<void>((resolve) => {
         this.#wake = () => {
@@ -254,6 +271,10 @@ export class Coordinator {
         }
         this.#sleepTimer = setTimeout(this.#wake, coarseMs)
       })
+      this.#lastTurnMs = monotonicClock.nowNs() / 1e6
+    } else if (nowMs - this.#lastTurnMs >= EVENT_LOOP_TURN_MS) {
+      await new Promise((resolve) => setImmediate(resolve))
+      this.#lastTurnMs = monotonicClock.nowNs() / 1e6
     }
     const remainingMs = atMs - monotonicClock.nowNs() / 1e6
     if (this.#state === 'running' && remainingMs > 0) Atomics.wait(this.#fineWait, 0, 0, remainingMs)

@@ -142,6 +142,28 @@ describe('overruns', () => {
     expect(metrics.lastOverrun!.stepsMs).toBeGreaterThanOrEqual(metrics.lastOverrun!.slowestStepMs)
     expect(metrics.lastOverrun!.cycleMs).toBeGreaterThanOrEqual(metrics.lastOverrun!.stepsMs)
   }, 30_000)
+
+  it('still turns the event loop at least every 20 ms while cycles run back to back', async () => {
+    // Shorter than any cycle: each overruns and the next starts at once. And
+    // the main thread waits for every step on the futex, synchronously, as it
+    // does for most steps with the default 1 ms: the event loop turns only
+    // when the coordinator lets it.
+    const h = start({ settings: { intervalMs: 0.001, barrierBlockMs: 10_000 } })
+    await h.coordinator.start()
+    await until(() => h.coordinator.metrics.totalCycles >= 50, 30_000, 'cycles under way')
+    // A 1 ms timer fires at each turn of the event loop: the gaps between its firings are how long the loop went without one.
+    const firedAt: number[] = []
+    const timer = setInterval(() => firedAt.push(performance.now()), 1)
+    const from = h.coordinator.metrics.totalCycles
+    await until(() => firedAt.length > 0 && performance.now() - firedAt[0]! >= 500, 30_000, '500 ms of cycles')
+    clearInterval(timer)
+    const cycles = h.coordinator.metrics.totalCycles - from
+    await h.coordinator.stop()
+    expect(cycles).toBeGreaterThan(50)
+    const longestGapMs = Math.max(...firedAt.slice(1).map((t, i) => t - firedAt[i]!))
+    // 20 ms, with room for a busy machine; a loop held by back-to-back cycles went seconds without a turn.
+    expect(longestGapMs).toBeLessThan(150)
+  }, 60_000)
 })
 
 describe('stopping', () => {
