@@ -64,6 +64,17 @@ const FINE_WAIT_MS = 1.5
 const EVENT_LOOP_TURN_MS = 20
 
 /**
+ * Whether a step's outcome may mark the agent in `slot`. A thread that
+ * crashed while a step waited for it is the supervisor's now (restarting,
+ * or behind an open breaker), and so is the new thread starting in its
+ * slot: only that thread's own initialize step may mark it, never the
+ * lateness of a step its predecessor was in.
+ */
+function accountable(slot: AgentSlot, step: CycleStep): boolean {
+  return slot.participating || (step === CycleStep.Initialize && slot.state === 'starting')
+}
+
+/**
  * The main thread's conductor: starts an agent thread per registration,
  * drives steps 2–9 of every cycle through the step barrier on interval
  * boundaries, degrades late agents instead of stalling, fails closed when
@@ -87,6 +98,8 @@ export class Coordinator {
   #sleepTimer: NodeJS.Timeout | undefined
   /** When the cycle loop last let the event loop turn, ms on the clock. */
   #lastTurnMs = 0
+  /** Slots of the agents whose step must be acknowledged for new orders to go out (risk). */
+  readonly #failClosed: readonly number[]
   #lastSnapshotMs = -Infinity
   /** A word nobody writes: waiting on it is a precise sleep. */
   readonly #fineWait = new Int32Array(new SharedArrayBuffer(4))
@@ -97,6 +110,7 @@ export class Coordinator {
     this.#bookResync = BookResync.attach(plane.bookResync)
     this.#compute = compute
     this.#slots = registrations.map((r, i) => new AgentSlot(r, i, settings.breaker))
+    this.#failClosed = this.#slots.filter((s) => s.registration.failClosed === true).map((s) => s.index)
     this.#barrier = new StepBarrier(registrations.length, monotonicClock, settings.barrierBlockMs)
   }
 
@@ -296,17 +310,19 @@ export class Coordinator {
       }
       chain.push({ step, participants })
     }
-    const failClosed = this.#slots.filter((s) => s.registration.failClosed === true).map((s) => s.index)
-    const outcomes = await this.#barrier.runCycle(cycle, chain, this.safeMode ? FLAG_SAFE_MODE : 0, failClosed)
+    const outcomes = await this.#barrier.runCycle(cycle, chain, this.safeMode ? FLAG_SAFE_MODE : 0, this.#failClosed)
     let slowest = 0
     let totalNs = 0
-    outcomes.forEach((outcome, position) => {
+    let cut = false
+    for (let position = 0; position < outcomes.length; position++) {
+      const outcome = outcomes[position]!
       if (!this.#account(chain[position]!.step, outcome, cycle)) healthy = false
       totalNs += outcome.elapsedNs
       if (outcome.elapsedNs > outcomes[slowest]!.elapsedNs) slowest = position
-    })
+      if (outcome.cut.length > 0) cut = true
+    }
     // Stop cut it short: a step that never began, or agents still within their deadlines.
-    if (outcomes.length < chain.length || outcomes.some((o) => o.cut.length > 0)) {
+    if (outcomes.length < chain.length || cut) {
       this.metrics.recordAborted()
       this.#log.info({ cycle, stepsBegun: outcomes.length, steps: chain.length }, 'cycle in flight aborted by stop')
       return undefined
@@ -320,11 +336,6 @@ export class Coordinator {
   /** Folds one step's outcome into the agents' states and statistics; false if anything went wrong. */
   #account(step: CycleStep, outcome: StepOutcome, cycle = this.#cycle): boolean {
     this.metrics.recordStep(stepName(step), outcome.elapsedNs)
-    // A thread that crashed while a step waited for it is the supervisor's
-    // now (restarting, or behind an open breaker), and so is the new thread
-    // starting in its slot: only that thread's own initialize step may mark
-    // it, never the lateness of a step its predecessor was in.
-    const accountable = (slot: AgentSlot): boolean => slot.participating || (step === CycleStep.Initialize && slot.state === 'starting')
     let clean = true
     for (const ack of outcome.acked) {
       const slot = this.#slots[ack.index]!
@@ -332,14 +343,14 @@ export class Coordinator {
       slot.lastCycle = cycle
       if (ack.ok) {
         if (step !== CycleStep.Initialize) slot.acknowledged++
-        if (accountable(slot) && (slot.state === 'degraded' || slot.state === 'starting')) {
+        if (accountable(slot, step) && (slot.state === 'degraded' || slot.state === 'starting')) {
           if (slot.state === 'degraded') this.#log.info({ agent: slot.name, cycle }, 'agent recovered')
           slot.state = 'ready'
         }
       } else {
         clean = false
         slot.errorCount++
-        if (!accountable(slot)) continue
+        if (!accountable(slot, step)) continue
         if (slot.state !== 'degraded') this.#log.warn({ agent: slot.name, cycle, step: stepName(step) }, 'agent step failed; agent degraded')
         slot.state = 'degraded'
       }
@@ -347,7 +358,7 @@ export class Coordinator {
     for (const index of outcome.late) {
       clean = false
       const slot = this.#slots[index]!
-      if (!accountable(slot)) continue
+      if (!accountable(slot, step)) continue
       slot.lateCount++
       if (slot.state !== 'degraded') {
         this.#log.warn({ agent: slot.name, cycle, step: stepName(step), deadlineMs: this.settings.stepDeadlineMs(slot.name) }, 'agent missed its step deadline; degraded, its last good output stands')

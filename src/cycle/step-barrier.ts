@@ -126,9 +126,8 @@ export class StepBarrier {
     const words = this.#words
     const generation = this.#reserveGenerations(1)
     const startNs = this.#clock.nowNs()
-    const indices = participants.map((p) => p.index)
-    const peersLo = maskOf(indices, 0)
-    const peersHi = maskOf(indices, 32)
+    const peersLo = participantMask(participants, 0)
+    const peersHi = participantMask(participants, 32)
     for (const p of participants) {
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_PEERS_LO), peersLo)
       Atomics.store(words, agentWord(p.index, AGENT_COMMAND_PEERS_HI), peersHi)
@@ -213,15 +212,15 @@ export class StepBarrier {
     Atomics.store(words, CHAIN_FLAGS, flags)
     Atomics.store(words, CHAIN_FAIL_CLOSED_LO, maskOf(failClosed, 0))
     Atomics.store(words, CHAIN_FAIL_CLOSED_HI, maskOf(failClosed, 32))
-    steps.forEach((s, position) => {
-      const indices = s.participants.map((p) => p.index)
+    for (let position = 0; position < steps.length; position++) {
+      const s = steps[position]!
       Atomics.store(words, chainStepWord(position, CHAIN_STEP), s.step)
-      Atomics.store(words, chainStepWord(position, CHAIN_STEP_PEERS_LO), maskOf(indices, 0))
-      Atomics.store(words, chainStepWord(position, CHAIN_STEP_PEERS_HI), maskOf(indices, 32))
+      Atomics.store(words, chainStepWord(position, CHAIN_STEP_PEERS_LO), participantMask(s.participants, 0))
+      Atomics.store(words, chainStepWord(position, CHAIN_STEP_PEERS_HI), participantMask(s.participants, 32))
       Atomics.store(words, chainStepWord(position, CHAIN_STEP_EXCUSED_LO), 0)
       Atomics.store(words, chainStepWord(position, CHAIN_STEP_EXCUSED_HI), 0)
       Atomics.store(words, chainStartWord(position + 1), 0)
-    })
+    }
     Atomics.store(words, chainStartWord(0), 1)
     Atomics.store(words, CHAIN_POSITION, 0)
     if (steps.length > 0) issueChainStep(words, this.#float64, 0, this.#clock)
@@ -382,6 +381,13 @@ function shortestDeadlineMs(step: ChainStep): number {
 export function stepDeadlineNs(stepStartNs: number, dueNs: number, deadlineMs: number): number {
   const ownNs = deadlineMs * 1e6
   return stepStartNs + ownNs + Math.min(ownNs, Math.max(0, dueNs - stepStartNs))
+}
+
+/** The 32-bit mask of the participants' indices in [from, from + 32). */
+function participantMask(participants: readonly BarrierParticipant[], from: number): number {
+  let mask = 0
+  for (const p of participants) if (p.index >= from && p.index < from + 32) mask |= 1 << (p.index - from)
+  return mask
 }
 
 /** The 32-bit mask of the indices in [from, from + 32). */
