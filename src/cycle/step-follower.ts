@@ -116,7 +116,7 @@ export class StepFollower {
    * A block-mode follower answers without a promise while no turn of its
    * event loop is due: it sleeps on the futex, which is synchronous, and an
    * async function's promise and the await on it were most of what each
-   * step allocated on an agent's thread (see `AgentHost`'s loop).
+   * step allocated on an agent's thread (see `followBarrier` in agent-host.ts).
    */
   next(between?: () => void, rehearse?: () => void): IssuedCommand | undefined | Promise<IssuedCommand | undefined> {
     if (this.mode === 'async') return this.#waitAsync(between, rehearse)
