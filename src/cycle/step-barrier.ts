@@ -383,16 +383,21 @@ export function stepDeadlineNs(stepStartNs: number, dueNs: number, deadlineMs: n
   return stepStartNs + ownNs + Math.min(ownNs, Math.max(0, dueNs - stepStartNs))
 }
 
-/** The 32-bit mask of the participants' indices in [from, from + 32). */
+/** The participants' indices in [from, from + 32), as a 32-bit mask. */
 function participantMask(participants: readonly BarrierParticipant[], from: number): number {
   let mask = 0
-  for (const p of participants) if (p.index >= from && p.index < from + 32) mask |= 1 << (p.index - from)
+  for (const p of participants) mask |= bitOf(p.index, from)
   return mask
 }
 
-/** The 32-bit mask of the indices in [from, from + 32). */
+/** The indices in [from, from + 32), as a 32-bit mask. */
 function maskOf(indices: readonly number[], from: number): number {
   let mask = 0
-  for (const index of indices) if (index >= from && index < from + 32) mask |= 1 << (index - from)
+  for (const index of indices) mask |= bitOf(index, from)
   return mask
+}
+
+/** Agent `index`'s bit in the 32-bit mask of [from, from + 32); 0 outside it. */
+function bitOf(index: number, from: number): number {
+  return index >= from && index < from + 32 ? 1 << (index - from) : 0
 }
