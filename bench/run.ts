@@ -9,6 +9,7 @@ import { bookSuite } from './book/book.suite.js'
 import { cycleSuite } from './cycle/cycle.suite.js'
 import { executionSuite } from './execution/execution.suite.js'
 import { ringSuite } from './ring/ring.suite.js'
+import { describeLineRoundTrip, probeLineRoundTrip } from './harness/line-round-trip.js'
 import { describeWakeLateness, probeWakeLateness } from './harness/wake-lateness.js'
 
 const suites: Record<string, (options: BenchOptions) => Promise<BenchDocument>> = {
@@ -40,9 +41,9 @@ const { names, options } = parse(process.argv.slice(2))
 if (options.json && names.length > 1) throw new RangeError('--json prints one document: name one suite')
 warnAboutCores()
 for (const name of names) {
-  // On stderr, so that --json still prints one document: which kind of hour the figures come from.
-  process.stderr.write(`${describeWakeLateness('before', probeWakeLateness())}\n`)
+  // On stderr, so that --json still prints one document: which kind of hour, and which state of the machine, the figures come from.
+  process.stderr.write(`${describeWakeLateness('before', probeWakeLateness())}\n${describeLineRoundTrip('before', await probeLineRoundTrip())}\n`)
   const doc = await suites[name]!(options)
-  process.stderr.write(`${describeWakeLateness('after', probeWakeLateness())}\n`)
+  process.stderr.write(`${describeWakeLateness('after', probeWakeLateness())}\n${describeLineRoundTrip('after', await probeLineRoundTrip())}\n`)
   printDocument(doc, options.json)
 }

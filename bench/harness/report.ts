@@ -36,6 +36,18 @@ export function ratio(a: number | undefined, b: number | undefined): number | un
   return a === undefined || b === undefined ? undefined : round(a / b, 2)
 }
 
+/**
+ * The median of the ratios of runs taken side by side: `a[i] / b[i]` for
+ * each round `i`, rounded; nothing when either contender did not run. Where
+ * the machine changes state within seconds, two rows' medians can come from
+ * different states; each pair of runs a round apart cannot.
+ */
+export function pairedRatio(a: readonly number[] | undefined, b: readonly number[] | undefined): number | undefined {
+  if (a === undefined || b === undefined || a.length === 0) return undefined
+  if (a.length !== b.length) throw new RangeError(`paired runs must pair up: ${a.length} against ${b.length}`)
+  return round(median(a.map((x, i) => x / b[i]!)), 2)
+}
+
 /** Percentiles of latency samples (nanoseconds) through an HDR histogram, in microseconds. */
 export function latencyPercentiles(samplesNs: ArrayLike<number>): Pick<BenchRow, 'p50us' | 'p99us' | 'p999us'> {
   const histogram = new LatencyHistogram()

@@ -7,8 +7,9 @@
  *
  * Throughput: 64- and 256-byte messages, published one at a time (`single`)
  * or 64 per publish (`batch`), busy consumer, timed after a warm-up of half
- * as many messages again; the contenders run in turns, `--runs` rounds,
- * each row its median run. Latency: one message every
+ * as many messages again; the contenders run side by side, `--runs`
+ * rounds, each row its median run and each ratio the median of the rounds'
+ * own ratios. Latency: one message every
  * 200 µs, so the consumer goes idle between them, and the one-way time from
  * the producer's stamp to the consumer's read, per wait strategy.
  * Every consumer checks every message; a wrong one fails the run.
@@ -16,13 +17,16 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import { RingBuffer as RingbufJs } from 'ringbuf.js'
 import { RingBuffer } from '../../src/ring/index.js'
-import { failIfNot, latencyPercentiles, median, ratio, wants, type BenchDocument, type BenchOptions, type BenchRow } from '../harness/report.js'
+import { probeLineRoundTrip } from '../harness/line-round-trip.js'
+import { failIfNot, latencyPercentiles, median, pairedRatio, ratio, wants, type BenchDocument, type BenchOptions, type BenchRow } from '../harness/report.js'
 import { StartLine, startBenchWorker } from '../harness/worker-run.js'
 import type { ConsumerResult, Contender, LatencyJob, LatencyResult, ProducerResult, ThroughputJob, WakeStrategy } from './ring-contender-worker.js'
 
 const WORKER = 'bench/ring/ring-contender-worker'
 const SLOTS = 4096
 const BATCH = 64
+const CONTENDERS: readonly Contender[] = ['waves', 'ringbuf.js', 'postMessage', 'comlink']
+const MODES = [['single', 1], ['batch', BATCH]] as const
 
 /**
  * Messages per run: a few tenths of a second or more for the rings (at 8 M,
@@ -97,29 +101,76 @@ async function latencyRun(contender: Contender, strategy: WakeStrategy, quick: b
 
 const throughputRow = (name: string, msgsPerSec: number): BenchRow => ({ name, msgsPerSec: Math.round(msgsPerSec), p50us: null, p99us: null, p999us: null })
 
+/** Each row's rate in every round, in the order of the rounds. */
+type RoundRates = Map<string, number[]>
+
+/**
+ * One round of every wanted throughput row at one size: the contenders side
+ * by side in each mode, so that each pair of runs the ratios compare lies
+ * seconds apart, and in the other order every other round, so that neither
+ * of a pair always runs second.
+ */
+async function throughputRound(options: BenchOptions, bytes: number, round: number, rates: RoundRates): Promise<void> {
+  const order = round % 2 === 0 ? CONTENDERS : [...CONTENDERS].reverse()
+  for (const [mode, batch] of MODES) {
+    for (const contender of order) {
+      const name = `${contender} ${bytes}B ${mode}`
+      if (!wants(options, name)) continue
+      const rate = await throughputRun(contender, bytes, batch, options.quick)
+      rates.set(name, [...(rates.get(name) ?? []), rate])
+    }
+  }
+}
+
+/** Each round's best publish mode of a contender: the faster of its single and batch runs that round. */
+function bestByRound(rates: RoundRates, contender: Contender, bytes: number): number[] | undefined {
+  const single = rates.get(`${contender} ${bytes}B single`)
+  const batched = rates.get(`${contender} ${bytes}B batch`)
+  return single === undefined || batched === undefined ? undefined : single.map((s, i) => Math.max(s, batched[i]!))
+}
+
+/** Round `r`'s own ratios, for the log. */
+function describeRound(rates: RoundRates, bytes: number, r: number): string {
+  const round: RoundRates = new Map([...rates].map(([name, runs]) => [name, [runs[r]!]]))
+  const ratios = Object.entries(throughputRatios(round, bytes)).filter(([, v]) => v !== undefined)
+  return ratios.length === 0 ? 'no ratio among the rows run' : ratios.map(([name, v]) => `${name} ${v}×`).join(', ')
+}
+
+function throughputRatios(rates: RoundRates, bytes: number): Record<string, number | undefined> {
+  const waves = bestByRound(rates, 'waves', bytes)
+  const postSingle = rates.get(`postMessage ${bytes}B single`)
+  return {
+    [`waves/ringbuf.js ${bytes}B best`]: pairedRatio(waves, bestByRound(rates, 'ringbuf.js', bytes)),
+    [`waves/comlink ${bytes}B best`]: pairedRatio(waves, bestByRound(rates, 'comlink', bytes)),
+    // postMessage's unit is one message per post; its batch row is reported beside it.
+    [`waves best/postMessage ${bytes}B single`]: pairedRatio(waves, postSingle),
+    [`waves/postMessage ${bytes}B best`]: pairedRatio(waves, bestByRound(rates, 'postMessage', bytes)),
+    [`waves/postMessage ${bytes}B single`]: pairedRatio(rates.get(`waves ${bytes}B single`), postSingle),
+  }
+}
+
 export async function ringSuite(options: BenchOptions): Promise<BenchDocument> {
   const rows: BenchRow[] = []
-  const rate = new Map<string, number>()
-  const contenders: Contender[] = ['waves', 'ringbuf.js', 'postMessage', 'comlink']
+  const candidates: Record<string, number | undefined> = {}
   // A discarded first run: the first seconds of a process on this kind of
   // machine are measurably slower (cores and caches waking up), and the
   // first row would pay for it.
   await throughputRun('waves', 64, 1, true)
   for (const bytes of [64, 256]) {
-    for (const [mode, batch] of [['single', 1], ['batch', BATCH]] as const) {
-      // The contenders in turns, `runs` rounds, each row its median run: a change in the machine
-      // during the suite (these rows move with where the two virtual cores land) falls on all of them.
-      const wanted = contenders.filter((contender) => wants(options, `${contender} ${bytes}B ${mode}`))
-      const runs = new Map<Contender, number[]>(wanted.map((contender) => [contender, []]))
-      for (let r = 0; r < options.runs; r++) {
-        for (const contender of wanted) runs.get(contender)!.push(await throughputRun(contender, bytes, batch, options.quick))
-      }
-      for (const contender of wanted) {
-        const name = `${contender} ${bytes}B ${mode}`
-        rate.set(name, median(runs.get(contender)!))
-        rows.push(throughputRow(name, median(runs.get(contender)!)))
-      }
+    if (!CONTENDERS.some((contender) => MODES.some(([mode]) => wants(options, `${contender} ${bytes}B ${mode}`)))) continue
+    // `runs` rounds, each row its median run, each ratio the median of the
+    // rounds' own ratios: the machine flips between a fast and a slow state
+    // within seconds (see `line-round-trip.ts`), and a row's median run and
+    // another's could come from different states.
+    const rates: RoundRates = new Map()
+    for (let r = 0; r < options.runs; r++) {
+      const before = await probeLineRoundTrip()
+      await throughputRound(options, bytes, r, rates)
+      const after = await probeLineRoundTrip()
+      process.stderr.write(`ring ${bytes}B round ${r + 1}: a line's round trip ${before.ns} ns before, ${after.ns} after; ${describeRound(rates, bytes, r)}\n`)
     }
+    for (const [name, runs] of rates) rows.push(throughputRow(name, median(runs)))
+    Object.assign(candidates, throughputRatios(rates, bytes))
   }
 
   const wakes: Array<[Contender, WakeStrategy, string]> = [
@@ -138,19 +189,6 @@ export async function ringSuite(options: BenchOptions): Promise<BenchDocument> {
     rows.push({ name, msgsPerSec: null, ...percentiles })
   }
 
-  const best = (contender: Contender, bytes: number): number | undefined => {
-    const single = rate.get(`${contender} ${bytes}B single`)
-    const batched = rate.get(`${contender} ${bytes}B batch`)
-    return single === undefined || batched === undefined ? undefined : Math.max(single, batched)
-  }
-  const candidates: Record<string, number | undefined> = {}
-  for (const bytes of [64, 256]) {
-    for (const other of ['ringbuf.js', 'comlink'] as const) candidates[`waves/${other} ${bytes}B best`] = ratio(best('waves', bytes), best(other, bytes))
-    // postMessage's unit is one message per post; its batch row is reported beside it.
-    candidates[`waves best/postMessage ${bytes}B single`] = ratio(best('waves', bytes), rate.get(`postMessage ${bytes}B single`))
-    candidates[`waves/postMessage ${bytes}B best`] = ratio(best('waves', bytes), best('postMessage', bytes))
-    candidates[`waves/postMessage ${bytes}B single`] = ratio(rate.get(`waves ${bytes}B single`), rate.get(`postMessage ${bytes}B single`))
-  }
   candidates['postMessage/waves park-wake p50'] = ratio(p50.get('postMessage wake'), p50.get('waves park-wake'))
   candidates['comlink/waves park-wake p50'] = ratio(p50.get('comlink wake'), p50.get('waves park-wake'))
   const ratios: Record<string, number> = {}
