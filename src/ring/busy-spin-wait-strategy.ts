@@ -1,5 +1,6 @@
 import { monotonicClock, type Clock } from '../clock/clock.js'
-import { isClosed, readCursor, type WaitStrategy } from './wait-strategy.js'
+import { readCursor } from './cursor.js'
+import { isClosed, type WaitStrategy } from './wait-strategy.js'
 
 export interface BusySpinOptions {
   /**
@@ -53,7 +54,7 @@ export class BusySpinWaitStrategy implements WaitStrategy {
     this.#clock = options.clock ?? monotonicClock
   }
 
-  waitFor(words: Int32Array, cursorIndex: number, _waitersIndex: number, wanted: number): number {
+  waitFor(words: Int32Array, cursorIndex: number, wanted: number): number {
     // Only a consumer that took everything it saw last time, and that was a few messages.
     if (this.coalesceNs > 0 && wanted === this.#lastSeen + 1 && wanted - this.#lastWanted < SMALL_TAKE) this.#pause()
     for (let i = 0; ; i++) {

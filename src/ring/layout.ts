@@ -4,14 +4,15 @@
  * ```
  * line 0   config (written once by create, read-only after)
  * line 1   producer cursor: last published sequence          (producer writes)
- * line 2   consumer waiters: consumers parked on the cursor  (consumers write)
- * line 3   producer waiters: 1 while the producer is parked  (producer writes)
- * line 4   status: closed flag
- * line 5   conflated counter (BigInt64)
- * line 6+  one consumer cursor per line: last released sequence
+ * line 2   status: closed flag
+ * line 3   conflated counter (BigInt64)
+ * line 4+  one consumer cursor per line: last released sequence
  * slots    capacity × slotBytes, each [length:int32][type:int32][payload],
  *          or, in a uniform ring, [payload] alone
  * ```
+ *
+ * A cursor word also carries the flag of a thread parked on it (see
+ * `cursor.ts`), so a ring needs no separate counts of waiters.
  *
  * A uniform ring carries one message type of one size (its config line says
  * which), so its slots need no header: a 64-byte struct takes exactly one
@@ -21,19 +22,12 @@
  * two hot words 64 bytes apart still share traffic. Every mutable word sits
  * alone on its line, so the producer and each consumer write to lines nobody
  * else writes.
- *
- * Cursors are int32 words (Atomics.wait only works on Int32Array) holding the
- * low 32 bits of a sequence. Each thread keeps the full sequence as a double
- * and rebuilds it from the word with `widenSequence`, which is exact while
- * the two are less than 2^31 apart: always between a producer and its
- * consumers, since capacity ≤ 2^24. A thread attaching widens near the ring's
- * start sequence, so threads attach before the ring has carried 2^31 messages.
  */
 export const LINE_BYTES = 128
 const WORDS_PER_LINE = LINE_BYTES / 4
 
 export const MAGIC = 0x57415645 // "WAVE"
-export const LAYOUT_VERSION = 1
+export const LAYOUT_VERSION = 2
 
 /** Int32 word indices of the config line. */
 export const CONFIG = {
@@ -50,12 +44,10 @@ export const CONFIG = {
 export const START_SEQUENCE_F64 = 4
 
 export const PRODUCER_CURSOR = 1 * WORDS_PER_LINE
-export const CONSUMER_WAITERS = 2 * WORDS_PER_LINE
-export const PRODUCER_WAITERS = 3 * WORDS_PER_LINE
-export const CLOSED = 4 * WORDS_PER_LINE
+export const CLOSED = 2 * WORDS_PER_LINE
 /** Index in a BigInt64Array view (8-byte words). */
-export const CONFLATED_COUNT_BIG = (5 * LINE_BYTES) / 8
-const FIRST_CONSUMER_LINE = 6
+export const CONFLATED_COUNT_BIG = (3 * LINE_BYTES) / 8
+const FIRST_CONSUMER_LINE = 4
 
 export function consumerCursorIndex(consumer: number): number {
   return (FIRST_CONSUMER_LINE + consumer) * WORDS_PER_LINE
@@ -80,9 +72,4 @@ export function slotBytesFor(maxPayloadBytes: number, uniform: boolean): number 
 
 export function totalBytes(capacity: number, maxPayloadBytes: number, consumerCount: number, uniform: boolean): number {
   return headerBytes(consumerCount) + capacity * slotBytesFor(maxPayloadBytes, uniform)
-}
-
-/** Full sequence nearest `near` whose low 32 bits are `word`. */
-export function widenSequence(word: number, near: number): number {
-  return near + ((word - near) | 0)
 }

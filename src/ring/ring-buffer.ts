@@ -1,16 +1,15 @@
 import { ByteBuffer } from 'flatbuffers'
 import { WavesError } from '../errors/index.js'
+import { cursorWord } from './cursor.js'
 import {
   CLOSED,
   CONFIG,
   CONFLATED_COUNT_BIG,
-  CONSUMER_WAITERS,
   LAYOUT_VERSION,
   MAGIC,
   MAX_CAPACITY,
   MAX_CONSUMERS,
   PRODUCER_CURSOR,
-  PRODUCER_WAITERS,
   SLOT_HEADER_BYTES,
   START_SEQUENCE_F64,
   consumerCursorIndex,
@@ -120,7 +119,7 @@ export class RingBuffer {
     words[CONFIG.consumerCount] = consumers
     new Float64Array(sab, 0, START_SEQUENCE_F64 + 1)[START_SEQUENCE_F64] = startSequence
     // Nothing is published or released yet: every cursor stands one before the start.
-    const before = (startSequence - 1) | 0
+    const before = cursorWord(startSequence - 1)
     words[PRODUCER_CURSOR] = before
     for (let c = 0; c < consumers; c++) words[consumerCursorIndex(c)] = before
     return new RingBuffer(sab)
@@ -200,14 +199,5 @@ export class RingBuffer {
   /** Messages a conflating publisher replaced before any consumer could see them. */
   get conflatedCount(): number {
     return Number(Atomics.load(this.big, CONFLATED_COUNT_BIG))
-  }
-
-  /** Consumers parked right now, waiting for the producer. */
-  get parkedConsumers(): number {
-    return Atomics.load(this.words, CONSUMER_WAITERS)
-  }
-
-  get producerParked(): boolean {
-    return Atomics.load(this.words, PRODUCER_WAITERS) !== 0
   }
 }

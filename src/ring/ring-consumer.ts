@@ -1,15 +1,14 @@
 import { WavesError } from '../errors/index.js'
+import { readCursor, storeCursor } from './cursor.js'
 import {
-  CONSUMER_WAITERS,
   PRODUCER_CURSOR,
-  PRODUCER_WAITERS,
   SLOT_HEADER_BYTES,
   SLOT_LENGTH_WORD,
   SLOT_TYPE_WORD,
   consumerCursorIndex,
 } from './layout.js'
 import type { RingBuffer } from './ring-buffer.js'
-import { readCursor, type AsyncWaitStrategy, type WaitStrategy } from './wait-strategy.js'
+import type { AsyncWaitStrategy, WaitStrategy } from './wait-strategy.js'
 
 /** Called once per message: the ring, the message's sequence, its type and payload position. */
 export type MessageHandler = (ring: RingBuffer, sequence: number, messageType: number, payloadOffset: number, payloadBytes: number) => void
@@ -21,8 +20,8 @@ export type MessageHandler = (ring: RingBuffer, sequence: number, messageType: n
  *
  * Memory ordering: `available`/`waitFor` load the producer cursor with
  * `Atomics.load`, after which the slots up to it are safe to read with plain
- * loads. `release` stores this consumer's cursor with `Atomics.store` after
- * the reads, handing the slots back to the producer. Releasing once per batch
+ * loads. `release` stores this consumer's cursor with `Atomics.exchange`
+ * after the reads, handing the slots back to the producer. Releasing once per batch
  * rather than once per message is what makes draining fast.
  */
 export class RingConsumer {
@@ -64,18 +63,17 @@ export class RingConsumer {
    * published sequence; below `next` only once the ring is closed and drained.
    */
   waitFor(strategy: WaitStrategy): number {
-    return strategy.waitFor(this.#words, PRODUCER_CURSOR, CONSUMER_WAITERS, this.#next)
+    return strategy.waitFor(this.#words, PRODUCER_CURSOR, this.#next)
   }
 
   waitForAsync(strategy: AsyncWaitStrategy): Promise<number> {
-    return strategy.waitFor(this.#words, PRODUCER_CURSOR, CONSUMER_WAITERS, this.#next)
+    return strategy.waitFor(this.#words, PRODUCER_CURSOR, this.#next)
   }
 
   /** Marks every sequence up to `last` read, freeing their slots for the producer. */
   release(last: number): void {
     this.#next = last + 1
-    Atomics.store(this.#words, this.#cursorIndex, last)
-    if (Atomics.load(this.#words, PRODUCER_WAITERS) !== 0) Atomics.notify(this.#words, this.#cursorIndex)
+    storeCursor(this.#words, this.#cursorIndex, last)
   }
 
   /**

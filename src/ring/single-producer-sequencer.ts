@@ -1,8 +1,7 @@
 import { WavesError } from '../errors/index.js'
+import { readCursor, storeCursor } from './cursor.js'
 import {
-  CONSUMER_WAITERS,
   PRODUCER_CURSOR,
-  PRODUCER_WAITERS,
   SLOT_HEADER_BYTES,
   SLOT_LENGTH_WORD,
   SLOT_TYPE_WORD,
@@ -10,7 +9,7 @@ import {
 } from './layout.js'
 import type { RingBuffer } from './ring-buffer.js'
 import { SpinThenParkWaitStrategy } from './spin-then-park-wait-strategy.js'
-import { readCursor, type WaitStrategy } from './wait-strategy.js'
+import type { WaitStrategy } from './wait-strategy.js'
 
 /**
  * The one producer of a ring: claims slots, lets the caller write them in
@@ -18,7 +17,7 @@ import { readCursor, type WaitStrategy } from './wait-strategy.js'
  * slot is overwritten before every consumer has released it.
  *
  * Memory ordering: the caller writes slots with plain stores, then `publish`
- * does one `Atomics.store` of the cursor. A consumer's `Atomics.load` of the
+ * does one `Atomics.exchange` of the cursor. A consumer's `Atomics.load` of the
  * cursor that sees that value also sees every slot write before it. Publishing
  * a batch with one store is what makes batches fast.
  *
@@ -87,7 +86,7 @@ export class SingleProducerSequencer {
       if (this.ring.closed) throw new WavesError('ERR_RING_CLOSED', 'ring closed while the producer waited for room', {})
       const wanted = this.#next + n - 1 - this.ring.capacity
       const slowest = this.#slowestConsumerIndex(this.#next - 1)
-      this.waitStrategy.waitFor(this.#words, slowest, PRODUCER_WAITERS, wanted)
+      this.waitStrategy.waitFor(this.#words, slowest, wanted)
     }
   }
 
@@ -113,8 +112,7 @@ export class SingleProducerSequencer {
 
   /** Makes every claimed sequence up to `last` visible to consumers. */
   publish(last: number): void {
-    Atomics.store(this.#words, PRODUCER_CURSOR, last)
-    if (Atomics.load(this.#words, CONSUMER_WAITERS) !== 0) Atomics.notify(this.#words, PRODUCER_CURSOR)
+    storeCursor(this.#words, PRODUCER_CURSOR, last)
   }
 
   /** Copies one message into the next slot and publishes it; false when the ring is full. */

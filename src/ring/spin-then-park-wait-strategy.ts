@@ -1,5 +1,5 @@
-import { widenSequence } from './layout.js'
-import { isClosed, readCursor, type WaitStrategy } from './wait-strategy.js'
+import { markParked, readCursor, widenSequence } from './cursor.js'
+import { isClosed, type WaitStrategy } from './wait-strategy.js'
 
 export interface SpinThenParkOptions {
   /** Cursor reads before parking. Default 200, about 2 µs (see the class comment). */
@@ -30,10 +30,8 @@ export interface SpinThenParkOptions {
  * orders slower than 500 µs was 0.5–1.0% at 200 tries against 0.8–3.7% at
  * 2000. Fewer tries (0, 50) raised the median and did not lower the tail.
  *
- * Lost wake-ups cannot happen: the waiter announces itself (waiters += 1),
- * then re-reads the cursor, then waits only while the word still holds the
- * value it read. The notifier stores the cursor, then reads the waiter count.
- * Both sides use seq-cst atomics, so at least one of them sees the other.
+ * Parking marks the cursor word, and the other side's next store of it
+ * notifies; see `cursor.ts` for why no wake-up is lost.
  */
 export class SpinThenParkWaitStrategy implements WaitStrategy {
   readonly name = 'park'
@@ -47,22 +45,21 @@ export class SpinThenParkWaitStrategy implements WaitStrategy {
     this.whileParked = options.whileParked
   }
 
-  waitFor(words: Int32Array, cursorIndex: number, waitersIndex: number, wanted: number): number {
+  waitFor(words: Int32Array, cursorIndex: number, wanted: number): number {
     for (let i = 0; i < this.spinTries; i++) {
       const seen = readCursor(words, cursorIndex, wanted)
       if (seen >= wanted) return seen
     }
     for (;;) {
-      if (isClosed(words)) return readCursor(words, cursorIndex, wanted)
-      Atomics.add(words, waitersIndex, 1)
       const word = Atomics.load(words, cursorIndex)
       const seen = widenSequence(word, wanted)
-      const timedOut = seen < wanted && Atomics.wait(words, cursorIndex, word, this.parkTimeoutMs) === 'timed-out'
-      Atomics.sub(words, waitersIndex, 1)
       if (seen >= wanted) return seen
+      if (isClosed(words)) return readCursor(words, cursorIndex, wanted)
+      const parkedOn = markParked(words, cursorIndex, word)
+      if (parkedOn === undefined) continue // the cursor moved: look again
+      const timedOut = Atomics.wait(words, cursorIndex, parkedOn, this.parkTimeoutMs) === 'timed-out'
       const woken = readCursor(words, cursorIndex, wanted)
       if (woken >= wanted) return woken
-      // No longer counted as a waiter: a producer publishing meanwhile owes no notify.
       if (timedOut) this.whileParked?.()
     }
   }
