@@ -32,12 +32,16 @@ const MODES = [['single', 1], ['batch', BATCH]] as const
  * Messages per run: a few tenths of a second or more for the rings (at 8 M,
  * as before, a batch run lasted 50–100 ms, of which the first few ran before
  * V8 had compiled the loops, which weighs most on the fastest contender),
- * far fewer for the slow ones.
+ * far fewer for the slow ones. Publishing every message, the rings take a
+ * quarter of the batch count: at 40 M a ring's single run lasted up to 6 s
+ * in the machine's slow state, long enough for the state to change under
+ * it, against well under a second for postMessage's run beside it.
  */
 function messageCount(contender: Contender, bytes: number, batch: number, quick: boolean): number {
+  const ring = (bytes === 64 ? 40_000_000 : 16_000_000) / (batch > 1 ? 1 : 4)
   const full = {
-    waves: bytes === 64 ? 40_000_000 : 16_000_000,
-    'ringbuf.js': bytes === 64 ? 40_000_000 : 16_000_000,
+    waves: ring,
+    'ringbuf.js': ring,
     postMessage: batch > 1 ? 2_000_000 : 300_000,
     comlink: batch > 1 ? 1_000_000 : 60_000,
   }[contender]
