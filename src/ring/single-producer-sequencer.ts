@@ -19,7 +19,7 @@ import type { WaitStrategy } from './wait-strategy.js'
  * Memory ordering: the caller writes slots with plain stores, then `publish`
  * does one `Atomics.exchange` of the cursor. A consumer's `Atomics.load` of the
  * cursor that sees that value also sees every slot write before it. Publishing
- * a batch with one store is what makes batches fast.
+ * a batch with one exchange is what makes batches fast.
  *
  * Single-thread state (next sequence, cached gating sequence) lives in plain
  * fields, not in shared memory: the shared consumer cursors are read only when
