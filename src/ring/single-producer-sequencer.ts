@@ -32,6 +32,7 @@ export class SingleProducerSequencer {
   readonly #consumerIndices: number[]
   // Copies of the ring's geometry: the per-message path reads only this object.
   readonly #slotsOffset: number
+  readonly #capacity: number
   readonly #mask: number
   readonly #slotBytes: number
   readonly #maxPayloadBytes: number
@@ -46,6 +47,7 @@ export class SingleProducerSequencer {
     this.waitStrategy = waitStrategy
     this.#words = ring.words
     this.#slotsOffset = ring.slotsOffset
+    this.#capacity = ring.capacity
     this.#mask = ring.mask
     this.#slotBytes = ring.slotBytes
     this.#maxPayloadBytes = ring.maxPayloadBytes
@@ -66,28 +68,41 @@ export class SingleProducerSequencer {
    */
   tryClaim(n = 1): number {
     const first = this.#next
-    const wrapPoint = first + n - 1 - this.ring.capacity
-    if (wrapPoint > this.#cachedGating) {
-      this.#cachedGating = this.#slowestConsumer(first - 1)
-      if (wrapPoint > this.#cachedGating) return -1
-    }
+    if (first + n - 1 - this.#capacity > this.#cachedGating && !this.#roomAfterLooking(first, n)) return -1
     this.#next = first + n
     return first
   }
 
   /** Claims `n` slots, waiting with the wait strategy while the ring is full. */
   claim(n = 1): number {
-    if (n < 1 || n > this.ring.capacity) {
-      throw new WavesError('ERR_RING_CONFIG', `cannot claim ${n} slots of a ring of ${this.ring.capacity}`, { n })
+    const first = this.#next
+    // Room already known: a body small enough for V8 to inline into the
+    // caller's loop. The rest, from checking `n` to waiting, is apart.
+    if (n >= 1 && first + n - 1 - this.#capacity <= this.#cachedGating) {
+      this.#next = first + n
+      return first
+    }
+    return this.#claimWaiting(n)
+  }
+
+  #claimWaiting(n: number): number {
+    if (!(n >= 1 && n <= this.#capacity)) {
+      throw new WavesError('ERR_RING_CONFIG', `cannot claim ${n} slots of a ring of ${this.#capacity}`, { n })
     }
     for (;;) {
       const first = this.tryClaim(n)
       if (first >= 0) return first
       if (this.ring.closed) throw new WavesError('ERR_RING_CLOSED', 'ring closed while the producer waited for room', {})
-      const wanted = this.#next + n - 1 - this.ring.capacity
+      const wanted = this.#next + n - 1 - this.#capacity
       const slowest = this.#slowestConsumerIndex(this.#next - 1)
       this.waitStrategy.waitFor(this.#words, slowest, wanted)
     }
+  }
+
+  /** Reads the consumers' cursors again: whether `n` slots from `first` are free now. */
+  #roomAfterLooking(first: number, n: number): boolean {
+    this.#cachedGating = this.#slowestConsumer(first - 1)
+    return first + n - 1 - this.#capacity <= this.#cachedGating
   }
 
   /**
