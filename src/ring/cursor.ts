@@ -6,8 +6,13 @@
  * Each thread keeps the full sequence as a double and rebuilds it from the
  * word with `widenSequence`, which is exact while the two are less than 2^30
  * apart: always between a producer and its consumers, since capacity ≤ 2^24.
- * A thread attaching widens near the ring's start sequence, so threads
- * attach before the ring has carried 2^30 messages.
+ * A thread attaching (a restarted agent) has no sequence of its own yet: it
+ * widens near the full sequence kept as a double beside the cursor word,
+ * which the cursor's owner rewrites each time the cursor crosses a multiple
+ * of 2^28, so the two are never 2^30 apart however long the ring has run.
+ * Nobody else writes a cursor's hint, and a thread attaches to a cursor only
+ * once its previous owner has ended, so the plain double is never read while
+ * written.
  *
  * The parked bit is how the other side learns that it owes a notify: the
  * store of a cursor is an `Atomics.exchange`, which costs what
@@ -23,6 +28,8 @@
  * compare-exchange fail, and the waiter looks again.
  */
 export const PARKED = 1 << 31
+/** How often, in sequences, a cursor's owner rewrites the full sequence beside it. */
+export const HINT_EVERY = 2 ** 28
 const SEQUENCE_BITS = 0x7fffffff
 
 /** Full sequence nearest `near` whose low 31 bits are the word's. */
@@ -53,4 +60,20 @@ export function markParked(words: Int32Array, cursorIndex: number, word: number)
   if (word < 0) return word // another thread parked on it first
   const marked = word | PARKED
   return Atomics.compareExchange(words, cursorIndex, word, marked) === word ? marked : undefined
+}
+
+/** Float64 index of the full sequence kept 8 bytes past a cursor word, on the cursor's own line. */
+function hintIndex(cursorIndex: number): number {
+  return (cursorIndex * 4 + 8) / 8
+}
+
+/** The full sequence last kept beside the cursor: near enough to widen its word. */
+export function sequenceHint(f64: Float64Array, cursorIndex: number): number {
+  return f64[hintIndex(cursorIndex)]!
+}
+
+/** Keeps `sequence` beside the cursor and returns the next sequence at which to keep it again. */
+export function keepSequenceHint(f64: Float64Array, cursorIndex: number, sequence: number): number {
+  f64[hintIndex(cursorIndex)] = sequence
+  return (Math.floor(sequence / HINT_EVERY) + 1) * HINT_EVERY
 }

@@ -1,6 +1,6 @@
 import { ByteBuffer } from 'flatbuffers'
 import { WavesError } from '../errors/index.js'
-import { cursorWord } from './cursor.js'
+import { cursorWord, keepSequenceHint } from './cursor.js'
 import {
   CLOSED,
   CONFIG,
@@ -120,8 +120,11 @@ export class RingBuffer {
     new Float64Array(sab, 0, START_SEQUENCE_F64 + 1)[START_SEQUENCE_F64] = startSequence
     // Nothing is published or released yet: every cursor stands one before the start.
     const before = cursorWord(startSequence - 1)
-    words[PRODUCER_CURSOR] = before
-    for (let c = 0; c < consumers; c++) words[consumerCursorIndex(c)] = before
+    const f64 = new Float64Array(sab, 0, headerBytes(consumers) / 8)
+    for (const index of [PRODUCER_CURSOR, ...Array.from({ length: consumers }, (_, c) => consumerCursorIndex(c))]) {
+      words[index] = before
+      keepSequenceHint(f64, index, startSequence - 1)
+    }
     return new RingBuffer(sab)
   }
 

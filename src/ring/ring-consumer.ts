@@ -1,5 +1,5 @@
 import { WavesError } from '../errors/index.js'
-import { readCursor, storeCursor } from './cursor.js'
+import { keepSequenceHint, readCursor, sequenceHint, storeCursor } from './cursor.js'
 import {
   PRODUCER_CURSOR,
   SLOT_HEADER_BYTES,
@@ -31,6 +31,8 @@ export class RingConsumer {
   readonly #cursorIndex: number
   /** Next sequence to read. */
   #next: number
+  /** The released sequence at which to keep the full sequence beside the cursor again. */
+  #hintDue: number
 
   constructor(ring: RingBuffer, id: number) {
     if (!Number.isInteger(id) || id < 0 || id >= ring.consumerCount) {
@@ -40,7 +42,8 @@ export class RingConsumer {
     this.id = id
     this.#words = ring.words
     this.#cursorIndex = consumerCursorIndex(id)
-    this.#next = readCursor(ring.words, this.#cursorIndex, ring.startSequence) + 1
+    this.#next = readCursor(ring.words, this.#cursorIndex, sequenceHint(ring.f64, this.#cursorIndex)) + 1
+    this.#hintDue = keepSequenceHint(ring.f64, this.#cursorIndex, this.#next - 1)
   }
 
   /** Next sequence this consumer will read. */
@@ -73,6 +76,7 @@ export class RingConsumer {
   /** Marks every sequence up to `last` read, freeing their slots for the producer. */
   release(last: number): void {
     this.#next = last + 1
+    if (last >= this.#hintDue) this.#hintDue = keepSequenceHint(this.ring.f64, this.#cursorIndex, last)
     storeCursor(this.#words, this.#cursorIndex, last)
   }
 

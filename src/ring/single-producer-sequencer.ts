@@ -1,5 +1,5 @@
 import { WavesError } from '../errors/index.js'
-import { readCursor, storeCursor } from './cursor.js'
+import { keepSequenceHint, readCursor, sequenceHint, storeCursor } from './cursor.js'
 import {
   PRODUCER_CURSOR,
   SLOT_HEADER_BYTES,
@@ -41,6 +41,8 @@ export class SingleProducerSequencer {
   #next: number
   /** Lowest consumer cursor last seen: slots up to it + capacity are free. */
   #cachedGating: number
+  /** The published sequence at which to keep the full sequence beside the cursor again. */
+  #hintDue: number
 
   constructor(ring: RingBuffer, waitStrategy: WaitStrategy = new SpinThenParkWaitStrategy()) {
     this.ring = ring
@@ -53,8 +55,9 @@ export class SingleProducerSequencer {
     this.#maxPayloadBytes = ring.maxPayloadBytes
     this.#uniformType = ring.uniformType
     this.#consumerIndices = Array.from({ length: ring.consumerCount }, (_, c) => consumerCursorIndex(c))
-    this.#next = readCursor(ring.words, PRODUCER_CURSOR, ring.startSequence) + 1
+    this.#next = readCursor(ring.words, PRODUCER_CURSOR, sequenceHint(ring.f64, PRODUCER_CURSOR)) + 1
     this.#cachedGating = this.#next - 1
+    this.#hintDue = keepSequenceHint(ring.f64, PRODUCER_CURSOR, this.#next - 1)
   }
 
   /** Next sequence `tryClaim` would hand out. */
@@ -127,6 +130,7 @@ export class SingleProducerSequencer {
 
   /** Makes every claimed sequence up to `last` visible to consumers. */
   publish(last: number): void {
+    if (last >= this.#hintDue) this.#hintDue = keepSequenceHint(this.ring.f64, PRODUCER_CURSOR, last)
     storeCursor(this.#words, PRODUCER_CURSOR, last)
   }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { PARKED, cursorWord, markParked, readCursor, storeCursor, widenSequence } from '../../src/ring/cursor.js'
+import { HINT_EVERY, PARKED, cursorWord, keepSequenceHint, markParked, readCursor, sequenceHint, storeCursor, widenSequence } from '../../src/ring/cursor.js'
+import { RingBuffer, RingConsumer, SingleProducerSequencer } from '../../src/ring/index.js'
+import { PRODUCER_CURSOR, consumerCursorIndex } from '../../src/ring/layout.js'
 
 describe('a cursor word', () => {
   it('gives back any sequence within 2^30 of where the reader stands, across the 31-bit wrap', () => {
@@ -54,5 +56,39 @@ describe('a cursor word', () => {
     const wait = Atomics.waitAsync(words, 0, cursorWord(7), 50)
     storeCursor(words, 0, 8)
     await expect((wait as { value: Promise<string> }).value).resolves.toBe('timed-out')
+  })
+})
+
+describe('a thread attaching to a ring that has run a long time', () => {
+  it('widens the cursors near the full sequences kept beside them, not near the start', () => {
+    // As earlier owners leave a ring after 3.2 billion messages: far past 2^30 from its start.
+    const ring = RingBuffer.create({ capacity: 64, maxPayloadBytes: 8 })
+    const published = 3 * 2 ** 30 + 12_345
+    const released = published - 10
+    storeCursor(ring.words, PRODUCER_CURSOR, published)
+    keepSequenceHint(ring.f64, PRODUCER_CURSOR, published - 1_000)
+    storeCursor(ring.words, consumerCursorIndex(0), released)
+    keepSequenceHint(ring.f64, consumerCursorIndex(0), released - 2_000)
+
+    expect(new SingleProducerSequencer(ring).next).toBe(published + 1)
+    expect(new RingConsumer(ring, 0).next).toBe(released + 1)
+    // Widened near the start instead, both would be off by whole multiples of 2^31.
+    expect(widenSequence(Atomics.load(ring.words, PRODUCER_CURSOR), ring.startSequence)).not.toBe(published)
+  })
+
+  it('keeps the full sequence beside each cursor as the cursor crosses a multiple of 2^28', () => {
+    const start = HINT_EVERY - 3
+    const ring = RingBuffer.create({ capacity: 16, maxPayloadBytes: 8, startSequence: start })
+    const producer = new SingleProducerSequencer(ring)
+    const consumer = new RingConsumer(ring, 0)
+    expect(sequenceHint(ring.f64, PRODUCER_CURSOR)).toBe(start - 1)
+    for (let i = 0; i < 8; i++) {
+      const s = producer.claim(1)
+      producer.setHeader(s, 8, 1)
+      producer.publish(s)
+      consumer.release(s)
+    }
+    expect(sequenceHint(ring.f64, PRODUCER_CURSOR)).toBe(HINT_EVERY)
+    expect(sequenceHint(ring.f64, consumerCursorIndex(0))).toBe(HINT_EVERY)
   })
 })
